@@ -1,0 +1,1 @@
+"""The portal's shared infrastructure kit: nothing here knows about users, services or requests."""

@@ -1,0 +1,111 @@
+"""The idempotent consumer: handle each event once, whatever the broker redelivers.
+
+A handler runs in one database transaction together with the insert of the event's id into
+``handled_events``; the message is acked only after that commit. A redelivered event finds its
+id and changes nothing. A handler that keeps failing is retried with a growing delay through
+the consumer's own retry binding, then parked in the dead-letter queue.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+from kombu import Connection, Producer
+from kombu.mixins import ConsumerMixin
+from marshmallow import ValidationError
+from sqlalchemy import String
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from . import topology
+from .db import Database, UTCDateTime, utcnow
+from .events import Event, UnknownEvent, load_event
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, Event], None]
+RETRIES_HEADER = "x-portal-retries"
+
+
+class HandledEventMixin:
+    """Ids of the events a service has handled; ``class HandledEvent(HandledEventMixin, Base)``."""
+
+    __tablename__ = "handled_events"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(100))
+    handled_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class EventConsumer(ConsumerMixin):
+    """Consumes ``<consumer>.events`` and dispatches by routing key to ``handlers``."""
+
+    def __init__(self, connection: Connection, consumer: str, database: Database,
+                 handled_model: type, handlers: dict[str, Handler], max_retries: int = 5,
+                 retry_delay: float = 0.5, prefetch_count: int = 20):
+        self.connection, self.consumer, self.database = connection, consumer, database
+        self.handled_model, self.handlers = handled_model, handlers
+        self.max_retries, self.retry_delay, self.prefetch_count = max_retries, retry_delay, prefetch_count
+
+    def get_consumers(self, Consumer, channel):
+        return [Consumer(queues=[topology.event_queue(self.consumer)], callbacks=[self.on_message],
+                         accept=["json"], prefetch_count=self.prefetch_count)]
+
+    def on_connection_revived(self):
+        topology.declare(self.connection)
+
+    def on_message(self, body, message) -> None:
+        try:
+            event = load_event(body)
+        except (ValidationError, UnknownEvent, KeyError, TypeError) as error:
+            log.error("unreadable event %r: %s", body, error)
+            self._dead_letter(body, message, f"unreadable: {error}")
+            return
+        handler = self.handlers.get(event.routing_key)
+        if handler is None:
+            message.ack()
+            return
+        try:
+            self.handle(event, handler)
+        except Exception as error:  # noqa: BLE001 - every failure is retried, then parked
+            log.exception("handler of %s %s failed", event.routing_key, event.id)
+            self._retry(body, message, error)
+            return
+        message.ack()
+
+    def handle(self, event: Event, handler: Handler) -> bool:
+        """Run ``handler`` once for ``event``; return False if it had been handled already."""
+        try:
+            with self.database.transaction() as session:
+                if session.get(self.handled_model, event.id) is not None:
+                    return False
+                handler(session, event)
+                session.add(self.handled_model(event_id=event.id, event_type=event.type))
+        except IntegrityError:
+            # Another worker of the same service handled it concurrently and committed first.
+            with self.database.sessions() as session:
+                if session.get(self.handled_model, event.id) is not None:
+                    return False
+            raise
+        return True
+
+    def _retry(self, body: dict, message, error: Exception) -> None:
+        retries = int((message.headers or {}).get(RETRIES_HEADER, 0)) + 1
+        if retries > self.max_retries:
+            self._dead_letter(body, message, repr(error))
+            return
+        time.sleep(min(self.retry_delay * 2 ** (retries - 1), 30))
+        self._publish(message, body, topology.RETRY, {RETRIES_HEADER: retries})
+        message.ack()
+
+    def _dead_letter(self, body, message, reason: str) -> None:
+        self._publish(message, body, topology.DEAD_LETTER, {"x-portal-reason": reason[:500]})
+        message.ack()
+
+    def _publish(self, message, body, exchange, headers) -> None:
+        # On the consuming channel: the copy is published before the original is acked, so a
+        # crash in between duplicates the event (which handling absorbs) instead of losing it.
+        producer = Producer(message.channel, exchange=exchange)
+        producer.publish(body, routing_key=self.consumer, serializer="json", delivery_mode=2,
+                         headers=headers)

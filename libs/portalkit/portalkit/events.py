@@ -1,0 +1,323 @@
+"""The event envelope, and the contract of every event's ``data`` (the bus's protocol definition).
+
+Adding a field to a contract is compatible; removing or renaming one means a new ``version``.
+Consumers load ``data`` ignoring unknown fields, so producers may add fields freely.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from .db import utcnow
+
+LANGUAGES = ("en", "fr")
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.UUID(required=True)
+    type = fields.String(required=True)
+    version = fields.Integer(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    producer = fields.String(required=True)
+    correlation_id = fields.String(allow_none=True)
+    data = fields.Dict(required=True)
+
+
+class Contract(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+def _id(**kw):
+    return fields.String(required=True, validate=validate.Length(min=1, max=64), **kw)
+
+
+def _opt(field):
+    field.required = False
+    field.allow_none = True
+    return field
+
+
+class Recipient(Contract):
+    """What a mail needs about a person, carried in the events that cause mails."""
+    user_id = _id()
+    email = fields.Email(required=True, allow_none=True)
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    language = fields.String(load_default="en")
+
+
+# --- identity -----------------------------------------------------------------------------
+class CompanyRegistered(Contract):
+    company_id = _id()
+    number = fields.String(required=True)
+    name = fields.String(required=True)
+    parent_id = _opt(fields.String())
+
+
+class AssociateLinked(Contract):
+    company_id = _id()
+    associate_id = _id()
+    associate_name = fields.String(load_default="")
+
+
+class UserCreated(Recipient):
+    company_id = _id()
+    company_name = fields.String(load_default="")
+    title = _opt(fields.String())
+    security_level = fields.Integer(load_default=1)
+    activation_token = _opt(fields.String())
+    activation_expires_at = _opt(fields.AwareDateTime())
+
+
+class UserActivated(Recipient):
+    company_id = _id()
+    title = _opt(fields.String())
+    security_level = fields.Integer(required=True, validate=validate.Range(1, 3))
+    company_administrator = fields.Boolean(load_default=False)
+
+
+class UserUpdated(Recipient):
+    company_id = _id()
+    title = _opt(fields.String())
+    status = fields.String(load_default="active")
+    security_level = fields.Integer(required=True, validate=validate.Range(1, 3))
+
+
+class UserEmailChanged(Recipient):
+    company_id = _id()
+    previous_email = fields.Email(required=True)
+
+
+class UserDeleted(Recipient):
+    company_id = _id()
+
+
+class UserLocked(Recipient):
+    company_id = _id()
+    locked_until = fields.AwareDateTime(required=True)
+
+
+class PasswordResetRequested(Recipient):
+    reset_token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class EmailChangeRequested(Recipient):
+    new_email = fields.Email(required=True)
+    confirmation_token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class ImportRejection(Contract):
+    line = fields.Integer(required=True)
+    reason = fields.String(required=True)
+
+
+class UsersImported(Recipient):
+    import_id = _id()
+    company_id = _id()
+    total = fields.Integer(required=True)
+    created = fields.Integer(required=True)
+    rejected = fields.List(fields.Nested(ImportRejection), load_default=list)
+
+
+class SessionsEnded(Contract):
+    user_id = _id()
+    except_session_id = _opt(fields.String())
+
+
+# --- catalog ------------------------------------------------------------------------------
+class SubscriptionFact(Recipient):
+    subscription_id = _id()
+    service_id = _id()
+    service_code = fields.String(required=True)
+    service_title = fields.String(load_default="")
+    company_id = _id()
+    scope_company_id = _id()
+    expires_on = _opt(fields.Date())
+
+
+class SubscriptionRequested(SubscriptionFact):
+    administrators = fields.List(fields.Nested(Recipient), load_default=list)
+
+
+class SubscriptionAccepted(SubscriptionFact):
+    pass
+
+
+class SubscriptionRefused(SubscriptionFact):
+    reason = _opt(fields.String())
+
+
+class SubscriptionCancelled(SubscriptionFact):
+    pass
+
+
+class SubscriptionExpired(SubscriptionFact):
+    pass
+
+
+class ServicePublished(Contract):
+    service_id = _id()
+    code = fields.String(required=True)
+    family = fields.String(required=True)
+    title_en = fields.String(required=True)
+    title_fr = fields.String(load_default="")
+
+
+class ServiceRetired(Contract):
+    service_id = _id()
+    code = fields.String(required=True)
+
+
+# --- assets -------------------------------------------------------------------------------
+class ContractActivated(Contract):
+    contract_id = _id()
+    company_id = _id()
+    starts_on = fields.Date(required=True)
+    ends_on = _opt(fields.Date())
+
+
+class ContractEnded(Contract):
+    contract_id = _id()
+    company_id = _id()
+    ended_on = fields.Date(required=True)
+
+
+class UpdateReleased(Contract):
+    release_id = _id()
+    product = fields.String(required=True)
+    version = fields.String(required=True)
+    company_ids = fields.List(fields.String(), load_default=list)
+
+
+class SerializationChanged(Contract):
+    company_id = _id()
+    identifier = fields.String(required=True)
+    product = fields.String(required=True)
+
+
+# --- knowledge ----------------------------------------------------------------------------
+class ArticlePublished(Contract):
+    article_id = _id()
+    title = fields.String(required=True)
+    language = fields.String(load_default="en")
+
+
+class NewsPublished(Contract):
+    news_id = _id()
+    title = fields.String(required=True)
+    language = fields.String(load_default="en")
+
+
+# --- support ------------------------------------------------------------------------------
+class SupportRequestFact(Recipient):
+    request_id = _id()
+    company_id = _id()
+    subject = fields.String(required=True)
+    status = fields.String(required=True)
+
+
+class SupportRequestOpened(SupportRequestFact):
+    pass
+
+
+class SupportRequestUpdated(SupportRequestFact):
+    pass
+
+
+class SupportRequestResolved(SupportRequestFact):
+    pass
+
+
+# --- the bus's own test traffic -----------------------------------------------------------
+class ProbeSent(Contract):
+    """A marker event used by the bus's delivery tests and the latency benchmark."""
+    probe_id = _id()
+    sent_at = fields.Float(required=True)
+
+
+PRODUCERS = {
+    "identity": [CompanyRegistered, AssociateLinked, UserCreated, UserActivated, UserUpdated,
+                 UserEmailChanged, UserDeleted, UserLocked, PasswordResetRequested,
+                 EmailChangeRequested, UsersImported, SessionsEnded],
+    "catalog": [SubscriptionRequested, SubscriptionAccepted, SubscriptionRefused,
+                SubscriptionCancelled, SubscriptionExpired, ServicePublished, ServiceRetired],
+    "assets": [ContractActivated, ContractEnded, UpdateReleased, SerializationChanged],
+    "knowledge": [ArticlePublished, NewsPublished],
+    "support": [SupportRequestOpened, SupportRequestUpdated, SupportRequestResolved],
+    "probe": [ProbeSent],
+}
+CONTRACTS: dict[str, type[Contract]] = {
+    cls.__name__: cls for classes in PRODUCERS.values() for cls in classes
+}
+PRODUCER_OF = {cls.__name__: producer for producer, classes in PRODUCERS.items() for cls in classes}
+
+
+class UnknownEvent(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event as a handler sees it: the envelope, with ``data`` loaded by its contract."""
+
+    id: str
+    type: str
+    version: int
+    occurred_at: object
+    producer: str
+    correlation_id: str | None
+    data: dict
+
+    @property
+    def routing_key(self) -> str:
+        return f"{self.producer}.{self.type}"
+
+
+def contract_for(event_type: str) -> type[Contract]:
+    try:
+        return CONTRACTS[event_type]
+    except KeyError:
+        raise UnknownEvent(event_type) from None
+
+
+def new_envelope(event_type: str, data: dict, correlation_id: str | None = None,
+                 version: int = 1) -> dict:
+    """Build the JSON envelope of a new event, refusing data that breaks its contract."""
+    schema = contract_for(event_type)()
+    errors = schema.validate(_jsonable(data))
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "id": str(uuid.uuid4()), "type": event_type, "version": version,
+        "occurred_at": utcnow().isoformat(), "producer": PRODUCER_OF[event_type],
+        "correlation_id": correlation_id, "data": _jsonable(data),
+    }
+
+
+def load_event(body: dict) -> Event:
+    """Read an envelope off the wire; ``data`` keeps only what the contract knows."""
+    envelope = EnvelopeSchema().load(body)
+    data = contract_for(envelope["type"])().load(body["data"])
+    return Event(id=str(envelope["id"]), type=envelope["type"], version=envelope["version"],
+                 occurred_at=envelope["occurred_at"], producer=envelope["producer"],
+                 correlation_id=envelope.get("correlation_id"), data=data)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value

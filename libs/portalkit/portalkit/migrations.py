@@ -1,0 +1,77 @@
+"""Alembic migrations per service, run from code: ``portal-migrate <service>``."""
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import text
+
+from .db import Database
+from .settings import database_url
+
+LOCK_ID = 7_406_195  # an arbitrary constant: one migration at a time per database
+
+
+def config_for(package: str, url: str) -> Config:
+    module = importlib.import_module(package)
+    config = Config()
+    config.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named by ``url`` if the server lacks it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql"):
+        return
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                    {"name": target.database}).scalar()
+        if not exists:
+            try:
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+            except Exception:  # noqa: BLE001 - a concurrent creator won the race
+                pass
+    engine.dispose()
+
+
+def upgrade(package: str, component: str | None = None, url: str | None = None) -> None:
+    """Bring the component's database to the newest revision, creating it if needed."""
+    url = url or database_url(component or package)
+    ensure_database(url)
+    command.upgrade(config_for(package, url), "head")
+
+
+def run_env(target_metadata) -> None:
+    """The body of every service's ``migrations/env.py``."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    database = Database(url)
+    with database.engine.connect() as connection:
+        if database.is_postgresql:
+            # Scaled containers start together: only one of them migrates at a time.
+            connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": LOCK_ID})
+            connection.commit()
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=True, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        if database.is_postgresql:
+            connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": LOCK_ID})
+            connection.commit()
+    database.engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = argv if argv is not None else sys.argv[1:]
+    if not args:
+        sys.exit("usage: portal-migrate <service> [<service> ...]")
+    for name in args:
+        upgrade(name)
+        print(f"{name}: migrated")

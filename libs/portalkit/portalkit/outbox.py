@@ -1,0 +1,151 @@
+"""The transactional outbox: events are written beside the change they describe, then relayed.
+
+``Outbox.add`` inserts the event in the caller's transaction, so the change and its event
+commit or vanish together. The ``Relay`` (in the service's worker process) publishes what is
+committed, with publisher confirms and persistent delivery, and marks it sent. On PostgreSQL a
+``NOTIFY`` in the same transaction wakes the relay at commit; SQLite is polled briefly.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+
+from kombu import Connection, Producer
+from sqlalchemy import Index, Integer, String, Text, select, text
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+
+from . import topology
+from .db import Database, UTCDateTime, utcnow
+from .events import new_envelope
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMixin:
+    """Columns of a service's outbox table; a service declares ``class OutboxMessage(OutboxMixin, Base)``."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    routing_key: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    published_at = mapped_column(UTCDateTime(), nullable=True)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (Index("ix_outbox_unpublished", "published_at", "id"),)
+
+
+def notify_channel(producer: str) -> str:
+    return f"portal_outbox_{producer}"
+
+
+class Outbox:
+    """Where a service's use cases record the events they cause."""
+
+    def __init__(self, producer: str, model: type):
+        self.producer, self.model = producer, model
+
+    def add(self, session: Session, event_type: str, data: dict, correlation_id: str | None = None) -> dict:
+        envelope = new_envelope(event_type, data, correlation_id)
+        session.add(self.model(event_id=envelope["id"], body=json.dumps(envelope),
+                               routing_key=f"{envelope['producer']}.{event_type}"))
+        if session.get_bind().dialect.name == "postgresql":
+            # Delivered by PostgreSQL at commit only, so the relay never wakes for a rollback.
+            session.execute(text("SELECT pg_notify(:channel, '')"),
+                            {"channel": notify_channel(self.producer)})
+        return envelope
+
+
+class Relay:
+    """Publishes committed outbox rows, oldest first, and marks them sent."""
+
+    def __init__(self, database: Database, outbox: Outbox, connection: Connection,
+                 polling_interval: float = 0.02, batch_size: int = 200):
+        self.database, self.outbox, self.connection = database, outbox, connection
+        self.polling_interval, self.batch_size = polling_interval, batch_size
+        self.stopping = threading.Event()
+
+    def relay_once(self) -> int:
+        """Publish one batch; return how many rows were sent."""
+        model = self.outbox.model
+        with self.database.transaction() as session:
+            query = (select(model).where(model.published_at.is_(None))
+                     .order_by(model.id).limit(self.batch_size))
+            if self.database.is_postgresql:
+                # Several relays (scaled containers) share the table without sending twice.
+                query = query.with_for_update(skip_locked=True)
+            rows = session.scalars(query).all()
+            if not rows:
+                return 0
+            producer = Producer(self.connection.default_channel, exchange=topology.EVENTS)
+            publish = self.connection.ensure(producer, producer.publish, max_retries=3)
+            for row in rows:
+                publish(json.loads(row.body), routing_key=row.routing_key, serializer="json",
+                        delivery_mode=2, message_id=row.event_id)
+            sent_at = utcnow()
+            for row in rows:
+                row.published_at = sent_at
+            return len(rows)
+
+    def run(self) -> None:
+        """Relay until ``stop()``; survive broker and database outages."""
+        waiter = None
+        while not self.stopping.is_set():
+            try:
+                if waiter is None:
+                    waiter = _Waiter(self.database, notify_channel(self.outbox.producer),
+                                     self.polling_interval)
+                while self.relay_once() == self.batch_size:
+                    pass
+                waiter.wait(self.stopping)
+            except Exception:  # noqa: BLE001 - the relay must outlive any outage
+                log.exception("outbox relay failed; retrying")
+                if waiter is not None:
+                    waiter.close()
+                    waiter = None
+                self._reset_connection()
+                self.stopping.wait(1.0)
+        if waiter is not None:
+            waiter.close()
+
+    def _reset_connection(self) -> None:
+        try:
+            self.connection.close()
+        except Exception:  # noqa: BLE001
+            pass
+        self.connection = self.connection.clone()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class _Waiter:
+    """Sleeps until the next outbox commit (PostgreSQL LISTEN) or the polling interval (SQLite)."""
+
+    def __init__(self, database: Database, channel: str, polling_interval: float):
+        self.polling_interval = polling_interval
+        self.listener = None
+        if database.is_postgresql:
+            import psycopg
+            url = database.engine.url.set(drivername="postgresql")
+            self.listener = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+            self.listener.execute(f'LISTEN "{channel}"')
+            self.polling_interval = 1.0  # a safety net only: NOTIFY wakes us
+
+    def wait(self, stopping: threading.Event) -> None:
+        if self.listener is None:
+            stopping.wait(self.polling_interval)
+            return
+        for _ in self.listener.notifies(timeout=self.polling_interval, stop_after=1):
+            pass
+
+    def close(self) -> None:
+        if self.listener is not None:
+            try:
+                self.listener.close()
+            except Exception:  # noqa: BLE001 - already broken
+                pass

@@ -1,0 +1,54 @@
+"""A service's worker process: the outbox relay and the event consumer, side by side."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from . import broker, topology
+from .consumer import EventConsumer, Handler
+from .db import Database
+from .outbox import Outbox, Relay
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(component: str, database: Database, outbox: Outbox | None = None,
+               handled_model: type | None = None, handlers: dict[str, Handler] | None = None,
+               settings: Settings | None = None, on_tick=None) -> None:
+    """Relay ``outbox`` and consume ``<component>.events`` until SIGTERM or SIGINT."""
+    settings = settings or Settings.load(component)
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {component}-worker %(levelname)s %(message)s")
+    stopping = threading.Event()
+    with broker.connect(settings) as connection:
+        connection.ensure_connection(max_retries=None, interval_start=0.5, interval_max=2)
+        topology.declare(connection)
+    threads = []
+    relay = None
+    if outbox is not None:
+        relay = Relay(database, outbox, broker.connect(settings), settings.outbox_polling_interval)
+        threads.append(threading.Thread(target=relay.run, name="relay", daemon=True))
+    consumer = None
+    if handlers:
+        consumer = EventConsumer(broker.connect(settings), component, database, handled_model,
+                                 handlers, settings.bus_max_retries, settings.bus_retry_delay)
+        threads.append(threading.Thread(target=consumer.run, name="consumer", daemon=True))
+
+    def stop(*_):
+        stopping.set()
+        if relay:
+            relay.stop()
+        if consumer:
+            consumer.should_stop = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for thread in threads:
+        thread.start()
+    log.info("worker started (%s)", ", ".join(t.name for t in threads) or "idle")
+    while not stopping.wait(1.0):
+        if on_tick is not None:
+            on_tick()
+    for thread in threads:
+        thread.join(timeout=5)
