@@ -12,7 +12,7 @@ from pathlib import Path
 from time import monotonic
 
 from kombu import Connection
-from kombu.transport import filesystem
+from kombu.transport import filesystem, virtual
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
@@ -33,6 +33,14 @@ class AtomicFilesystemChannel(filesystem.Channel):
 
 class AtomicFilesystemTransport(filesystem.Transport):
     Channel = AtomicFilesystemChannel
+    # kombu keeps one process-wide record of what was declared, and skips declaring it again:
+    # keyed by bus folder instead, so that a second bus in the same process (tests) is declared.
+    states: dict = {}
+
+    def __init__(self, client, **kwargs):
+        super().__init__(client, **kwargs)
+        folder = client.transport_options.get("control_folder", "")
+        self.state = self.states.setdefault(folder, virtual.BrokerState())
 
 
 def embedded_folders(root: Path) -> dict:

@@ -37,8 +37,11 @@ def _ensure_email_free(session: Session, email: str) -> None:
                           {"email": ["already used"]})
 
 
-def register_company(session: Session, settings: IdentitySettings, data: dict) -> tuple[Company, User]:
-    """Create a client company and its future administrator, who gets an activation mail."""
+def register_company(session: Session, settings: IdentitySettings, data: dict) -> tuple[Company, User, str]:
+    """Create a client company and its future administrator, who gets an activation mail.
+
+    Returns the activation token too, for the demo loader; routes never show it.
+    """
     if session.scalar(select(Company.id).where(Company.number == data["number"])):
         raise PortalError(409, "company_exists", "A company with this number already exists.",
                           {"number": ["already used"]})
@@ -64,13 +67,13 @@ def register_company(session: Session, settings: IdentitySettings, data: dict) -
     if parent_id:
         outbox.add(session, "AssociateLinked", {"company_id": parent_id, "associate_id": company.id,
                                                 "associate_name": company.name})
-    send_activation(session, settings, user)
+    token = send_activation(session, settings, user)
     try:
         session.commit()
     except IntegrityError:  # a concurrent registration took the number or the address
         session.rollback()
         raise PortalError(409, "conflict", "The company or its administrator already exists.")
-    return company, user
+    return company, user, token
 
 
 def link_associate(session: Session, company_id: str, associate_id: str) -> Company:
@@ -93,14 +96,15 @@ def link_associate(session: Session, company_id: str, associate_id: str) -> Comp
     return associate
 
 
-def send_activation(session: Session, settings: IdentitySettings, user: User) -> None:
+def send_activation(session: Session, settings: IdentitySettings, user: User) -> str:
     """Issue a new activation link (the old one stops working) and have it mailed."""
-    token, record = tokens.issue(session, user, "activation", timedelta(days=settings.activation_days))
+    token, record = tokens.issue(session, user, "activation", settings.activation_days_delta)
     outbox.add(session, "UserCreated", {
         **recipient(user), "company_id": user.company_id,
         "company_name": user.company.name if user.company else "", "title": user.title,
         "security_level": user.security_level, "activation_token": token,
         "activation_expires_at": record.expires_at})
+    return token
 
 
 def activation_profile(session: Session, token: str) -> User:

@@ -14,7 +14,7 @@ blp = Blueprint("operator", __name__, url_prefix="/operator", description="Opera
 @blp.response(201, CompanyCreated)
 def register_company(data):
     """Register a client company and mail its administrator an activation link."""
-    company, administrator = accounts.register_company(db_session(), IdentitySettings.load(), data)
+    company, administrator, _token = accounts.register_company(db_session(), IdentitySettings.load(), data)
     return {"company": company, "administrator": administrator}
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from portalkit.settings import env, env_int
 
@@ -23,6 +24,10 @@ class IdentitySettings:
             bootstrap_operator_email=env("PORTAL_BOOTSTRAP_OPERATOR_EMAIL"),
             bootstrap_operator_password=env("PORTAL_BOOTSTRAP_OPERATOR_PASSWORD"),
         )
+
+    @property
+    def activation_days_delta(self) -> timedelta:
+        return timedelta(days=self.activation_days)
 
     @staticmethod
     def lockout_threshold(security_level: int) -> int:

@@ -1,0 +1,17 @@
+"""gunicorn settings shared by every web process of the mesh (services and gateway).
+
+gthread workers keep HTTP/1.1 connections alive, so the gateway's pooled connections to the
+services are reused instead of reopened per request (sync workers close after each response).
+"""
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "1"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+worker_class = "gthread"
+keepalive = 75
+timeout = 60
+graceful_timeout = 10
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")

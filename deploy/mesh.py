@@ -1,0 +1,190 @@
+"""Run the whole mesh as local processes: migrate, seed, start every service, worker, the gateway
+and the SMTP sink, wait until each answers, and stop them all together.
+
+``make up`` runs ``python deploy/mesh.py up``; the integration tests and the benchmarks drive the
+same ``Mesh`` class, so what is tested is what a newcomer runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ("identity", "catalog", "assets", "knowledge", "support", "notifications")
+PORT_OFFSETS = {"gateway": 0, "identity": 101, "catalog": 102, "assets": 103, "knowledge": 104,
+                "support": 105, "notifications": 106, "smtp": 25}
+DEMO = {
+    "operator": ("operator@portal.localhost", "Operator-Portal-2026!"),
+    "administrator": ("admin@demo.localhost", "Demo-Admin-2026!"),
+    "user": ("user@demo.localhost", "Demo-User-2026!"),
+}
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+@dataclass
+class Mesh:
+    """The processes of one mesh, on ports ``port_base + offset`` and state under ``var_dir``."""
+
+    var_dir: Path
+    port_base: int = 8000
+    env: dict = field(default_factory=dict)
+    echo: bool = False
+    processes: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.var_dir = Path(self.var_dir).resolve()
+        (self.var_dir / "log").mkdir(parents=True, exist_ok=True)
+        self.ports = {name: self.port_base + offset for name, offset in PORT_OFFSETS.items()}
+        if self.port_base != 8000:
+            self.ports["smtp"] = self.port_base + 25
+        self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.var_dir / "mail"
+
+    def environment(self) -> dict:
+        env = {**os.environ, **self.env}
+        env.setdefault("PORTAL_BOOTSTRAP_OPERATOR_EMAIL", DEMO["operator"][0])
+        env.setdefault("PORTAL_BOOTSTRAP_OPERATOR_PASSWORD", DEMO["operator"][1])
+        env.update({
+            "PORTAL_VAR_DIR": str(self.var_dir), "PORT": str(self.ports["gateway"]),
+            "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL") or self.base_url,
+            "PORTAL_SMTP_PORT": str(self.ports["smtp"]), "PORTAL_MAIL_DIR": str(self.mail_dir),
+            "PYTHONUNBUFFERED": "1",
+        })
+        for service in SERVICES:
+            env[f"PORTAL_{service.upper()}_URL"] = f"http://127.0.0.1:{self.ports[service]}"
+        return env
+
+    # -- preparing ---------------------------------------------------------------------------
+    def prepare(self, demo: bool = True) -> None:
+        """Migrate every database, load the catalog and (optionally) the demo data."""
+        env = self.environment()
+        self._run([_bin("portal-migrate"), *SERVICES, "gateway"], env)
+        self._run([sys.executable, "-m", "catalog.seed"], env)
+        if demo:
+            self._run([sys.executable, "-m", "identity.demo"], env)
+
+    def _run(self, command: list[str], env: dict) -> None:
+        result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+
+    # -- running -----------------------------------------------------------------------------
+    def commands(self) -> dict[str, list[str]]:
+        gunicorn = [_bin("gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+        commands = {"smtp": [sys.executable, "-m", "notifications.mailsink"]}
+        for name in (*SERVICES, "gateway"):
+            commands[name] = [*gunicorn, "-b", f"127.0.0.1:{self.ports[name]}", f"{name}.app:create_app()"]
+            commands[f"{name}-worker"] = [sys.executable, "-m", f"{name}.worker"]
+        return commands
+
+    def start(self, timeout: float = 60) -> None:
+        for name in self.commands():
+            self.start_process(name)
+        self.wait_ready(timeout)
+
+    def start_process(self, name: str) -> subprocess.Popen:
+        log = open(self.var_dir / "log" / f"{name}.log", "ab")
+        process = subprocess.Popen(self.commands()[name], env=self.environment(), cwd=ROOT,
+                                   stdout=subprocess.PIPE if self.echo else log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        if self.echo:
+            threading.Thread(target=_echo, args=(name, process, log), daemon=True).start()
+        self.processes[name] = process
+        return process
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        pending = [name for name in (*SERVICES, "gateway")]
+        while pending:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {process.returncode}; see {self.var_dir}/log/{name}.log")
+            pending = [name for name in pending if not _answers(f"http://127.0.0.1:{self.ports[name]}/health")]
+            if pending and time.monotonic() > deadline:
+                raise RuntimeError(f"not ready after {timeout}s: {', '.join(pending)}")
+            time.sleep(0.2)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        process = self.processes.pop(name)
+        os.killpg(process.pid, sig)
+        process.wait(timeout=30)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _echo(name: str, process: subprocess.Popen, log) -> None:
+    for line in iter(process.stdout.readline, b""):
+        log.write(line)
+        log.flush()
+        sys.stdout.write(f"{name:>22} | {line.decode(errors='replace')}")
+        sys.stdout.flush()
+
+
+def up(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description="Run the whole portal in the foreground.")
+    parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+    args = parser.parse_args(argv)
+    mesh = Mesh(var_dir=os.environ.get("PORTAL_VAR_DIR", ROOT / "var"),
+                port_base=int(os.environ.get("PORT", "8000")), echo=True)
+    print("Migrating and seeding…", flush=True)
+    mesh.prepare(demo=not args.no_demo)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        mesh.start()
+        broker = os.environ.get("PORTAL_BROKER_URL", "filesystem:// (embedded)")
+        print(f"\nThe portal is up: {mesh.base_url}   (bus: {broker.split('@')[-1]})")
+        print(f"Mails land in {mesh.mail_dir}")
+        for role, (email, password) in DEMO.items():
+            print(f"  {role:<14} {email:<28} {password}")
+        print("Ctrl-C stops everything.\n", flush=True)
+        while not stopping.wait(1):
+            for name, process in mesh.processes.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with {process.returncode}; stopping.", flush=True)
+                    stopping.set()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping…", flush=True)
+        mesh.stop()
+
+
+if __name__ == "__main__":
+    command, *rest = sys.argv[1:] or ["up"]
+    if command != "up":
+        sys.exit(f"unknown command {command!r}; usage: mesh.py up [--no-demo]")
+    up(rest)

@@ -1,0 +1,143 @@
+"""What the integration tests use of a real mesh: its backends, its mail, and waiting."""
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "deploy"))
+from mesh import DEMO, Mesh  # noqa: E402,F401
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+class RealBackend:
+    """RabbitMQ + PostgreSQL for one test session, isolated from anything else on the servers."""
+
+    def __init__(self):
+        self.containers = []
+        self.tag = uuid.uuid4().hex[:8]
+        if self._docker_available():
+            from testcontainers.postgres import PostgresContainer
+            from testcontainers.rabbitmq import RabbitMqContainer
+            rabbit, postgres = RabbitMqContainer("rabbitmq:3.13"), PostgresContainer("postgres:15")
+            self.containers = [rabbit.start(), postgres.start()]
+            params = rabbit.get_connection_params()
+            self.broker_url = f"amqp://guest:guest@{params.host}:{params.port}//"
+            self.server_url = postgres.get_connection_url().replace("psycopg2", "psycopg").rsplit("/", 1)[0]
+            self.vhost = None
+            return
+        self.broker_url = os.environ.get("PORTAL_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+        self.server_url = os.environ.get("PORTAL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
+        for url in (self.broker_url, self.server_url):
+            parsed = urlparse(url)
+            if not _port_open(parsed.hostname, parsed.port or 5432):
+                raise ConnectionError(f"nothing answers at {parsed.hostname}:{parsed.port}")
+        # A virtual host of its own keeps the test's queues apart from any other portal on it.
+        self.vhost = f"portal-test-{self.tag}"
+        if subprocess.run(["rabbitmqctl", "add_vhost", self.vhost], capture_output=True).returncode == 0:
+            subprocess.run(["rabbitmqctl", "set_permissions", "-p", self.vhost, "guest", ".*", ".*", ".*"],
+                           capture_output=True, check=True)
+            self.broker_url = self.broker_url.rstrip("/").rsplit("/", 1)[0] + "/" + self.vhost
+        else:
+            self.vhost = None
+
+    @staticmethod
+    def _docker_available() -> bool:
+        try:
+            import docker
+            from docker.errors import DockerException
+        except ImportError:
+            return False
+        try:
+            docker.from_env(timeout=3).ping()
+            return True
+        except (DockerException, OSError):
+            return False
+
+    def env(self) -> dict:
+        return {"PORTAL_BROKER_URL": self.broker_url,
+                "PORTAL_DATABASE_URL": f"{self.server_url}/portal_t{self.tag}_{{service}}"}
+
+    def close(self) -> None:
+        for container in self.containers:
+            container.stop()
+        if self.containers:
+            return
+        from sqlalchemy import create_engine, text
+        engine = create_engine(f"{self.server_url}/postgres", isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            names = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                                       {"p": f"portal_t{self.tag}_%"}).scalars().all()
+            for name in names:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+        if self.vhost:
+            subprocess.run(["rabbitmqctl", "delete_vhost", self.vhost], capture_output=True)
+
+
+class RunningMesh:
+    """What a test sees of a running mesh: its URL, its mail, and ways to sign in."""
+
+    def __init__(self, mesh: Mesh, backend: str, real: RealBackend | None):
+        self.mesh, self.backend, self.real = mesh, backend, real
+        self.base_url = mesh.base_url
+        self.operator_email, self.operator_password = DEMO["operator"]
+        self.demo = DEMO
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def api_login(self, email_address: str, password: str) -> requests.Session:
+        session = requests.Session()
+        response = session.post(self.url("/api/auth/login"), json={"email": email_address, "password": password}, timeout=10)
+        assert response.status_code == 200, response.text
+        session.headers["Authorization"] = f"Bearer {response.json()['token']}"
+        return session
+
+    def mails_to(self, address: str) -> list[email.message.EmailMessage]:
+        found = []
+        for path in sorted(self.mesh.mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address.lower() in str(message.get("To", "")).lower():
+                found.append(message)
+        return found
+
+    def wait_for_mail(self, to_address: str, timeout: float = 30, count: int = 1) -> email.message.EmailMessage:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            mails = self.mails_to(to_address)
+            if len(mails) >= count:
+                return mails[-1]
+            time.sleep(0.1)
+        raise AssertionError(f"no mail to {to_address} within {timeout}s")
+
+
+def wait_until(predicate, timeout: float = 15, interval: float = 0.05, message: str = "condition"):
+    """Poll ``predicate`` until it returns a truthy value (nameko's entrypoint_waiter, by polling)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} not met within {timeout}s")
+        time.sleep(interval)
+
+
