@@ -54,7 +54,7 @@ class RealBackend:
         if subprocess.run(["rabbitmqctl", "add_vhost", self.vhost], capture_output=True).returncode == 0:
             subprocess.run(["rabbitmqctl", "set_permissions", "-p", self.vhost, "guest", ".*", ".*", ".*"],
                            capture_output=True, check=True)
-            self.broker_url = self.broker_url.rstrip("/").rsplit("/", 1)[0] + "/" + self.vhost
+            self.broker_url = urlparse(self.broker_url)._replace(path="/" + self.vhost).geturl()
         else:
             self.vhost = None
 

@@ -94,8 +94,14 @@ class Relay:
     def run(self) -> None:
         """Relay until ``stop()``; survive broker and database outages."""
         waiter = None
+        declared = False
         while not self.stopping.is_set():
             try:
+                if not declared:
+                    # Queues and bindings must exist before the first publish, or the broker
+                    # drops the message for want of a queue: never rely on consumers being up.
+                    topology.declare(self.connection)
+                    declared = True
                 if waiter is None:
                     waiter = _Waiter(self.database, notify_channel(self.outbox.producer),
                                      self.polling_interval)
@@ -108,6 +114,7 @@ class Relay:
                     waiter.close()
                     waiter = None
                 self._reset_connection()
+                declared = False
                 self.stopping.wait(1.0)
         if waiter is not None:
             waiter.close()

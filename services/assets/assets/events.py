@@ -1,0 +1,6 @@
+"""What assets tells the rest of the portal, always through its outbox (nothing yet)."""
+from portalkit.outbox import Outbox
+
+from .models import OutboxMessage
+
+outbox = Outbox("assets", OutboxMessage)

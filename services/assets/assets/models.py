@@ -1,0 +1,37 @@
+"""assets' tables: the companies read-model fed by identity, and the bus's two tables."""
+from __future__ import annotations
+
+from sqlalchemy import MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from portalkit.consumer import HandledEventMixin
+from portalkit.outbox import OutboxMixin
+
+# Named constraints, so that later batch migrations on SQLite can find them again.
+NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+          "ck": "ck_%(table_name)s_%(constraint_name)s",
+          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+          "pk": "pk_%(table_name)s"}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class OutboxMessage(OutboxMixin, Base):
+    pass
+
+
+class HandledEvent(HandledEventMixin, Base):
+    pass
+
+
+class Company(Base):
+    """identity's client company, as assets needs it (from CompanyRegistered)."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)

@@ -1,0 +1,1 @@
+"""catalog: the services a client's users may hold, and their subscriptions (the entitlements)."""

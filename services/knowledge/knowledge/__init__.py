@@ -1,0 +1,1 @@
+"""knowledge: the knowledge base (FAQ articles, news, portal help), searched in French and English."""

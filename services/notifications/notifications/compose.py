@@ -1,0 +1,150 @@
+"""What each event mails, to whom, in which language: events become ``Mail``s, still unrendered.
+
+Links point at the portal's web pages, absolute, with the token as the last path segment.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import quote
+
+from portalkit.events import LANGUAGES, Event
+
+log = logging.getLogger(__name__)
+
+# The gateway's pages the mails link to (tokens are appended as the last segment).
+PAGES = {
+    "home": "/",
+    "activation": "/activate",
+    "password_reset": "/password/reset",
+    "password_forgotten": "/password/forgot",
+    "email_change": "/email-change",
+    "requests_to_validate": "/administration/requests",
+    "services_catalog": "/administration/catalog",
+}
+
+# A mail is no place for a 10,000-line report: past this, the mail says how many more there are.
+MAX_LISTED_REJECTIONS = 100
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One mail to write: its kind names the templates, ``context`` fills them."""
+
+    kind: str
+    to: str | None  # None when the recipient has no address: ``addressed`` drops it
+    name: str
+    language: str
+    context: dict = field(default_factory=dict)
+
+
+def language_of(code: str | None) -> str:
+    """The mail language for a user's language code ("fr-FR" → "fr"); English otherwise."""
+    short = (code or "").strip().lower()[:2]
+    return short if short in LANGUAGES else "en"
+
+
+def link(base_url: str, page: str, token: str | None = None) -> str:
+    url = base_url.rstrip("/") + PAGES[page]
+    return f"{url.rstrip('/')}/{quote(token, safe='')}" if token else url
+
+
+def full_name(person: dict) -> str:
+    return f"{person.get('first_name') or ''} {person.get('last_name') or ''}".strip()
+
+
+def mail_to(kind: str, person: dict, address: str | None = None, **context) -> Mail:
+    """A mail to ``person`` (a Recipient of the contracts), at ``address`` or their own e-mail."""
+    return Mail(kind=kind, to=address or person["email"], name=full_name(person),
+                language=language_of(person.get("language")),
+                context={"first_name": person.get("first_name") or "", **context})
+
+
+def activation(event: Event, base_url: str) -> list[Mail]:
+    data = event.data
+    if not data.get("activation_token"):
+        log.info("UserCreated %s carries no activation token: no mail", event.id)
+        return []
+    return [mail_to("activation", data, company_name=data.get("company_name") or "",
+                    link=link(base_url, "activation", data["activation_token"]),
+                    expires_at=data.get("activation_expires_at"))]
+
+
+def password_reset(event: Event, base_url: str) -> list[Mail]:
+    data = event.data
+    return [mail_to("password_reset", data, link=link(base_url, "password_reset", data["reset_token"]),
+                    expires_at=data["expires_at"])]
+
+
+def email_change_confirmation(event: Event, base_url: str) -> list[Mail]:
+    data = event.data
+    return [mail_to("email_change_confirmation", data, address=data["new_email"],
+                    new_email=data["new_email"], expires_at=data["expires_at"],
+                    link=link(base_url, "email_change", data["confirmation_token"]))]
+
+
+def email_changed(event: Event, base_url: str) -> list[Mail]:
+    data = event.data
+    context = {"email": data["email"], "previous_email": data["previous_email"]}
+    notice = mail_to("email_changed_notice", data, address=data["previous_email"], **context)
+    if not data.get("email"):
+        return [notice]
+    return [notice, mail_to("email_changed", data, link=link(base_url, "home"), **context)]
+
+
+def account_locked(event: Event, base_url: str) -> list[Mail]:
+    data = event.data
+    return [mail_to("account_locked", data, locked_until=data["locked_until"],
+                    link=link(base_url, "password_forgotten"))]
+
+
+def account_deleted(event: Event, base_url: str) -> list[Mail]:
+    return [mail_to("account_deleted", event.data, email=event.data["email"])]
+
+
+def import_report(event: Event, base_url: str) -> list[Mail]:
+    data = event.data
+    rejected = sorted(data["rejected"], key=lambda rejection: rejection["line"])
+    return [mail_to("import_report", data, total=data["total"], created=data["created"],
+                    rejected=rejected[:MAX_LISTED_REJECTIONS],
+                    more_rejected=max(0, len(rejected) - MAX_LISTED_REJECTIONS),
+                    link=link(base_url, "home"))]
+
+
+def subscription_requested(event: Event, base_url: str) -> list[Mail]:
+    data = event.data
+    requester = full_name(data) or data.get("email") or ""
+    return [mail_to("subscription_requested", administrator, requester=requester,
+                    service_title=_service_title(data), expires_on=data.get("expires_on"),
+                    link=link(base_url, "requests_to_validate"))
+            for administrator in data["administrators"]]
+
+
+def subscription_decided(kind: str) -> Callable[[Event, str], list[Mail]]:
+    """The mail to the holder of a subscription that was accepted, refused, cancelled or expired."""
+    def compose(event: Event, base_url: str) -> list[Mail]:
+        data = event.data
+        return [mail_to(kind, data, service_title=_service_title(data),
+                        expires_on=data.get("expires_on"), reason=data.get("reason") or "",
+                        link=link(base_url, "home" if kind == "subscription_accepted"
+                                  else "services_catalog"))]
+    compose.__name__ = kind
+    return compose
+
+
+def _service_title(data: dict) -> str:
+    return data.get("service_title") or data["service_code"]
+
+
+def addressed(mails: list[Mail], event: Event) -> list[Mail]:
+    """The mails that have somewhere to go, once each; the others are logged and dropped."""
+    kept, seen = [], set()
+    for mail in mails:
+        if not mail.to:
+            log.info("%s %s: %s mail skipped, the recipient has no e-mail address",
+                     event.type, event.id, mail.kind)
+        elif (mail.kind, mail.to.lower()) not in seen:
+            seen.add((mail.kind, mail.to.lower()))
+            kept.append(mail)
+    return kept

@@ -1,0 +1,67 @@
+"""What notifications does with each event it listens to: ``HANDLERS``, for the worker.
+
+A handler composes the event's mails, and the ``Postman`` sends and records each one in the
+handler's transaction. A failed send raises, so the bus retries the event, then dead-letters it.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from portalkit.consumer import Handler
+from portalkit.events import Event
+from portalkit.settings import Settings
+
+from . import compose
+from .delivery import Postman
+from .rendering import MailWriter
+from .sending import SmtpSender
+from .settings import MailSettings
+
+Composer = Callable[[Event, str], list[compose.Mail]]
+
+COMPOSERS: dict[str, Composer] = {
+    "identity.UserCreated": compose.activation,
+    "identity.PasswordResetRequested": compose.password_reset,
+    "identity.EmailChangeRequested": compose.email_change_confirmation,
+    "identity.UserEmailChanged": compose.email_changed,
+    "identity.UserLocked": compose.account_locked,
+    "identity.UserDeleted": compose.account_deleted,
+    "identity.UsersImported": compose.import_report,
+    "catalog.SubscriptionRequested": compose.subscription_requested,
+    "catalog.SubscriptionAccepted": compose.subscription_decided("subscription_accepted"),
+    "catalog.SubscriptionRefused": compose.subscription_decided("subscription_refused"),
+    "catalog.SubscriptionCancelled": compose.subscription_decided("subscription_cancelled"),
+    "catalog.SubscriptionExpired": compose.subscription_decided("subscription_expired"),
+}
+
+
+def mail_event(session: Session, event: Event, postman: Postman, base_url: str) -> None:
+    """Send every mail ``event`` causes."""
+    mails = COMPOSERS[event.routing_key](event, base_url)
+    for mail in compose.addressed(mails, event):
+        postman.deliver(session, event, mail)
+
+
+def handlers_for(postman: Postman, base_url: str) -> dict[str, Handler]:
+    """The bus handlers, ``handler(session, event)``, sending through ``postman``."""
+    return {key: functools.partial(mail_event, postman=postman, base_url=base_url)
+            for key in COMPOSERS}
+
+
+@functools.cache
+def _configured() -> tuple[Postman, str]:
+    # Read on first use, not at import, so that the worker's environment decides.
+    settings = MailSettings.load(Settings.load("notifications"))
+    return (Postman(SmtpSender(settings), MailWriter(settings.time_zone), settings.mail_from),
+            settings.base_url)
+
+
+def _from_environment(session: Session, event: Event) -> None:
+    postman, base_url = _configured()
+    mail_event(session, event, postman, base_url)
+
+
+HANDLERS: dict[str, Handler] = {key: _from_environment for key in COMPOSERS}

@@ -1,0 +1,38 @@
+"""notifications' tables: the mails it has sent, and the bus's handled-event ids."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Index, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from portalkit.consumer import HandledEventMixin
+from portalkit.db import UTCDateTime, utcnow
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# notifications publishes no event, so it has no outbox.
+class HandledEvent(HandledEventMixin, Base):
+    pass
+
+
+class SentMail(Base):
+    """One mail handed to the SMTP server, written in the transaction of the event that caused it."""
+
+    __tablename__ = "sent_mails"
+    __table_args__ = (Index("ix_sent_mails_recipient_time", "recipient", "sent_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    sent_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

@@ -1,0 +1,140 @@
+"""Mails written out: subject, plain text and HTML from the Jinja2 templates of each kind and language.
+
+Templates live in ``templates/<language>/<kind>.txt`` and ``.html`` (the HTML ones extend the
+shared ``layout.html``); subjects are in ``SUBJECTS``. HTML is autoescaped, text is not.
+"""
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+
+from .compose import Mail
+
+# "\u00a0" before a colon and "\u202f" before ; ! ?, as French typography wants.
+SUBJECTS: dict[str, dict[str, str]] = {
+    "activation": {
+        "en": "Activate your client portal account",
+        "fr": "Activez votre compte du portail client",
+    },
+    "password_reset": {
+        "en": "Reset your client portal password",
+        "fr": "Réinitialisez votre mot de passe du portail client",
+    },
+    "email_change_confirmation": {
+        "en": "Confirm your new e-mail address",
+        "fr": "Confirmez votre nouvelle adresse e-mail",
+    },
+    "email_changed_notice": {
+        "en": "Your client portal e-mail address was changed",
+        "fr": "L’adresse e-mail de votre compte du portail client a changé",
+    },
+    "email_changed": {
+        "en": "Your new e-mail address is confirmed",
+        "fr": "Votre nouvelle adresse e-mail est confirmée",
+    },
+    "account_locked": {
+        "en": "Your client portal account is temporarily locked",
+        "fr": "Votre compte du portail client est temporairement bloqué",
+    },
+    "account_deleted": {
+        "en": "Your client portal account has been deleted",
+        "fr": "Votre compte du portail client a été supprimé",
+    },
+    "import_report": {
+        "en": "User import: {{ created }} of {{ total }} created",
+        "fr": "Import d’utilisateurs\u00a0: {{ created }} sur {{ total }} "
+              "{{ 'créé' if created <= 1 else 'créés' }}",
+    },
+    "subscription_requested": {
+        "en": "Subscription to validate: {{ service_title }}",
+        "fr": "Abonnement à valider\u00a0: {{ service_title }}",
+    },
+    "subscription_accepted": {
+        "en": "Your subscription to {{ service_title }} is active",
+        "fr": "Votre abonnement au service {{ service_title }} est actif",
+    },
+    "subscription_refused": {
+        "en": "Your subscription request for {{ service_title }}",
+        "fr": "Votre demande d’abonnement au service {{ service_title }}",
+    },
+    "subscription_cancelled": {
+        "en": "Your subscription to {{ service_title }} has ended",
+        "fr": "Votre abonnement au service {{ service_title }} a pris fin",
+    },
+    "subscription_expired": {
+        "en": "Your subscription to {{ service_title }} has expired",
+        "fr": "Votre abonnement au service {{ service_title }} a expiré",
+    },
+}
+KINDS = tuple(SUBJECTS)
+TIME_FORMATS = {"en": "h:mm a", "fr": "H\u00a0'h'\u00a0mm"}
+AT = {"en": "at", "fr": "à"}
+TEXT_WIDTH = 72
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+class MailWriter:
+    """Renders ``Mail``s; one per process (the Jinja environment caches compiled templates)."""
+
+    def __init__(self, time_zone: str = "UTC"):
+        self.zone = ZoneInfo(time_zone)
+        self.zone_label = "UTC" if time_zone in ("UTC", "Etc/UTC") else time_zone
+        self.templates = Environment(
+            loader=PackageLoader("notifications", "templates"),
+            autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.templates.filters.update(date=self._date, datetime=self._datetime)
+        self.subjects = Environment(autoescape=False, undefined=StrictUndefined)
+
+    def render(self, mail: Mail) -> RenderedMail:
+        context = {**mail.context, "language": mail.language}
+        # A header is one line: a service title with a line break must not forge another header.
+        subject = one_line(self.subjects.from_string(SUBJECTS[mail.kind][mail.language]).render(context))
+        context["subject"] = subject
+        text = self.templates.get_template(f"{mail.language}/{mail.kind}.txt").render(context)
+        html = self.templates.get_template(f"{mail.language}/{mail.kind}.html").render(context)
+        return RenderedMail(subject, wrap(text), html)
+
+    @pass_context
+    def _date(self, context, value: date | None) -> str:
+        return format_date(value, "long", locale=context["language"]) if value else ""
+
+    @pass_context
+    def _datetime(self, context, value: datetime | None) -> str:
+        """"24 novembre 2026 à 10 h 38 (UTC)": a moment, in the mails' time zone."""
+        if value is None:
+            return ""
+        language = context["language"]
+        local = value.astimezone(self.zone)
+        return (f"{format_date(local, 'long', locale=language)} {AT[language]} "
+                f"{format_time(local, TIME_FORMATS[language], locale=language)}\u00a0({self.zone_label})")
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks and runs of spaces made single spaces; no-break spaces kept."""
+    return re.sub(r"[ \t\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+", " ", text).strip()
+
+
+def wrap(text: str) -> str:
+    """Wrap the plain text's long lines at 72 columns, leaving lines with a URL whole."""
+    lines = []
+    for line in text.splitlines():
+        if len(line) <= TEXT_WIDTH or "://" in line:
+            lines.append(line)
+            continue
+        indent = line[:len(line) - len(line.lstrip(" "))]
+        lines.extend(textwrap.wrap(line, TEXT_WIDTH, subsequent_indent=indent,
+                                   break_long_words=False, break_on_hyphens=False))
+    return "\n".join(lines).strip() + "\n"

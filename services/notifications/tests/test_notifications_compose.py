@@ -1,0 +1,88 @@
+"""Composing: which event mails whom, in which language, with which absolute link."""
+from __future__ import annotations
+
+from notifications import compose
+from notifications_testkit import BASE_URL, SOON, later, make_event, person
+
+
+def test_activation_link_is_absolute_with_the_token_last():
+    event = make_event("UserCreated", **person(language="fr"), company_id="c1", company_name="Dupont SA",
+                       activation_token="tok-1", activation_expires_at=later())
+    [mail] = compose.activation(event, BASE_URL)
+    assert (mail.kind, mail.to, mail.language, mail.name) == ("activation", "ldupont@company.ws", "fr",
+                                                              "Lovana Dupont")
+    assert mail.context["link"] == f"{BASE_URL}/activate/tok-1"
+    assert mail.context["company_name"] == "Dupont SA"
+    assert mail.context["expires_at"] == later()
+
+
+def test_tokens_are_quoted_into_one_path_segment():
+    assert compose.link(BASE_URL + "/", "password_reset", "a/b?c") == f"{BASE_URL}/password/reset/a%2Fb%3Fc"
+
+
+def test_a_user_created_without_token_gets_no_activation_mail():
+    event = make_event("UserCreated", **person(), company_id="c1")
+    assert compose.activation(event, BASE_URL) == []
+
+
+def test_reset_and_email_change_links():
+    reset = make_event("PasswordResetRequested", **person(), reset_token="r1", expires_at=SOON)
+    assert compose.password_reset(reset, BASE_URL)[0].context["link"] == f"{BASE_URL}/password/reset/r1"
+    change = make_event("EmailChangeRequested", **person(), new_email="new@company.ws",
+                        confirmation_token="c1", expires_at=SOON)
+    [mail] = compose.email_change_confirmation(change, BASE_URL)
+    assert mail.to == "new@company.ws"  # the address to confirm, not the current one
+    assert mail.context["link"] == f"{BASE_URL}/email-change/c1"
+
+
+def test_a_changed_address_is_told_to_both_addresses():
+    event = make_event("UserEmailChanged", **person(email="new@company.ws"), company_id="c1",
+                       previous_email="old@company.ws")
+    notice, confirmation = compose.email_changed(event, BASE_URL)
+    assert (notice.kind, notice.to) == ("email_changed_notice", "old@company.ws")
+    assert (confirmation.kind, confirmation.to) == ("email_changed", "new@company.ws")
+
+
+def test_each_administrator_is_asked_in_their_own_language():
+    event = make_event("SubscriptionRequested", **person(first_name="Jean"), subscription_id="s1",
+                       service_id="svc", service_code="request-service", service_title="Request service",
+                       company_id="c1", scope_company_id="c1",
+                       administrators=[person("anne@company.ws", "Anne", "fr", "a1"),
+                                       person("bob@company.ws", "Bob", "en-GB", "a2"),
+                                       person(None, "Nobody", "en", "a3")])
+    mails = compose.addressed(compose.subscription_requested(event, BASE_URL), event)
+    assert [(m.to, m.language, m.context["first_name"]) for m in mails] == [
+        ("anne@company.ws", "fr", "Anne"), ("bob@company.ws", "en", "Bob")]
+    assert all(m.context["requester"] == "Jean Dupont" for m in mails)
+    assert mails[0].context["link"] == f"{BASE_URL}/administration/requests"
+
+
+def test_decisions_go_to_the_holder_with_the_service_title():
+    event = make_event("SubscriptionRefused", **person(), subscription_id="s1", service_id="svc",
+                       service_code="invoice-viewing-service", company_id="c1", scope_company_id="c1",
+                       reason="Not in your contract")
+    [mail] = compose.subscription_decided("subscription_refused")(event, BASE_URL)
+    assert mail.kind == "subscription_refused" and mail.to == "ldupont@company.ws"
+    assert mail.context["service_title"] == "invoice-viewing-service"  # the code when no title
+    assert mail.context["reason"] == "Not in your contract"
+
+
+def test_import_report_sorts_and_caps_the_rejected_lines():
+    rejected = [{"line": n, "reason": "bad"} for n in range(250, 0, -1)]
+    event = make_event("UsersImported", **person(), import_id="i1", company_id="c1", total=260,
+                       created=10, rejected=rejected)
+    [mail] = compose.import_report(event, BASE_URL)
+    assert [r["line"] for r in mail.context["rejected"]] == list(range(1, 101))
+    assert mail.context["more_rejected"] == 150
+
+
+def test_mails_without_address_are_dropped_and_duplicates_sent_once():
+    event = make_event("UserDeleted", **person(email=None), company_id="c1")
+    assert compose.addressed(compose.account_deleted(event, BASE_URL), event) == []
+    twice = [compose.Mail("x", "A@b.c", "", "en"), compose.Mail("x", "a@b.c", "", "en")]
+    assert len(compose.addressed(twice, event)) == 1
+
+
+def test_language_codes():
+    assert [compose.language_of(code) for code in ("fr", "fr-FR", "FR", "en-US", "de", "", None)] == [
+        "fr", "fr", "fr", "en", "en", "en", "en"]
