@@ -102,7 +102,6 @@ class Settings:
     bus_max_retries: int
     bus_retry_delay: float
     outbox_polling_interval: float
-    http_timeout: float
 
     @classmethod
     def load(cls, component: str) -> "Settings":
@@ -117,5 +116,4 @@ class Settings:
             bus_max_retries=env_int("PORTAL_BUS_MAX_RETRIES", 5),
             bus_retry_delay=env_float("PORTAL_BUS_RETRY_DELAY", 0.5),
             outbox_polling_interval=env_float("PORTAL_OUTBOX_POLLING_INTERVAL", 0.02),
-            http_timeout=env_float("PORTAL_HTTP_TIMEOUT", 10.0),
         )

@@ -14,6 +14,9 @@ DEAD_LETTER = Exchange("portal.dead-letter", type="direct", durable=True)
 
 # Which routing keys (``<producer>.<EventName>``) each consumer's queue receives: EVENTS.md.
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    # identity lists each company's administrators and keeps the last one from being deleted.
+    "identity": ("catalog.SubscriptionAccepted", "catalog.SubscriptionCancelled",
+                 "catalog.SubscriptionExpired"),
     "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserActivated",
                 "identity.UserUpdated", "identity.UserDeleted", "assets.ContractActivated",
                 "assets.ContractEnded"),
