@@ -1,6 +1,9 @@
 """Connections to the bus, chosen by URL: RabbitMQ (``amqp://``) or the broker-less embedded one.
 
-``filesystem://`` is kombu's folder transport with two fixes. kombu writes a message file in
+``filesystem://`` is kombu's folder transport with three fixes. kombu creates an exchange's
+binding table by truncating the file before locking it, so two processes declaring at once can
+read it empty or wipe each other's bindings: here it is created without truncation and
+rewritten under the lock. kombu writes a message file in
 place, so a consumer polling the folder can read a half-written file and lose it: here a message
 is written under a temporary name and moved in atomically. And kombu deletes a message as soon as
 it is delivered, so a consumer killed before acking loses it: here delivery moves the file into
@@ -41,6 +44,37 @@ class AtomicFilesystemChannel(filesystem.Channel):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._recover_orphans()
+
+    def get_table(self, exchange):
+        file = self._exchange_file(exchange)
+        try:
+            with open(file, "rb") as handle:
+                filesystem.lock(handle, filesystem.LOCK_SH)
+                try:
+                    raw = handle.read()
+                finally:
+                    filesystem.unlock(handle)
+        except FileNotFoundError:
+            return []
+        return [filesystem.exchange_queue_t(*row) for row in loads(raw.decode())] if raw.strip() else []
+
+    def _queue_bind(self, exchange, routing_key, pattern, queue):
+        file = self._exchange_file(exchange)
+        self.control_folder.mkdir(exist_ok=True)
+        row = filesystem.exchange_queue_t(routing_key or "", pattern or "", queue or "")
+        with os.fdopen(os.open(file, os.O_RDWR | os.O_CREAT, 0o644), "r+b") as handle:
+            filesystem.lock(handle, filesystem.LOCK_EX)
+            try:
+                raw = handle.read()
+                rows = [filesystem.exchange_queue_t(*r) for r in loads(raw.decode())] if raw.strip() else []
+                if row not in rows:
+                    rows.insert(0, row)
+                    handle.seek(0)
+                    handle.truncate()
+                    handle.write(str_to_bytes(dumps(rows)))
+                    handle.flush()
+            finally:
+                filesystem.unlock(handle)
 
     @property
     def processing_folder(self) -> Path:

@@ -138,3 +138,24 @@ def test_embedded_transport_never_shows_half_written_messages(settings, var_dir)
         staging = list((var_dir / "bus" / "staging").iterdir())
         assert staging == []  # moved into place whole
         assert channel._size("probe.events") == 1
+
+
+def _bind_one(queue_name):
+    from kombu import Queue, binding
+    with broker.connect(Settings.load("probe")) as connection:
+        Queue(queue_name, bindings=[binding(topology.EVENTS, routing_key=queue_name)])(connection.default_channel).declare()
+
+
+def test_concurrent_declarations_keep_every_binding(settings):
+    import multiprocessing
+    names = [f"racer-{i}" for i in range(12)]
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=_bind_one, args=(name,)) for name in names]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=30)
+        assert process.exitcode == 0
+    with broker.connect(settings) as connection:
+        table = connection.default_channel.get_table(topology.EVENTS.name)
+    assert {row.queue for row in table} >= set(names)
