@@ -52,7 +52,7 @@ def create_service_app(component: str, blueprints, settings: Settings | None = N
     app.before_request(_verify_caller)
     app.teardown_appcontext(_close_session)
     app.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
-    app.add_url_rule("/ready", "ready", _ready)
+    app.add_url_rule("/ready", "ready", readiness)
     return app
 
 
@@ -130,7 +130,8 @@ def operator_only(view):
     return wrapper
 
 
-def _ready():
+def readiness():
+    """Answer 200 when the database and the broker answer, else 503 naming what does not."""
     problems = {}
     try:
         database().ping()

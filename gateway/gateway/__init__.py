@@ -1,0 +1,1 @@
+"""The portal's gateway: sessions, the /api allow-list with its signed identity, and the web pages."""

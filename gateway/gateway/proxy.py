@@ -1,0 +1,228 @@
+"""The /api proxy, a plain WSGI callable: allow-list, authentication, signed identity, streaming.
+
+No framework on this path: it runs on every API call. The client's own X-Portal-Identity,
+credentials and hop-by-hop headers never reach a service; the gateway's signed identity does.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from urllib.parse import quote
+
+from portalkit.errors import error_body
+from portalkit.signed_identity import HEADER
+
+from . import auth, routes
+from .sessions import SessionStore
+from .upstream import STATUS_LINES, Upstream, UpstreamError
+
+log = logging.getLogger(__name__)
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_HEADER_VALUE = "portal"
+LOGIN_PATH, LOGOUT_PATH = "/api/auth/login", "/api/auth/logout"
+LOGIN_BODY_LIMIT = 16 * 1024
+# Bodies up to this size are read before forwarding (one send); larger ones are streamed.
+READ_WHOLE_LIMIT = 64 * 1024
+STREAM_CHUNK = 64 * 1024
+# Request headers that are not passed on: the connection's own, the client's credentials (the
+# signed identity replaces them), a forged identity, and what the gateway sets itself.
+_NOT_FORWARDED = frozenset({
+    "HTTP_HOST", "HTTP_CONNECTION", "HTTP_KEEP_ALIVE", "HTTP_PROXY_AUTHORIZATION",
+    "HTTP_PROXY_CONNECTION", "HTTP_TE", "HTTP_TRAILER", "HTTP_TRANSFER_ENCODING", "HTTP_UPGRADE",
+    "HTTP_EXPECT", "HTTP_AUTHORIZATION", "HTTP_COOKIE", "HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE",
+    "HTTP_X_PORTAL_IDENTITY"})
+_HEADER_NAMES: dict[str, str] = {}
+_SAFE_PATH_CHARACTERS = "/:@!$&'()*+,;=~"
+_SAFE_QUERY_CHARACTERS = _SAFE_PATH_CHARACTERS + "?%"
+_PRINTABLE_ASCII = re.compile(r"[!-~]*\Z")
+
+
+def _json_answer(status: int, body: dict, extra_headers: tuple = ()) -> tuple[str, list, bytes]:
+    data = json.dumps(body).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    headers.extend(extra_headers)
+    return STATUS_LINES[status], headers, data
+
+
+NOT_FOUND = _json_answer(404, error_body("not_found", "No such route."))
+NOT_SIGNED_IN = _json_answer(401, error_body("not_signed_in", "Sign in first: this token is not valid."),
+                             (("WWW-Authenticate", 'Bearer error="invalid_token"'),))
+CSRF_FAILED = _json_answer(403, error_body(
+    "csrf_failed", "A call authenticated by the session cookie must carry X-Requested-With: portal."))
+INTERNAL_ERROR = _json_answer(500, error_body("internal_error", "Something went wrong on our side."))
+
+
+class ApiProxy:
+    """WSGI application of every ``/api/...`` path."""
+
+    def __init__(self, upstream: Upstream, sessions: SessionStore, cookie_secure: bool = False):
+        self.upstream, self.sessions = upstream, sessions
+        self.cleared_cookie = (f"{auth.COOKIE_NAME}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
+                               + ("; Secure" if cookie_secure else ""))
+
+    def __call__(self, environ, start_response):
+        try:
+            return self._answer(environ, start_response)
+        except Exception:  # noqa: BLE001 - a client gets the error shape, never a stack trace
+            log.exception("proxying %s %s failed", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+            return _send(start_response, INTERNAL_ERROR)
+
+    def _answer(self, environ, start_response):
+        path = environ.get("PATH_INFO") or "/"
+        method = environ["REQUEST_METHOD"]
+        if method == "POST" and path in (LOGIN_PATH, LOGOUT_PATH):
+            answer = self._login(environ) if path == LOGIN_PATH else self._logout(environ)
+            return _send(start_response, answer)
+        route = routes.match(path)
+        if route is None or routes.has_dot_segment(path):
+            return _send(start_response, NOT_FOUND)
+        client_ip = environ.get("REMOTE_ADDR")
+        user = None
+        if not path.endswith("/openapi.json"):  # API documents are public
+            token, by_cookie = _credentials(environ)
+            if token is not None:
+                user = self.sessions.resolve(token)
+                if user is None and not by_cookie:
+                    return _send(start_response, NOT_SIGNED_IN)
+                # A stale cookie leaves the call anonymous: the service decides what that may do.
+                if user is not None and by_cookie and method in UNSAFE_METHODS \
+                        and environ.get("HTTP_X_REQUESTED_WITH") != CSRF_HEADER_VALUE:
+                    return _send(start_response, CSRF_FAILED)
+        headers = _forwarded_headers(environ)
+        headers[HEADER] = self.upstream.signer.header(auth.identity_for(user, client_ip))
+        target = _quoted(route.upstream_path(path), _SAFE_PATH_CHARACTERS)
+        query = environ.get("QUERY_STRING")
+        if query:
+            target = f"{target}?{query if _PRINTABLE_ASCII.match(query) else _quoted(query, _SAFE_QUERY_CHARACTERS)}"
+        try:
+            body = _request_body(environ, headers)
+            status, out_headers, chunks = self.upstream.forward(route.service, method, target,
+                                                                headers, body)
+        except UpstreamError as error:
+            return _send(start_response, _json_answer(error.status, error.body()))
+        except _BadRequest as error:
+            return _send(start_response, _json_answer(400, error_body("invalid_input", str(error))))
+        start_response(status, out_headers)
+        return chunks
+
+    def _login(self, environ) -> tuple[str, list, bytes]:
+        """Sign in with {email, password}: the token, its expiry and the user."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length > LOGIN_BODY_LIMIT:
+            return _json_answer(413, error_body("too_large", "The sign-in request is too large."))
+        try:
+            credentials = json.loads(environ["wsgi.input"].read(length) if length > 0 else b"")
+        except ValueError:
+            credentials = None
+        if not isinstance(credentials, dict):
+            return _json_answer(400, error_body("invalid_input", "Send a JSON object {email, password}.",
+                                                {"_schema": ["Invalid JSON object."]}))
+        wrong = {key: ["Not a valid string."] for key in ("email", "password")
+                 if credentials.get(key) is not None and not isinstance(credentials[key], str)}
+        if wrong:
+            return _json_answer(400, error_body("invalid_input", "Some fields are invalid.", wrong))
+        result = auth.sign_in(credentials.get("email"), credentials.get("password"),
+                              environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
+        return _json_answer(result.status, result.body)
+
+    def _logout(self, environ) -> tuple[str, list, bytes]:
+        """End the caller's session at once."""
+        token, by_cookie = _credentials(environ)
+        if token is None or self.sessions.resolve(token) is None:
+            return _json_answer(401, error_body("not_signed_in", "Sign in first."))
+        if by_cookie and environ.get("HTTP_X_REQUESTED_WITH") != CSRF_HEADER_VALUE:
+            return CSRF_FAILED
+        self.sessions.end(token)
+        headers = [("Set-Cookie", self.cleared_cookie)] if by_cookie else []
+        return STATUS_LINES[204], headers, b""
+
+
+class _BadRequest(ValueError):
+    pass
+
+
+def _send(start_response, answer: tuple[str, list, bytes]):
+    status, headers, data = answer
+    start_response(status, list(headers))
+    return (data,)
+
+
+def _quoted(text: str, safe: str) -> str:
+    # WSGI hands the path over decoded, as latin-1 text of the bytes the client sent.
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        raw = text.encode()
+    return quote(raw, safe=safe)
+
+
+def _credentials(environ) -> tuple[str | None, bool]:
+    """The session token and whether it came from the cookie (the bearer token wins)."""
+    authorization = environ.get("HTTP_AUTHORIZATION")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() == "bearer":
+            return token.strip(), False
+    cookies = environ.get("HTTP_COOKIE")
+    if cookies and auth.COOKIE_NAME in cookies:
+        # Only one cookie matters: a full parse of the header on every call would be waste.
+        for part in cookies.split(";"):
+            name, _, value = part.partition("=")
+            if name.strip() == auth.COOKIE_NAME:
+                return (value.strip().strip('"') or None), True
+    return None, False
+
+
+def _forwarded_headers(environ) -> dict[str, str]:
+    headers = {}
+    for key, value in environ.items():
+        if key[:5] == "HTTP_" and key not in _NOT_FORWARDED:
+            name = _HEADER_NAMES.get(key)
+            if name is None:
+                name = key[5:].replace("_", "-").title()
+                if len(_HEADER_NAMES) < 1000:
+                    _HEADER_NAMES[key] = name
+            headers[name] = value
+    listed = environ.get("HTTP_CONNECTION")
+    if listed:  # headers the client declared hop-by-hop for this connection only
+        for token in listed.split(","):
+            headers.pop(token.strip().title(), None)
+    content_type = environ.get("CONTENT_TYPE")
+    if content_type:
+        headers["Content-Type"] = content_type
+    return headers
+
+
+def _request_body(environ, headers: dict):
+    """The body to send on: read whole when small, streamed when large or chunked."""
+    length = environ.get("CONTENT_LENGTH")
+    stream = environ.get("wsgi.input")
+    if length:
+        try:
+            size = int(length)
+        except ValueError:
+            raise _BadRequest("Content-Length is not a number.") from None
+        if size <= 0:
+            return None
+        if size <= READ_WHOLE_LIMIT:
+            return stream.read(size)
+        headers["Content-Length"] = str(size)
+        return _chunks(stream, size)
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return _chunks(stream, None)  # the WSGI server has de-chunked it; urllib3 re-chunks
+    return None
+
+
+def _chunks(stream, remaining: int | None):
+    while remaining is None or remaining > 0:
+        chunk = stream.read(STREAM_CHUNK if remaining is None else min(STREAM_CHUNK, remaining))
+        if not chunk:
+            return
+        if remaining is not None:
+            remaining -= len(chunk)
+        yield chunk

@@ -1,0 +1,46 @@
+"""The allow-list of /api routes: which public prefix goes to which service, and to what path.
+
+Nothing outside this table reaches a service. The longest matching prefix wins, so an operator
+resource of another service is one more row (``/api/operator/<resource>``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Route:
+    prefix: str  # ends with "/" unless it names one resource (then it matches its sub-paths too)
+    service: str
+    target: str
+
+    def upstream_path(self, path: str) -> str:
+        return self.target + path[len(self.prefix):]
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("/api/auth/", "identity", "/auth/"),
+    Route("/api/identity/", "identity", "/identity/"),
+    Route("/api/operator/companies", "identity", "/operator/companies"),
+    Route("/api/catalog/", "catalog", "/catalog/"),
+    Route("/api/assets/", "assets", "/assets/"),
+    Route("/api/knowledge/", "knowledge", "/knowledge/"),
+    Route("/api/support/", "support", "/support/"),
+    Route("/api/notifications/", "notifications", "/notifications/"),
+)
+_LONGEST_FIRST = tuple(sorted(ROUTES, key=lambda route: len(route.prefix), reverse=True))
+
+
+def match(path: str) -> Route | None:
+    """The route of a public path, or None (the gateway answers 404)."""
+    for route in _LONGEST_FIRST:
+        prefix = route.prefix
+        if path.startswith(prefix) and (prefix[-1] == "/" or len(path) == len(prefix)
+                                        or path[len(prefix)] == "/"):
+            return route
+    return None
+
+
+def has_dot_segment(path: str) -> bool:
+    """True for ``/./`` or ``/../`` segments, which could step out of the matched prefix."""
+    return "/." in path and any(part in (".", "..") for part in path.split("/"))

@@ -1,0 +1,76 @@
+"""The frame of every page: the spaces the user's subscriptions open, the header's data, safe headers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Flask, request
+from flask_babel import lazy_gettext
+from markupsafe import Markup
+
+from . import csrf, i18n, visitor
+
+PACKAGE = Path(__file__).resolve().parent.parent
+# The templates and the one CSS and script files of the pages, served under /assets.
+bp = Blueprint("frame", __name__, template_folder=str(PACKAGE / "templates"),
+               static_folder=str(PACKAGE / "static"), static_url_path="/assets")
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+@dataclass(frozen=True)
+class Space:
+    """A space of the portal, shown in the header when a subscription the user holds opens it."""
+
+    key: str
+    label: str
+    path: str
+    services: frozenset[str]
+
+
+# Which catalog services (by code) open which space. A space appears if any one of them is held.
+SPACES = (
+    Space("administration", lazy_gettext("ADMINISTRATION"), "/administration",
+          frozenset({"user-management-administration", "user-management-supervision-administration"})),
+    Space("support", lazy_gettext("SUPPORT"), "/support",
+          frozenset({"request-service", "request-service-administration", "request-service-supervision",
+                     "view-faqs", "download-updates"})),
+    Space("community", lazy_gettext("COMMUNITY"), "/community", frozenset({"community-area"})),
+)
+
+
+def open_spaces(entitlements) -> list[Space]:
+    """The spaces the entitlements (``<service_code>@<company_id>``) open, in the header's order."""
+    held = {entitlement.rsplit("@", 1)[0] for entitlement in entitlements or ()}
+    return [space for space in SPACES if space.services & held]
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    app.context_processor(_frame_context)
+    app.after_request(_page_headers)
+
+
+def _frame_context() -> dict:
+    user = visitor.current_user()
+    here = request.full_path.rstrip("?")
+    return {
+        "portal_user": user,
+        "spaces": open_spaces(user.entitlements) if user is not None else [],
+        "current_language": i18n.current_language(),
+        "languages": i18n.LANGUAGE_NAMES,
+        "here": here,
+        "csrf_field": lambda: Markup('<input type="hidden" name="%s" value="%s">') % (csrf.FIELD, csrf.token()),
+    }
+
+
+def _page_headers(response):
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # Activation links carry their token in the path: never leak it to another site.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
