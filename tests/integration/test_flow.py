@@ -96,7 +96,7 @@ def test_services_refuse_calls_that_bypass_the_gateway(mesh):
     assert missing.status_code == 401 and missing.json()["error"]["code"] == "identity_missing"
     import jwt
     forged = jwt.encode({"sub": "someone", "aud": "portal-services", "iss": "portal-gateway",
-                         "iat": 0, "exp": 4_000_000_000, "ent": [f"{ADMINISTRATION}@x"]}, "guessed-key")
+                         "iat": 0, "exp": 4_000_000_000, "ent": [f"{ADMINISTRATION}@x"]}, "a-guessed-key-that-is-long-enough-to-sign")
     refused = requests.get(identity + "/identity/users", headers={"X-Portal-Identity": forged}, timeout=5)
     assert refused.status_code == 401
     # And a client cannot smuggle one through the gateway either.

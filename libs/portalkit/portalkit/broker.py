@@ -163,7 +163,7 @@ def connect(settings: Settings) -> Connection:
         root = Path(path) if path else var_dir() / "bus"
         options = embedded_folders(root)
         options["polling_interval"] = settings.bus_polling_interval
-        return Connection("filesystem://", transport=AtomicFilesystemTransport,
+        return Connection("filesystem://localhost/", transport=AtomicFilesystemTransport,
                           transport_options=options)
     return Connection(url, connect_timeout=5,
                       transport_options={"confirm_publish": True, "max_retries": 3})

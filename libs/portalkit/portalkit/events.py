@@ -141,6 +141,8 @@ class SubscriptionFact(Recipient):
     company_id = _id()
     scope_company_id = _id()
     expires_on = _opt(fields.Date())
+    # Granted by the portal itself (auto services at activation), not asked for: no mail.
+    automatic = fields.Boolean(load_default=False)
 
 
 class SubscriptionRequested(SubscriptionFact):
