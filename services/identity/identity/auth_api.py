@@ -1,13 +1,15 @@
-"""Routes of signing in and activating an account (``/api/auth/...`` through the gateway)."""
-from flask import request
+"""Routes of signing in, activating an account and recovering a password (``/api/auth/...``)."""
+from flask import Response, request
 
+from portalkit.errors import not_found
 from portalkit.web import Blueprint, caller, db_session
 
-from . import accounts
-from .schemas import ActivationIn, CredentialsIn, SignInOut, UserSchema
+from . import accounts, password_policy, recovery, signin
+from .schemas import (ActivationIn, CredentialsIn, ForgottenIn, PasswordRulesOut, ResetIn, ResetProfile,
+                      SignInOut, UserSchema)
 from .settings import IdentitySettings
 
-blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign-in checks and account activation")
+blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign-in checks, activation, password recovery")
 
 
 @blp.route("/login", methods=["POST"])
@@ -15,11 +17,11 @@ blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign-in check
 @blp.response(200, SignInOut)
 def login(credentials):
     """Check credentials for the gateway, which then opens the session."""
+    settings = IdentitySettings.load()
     ip_address = caller().client_ip or request.remote_addr or ""
-    user = accounts.check_credentials(db_session(), IdentitySettings.load(), credentials["email"],
-                                      credentials["password"], ip_address,
-                                      request.headers.get("User-Agent", ""))
-    return {"user": user, "password_expired": accounts.password_expired(IdentitySettings.load(), user)}
+    user = signin.check_credentials(db_session(), settings, credentials["email"], credentials["password"],
+                                    ip_address, request.headers.get("User-Agent", ""))
+    return {"user": user, "password_expired": signin.password_expired(settings, user)}
 
 
 @blp.route("/activation/<token>", methods=["GET"])
@@ -34,4 +36,38 @@ def activation_profile(token):
 @blp.response(200, UserSchema)
 def activate(profile, token):
     """Complete the three activation steps; the account can sign in at once."""
-    return accounts.activate(db_session(), token, profile)
+    return accounts.activate(db_session(), IdentitySettings.load(), token, profile)
+
+
+@blp.route("/password-rules/<int:level>", methods=["GET"])
+@blp.response(200, PasswordRulesOut)
+def password_rules(level):
+    """List the codes of the rules a new password must meet at a security level (1, 2, 3)."""
+    if level not in password_policy.MIN_LENGTH:
+        raise not_found("security level")
+    return {"security_level": level, "rules": password_policy.rules_for(level)}
+
+
+@blp.route("/password/forgot", methods=["POST"])
+@blp.arguments(ForgottenIn)
+@blp.response(202)
+def forgot_password(data):
+    """Mail a reset link if the address has an account; the answer is the same either way."""
+    recovery.request_reset(db_session(), IdentitySettings.load(), data["email"])
+    return Response(status=202)
+
+
+@blp.route("/password/reset/<token>", methods=["GET"])
+@blp.response(200, ResetProfile)
+def reset_profile(token):
+    """Show whose password a valid reset link sets (for the page's rules); 410 if used or expired."""
+    return recovery.reset_profile(db_session(), token)
+
+
+@blp.route("/password/reset", methods=["POST"])
+@blp.arguments(ResetIn)
+@blp.response(204)
+def reset_password(data):
+    """Set a new password with a reset link; every session of the user ends."""
+    recovery.reset(db_session(), IdentitySettings.load(), data["token"], data["password"])
+    return ""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portalkit.db import Database, utcnow
 from portalkit.settings import Settings
 
-from . import accounts
+from . import accounts, companies
 from .events import outbox, recipient
 from .models import Company, User
 from .passwords import hash_password
@@ -30,9 +30,9 @@ def load(database: Database, settings: IdentitySettings) -> bool:
     with database.sessions() as session:
         if session.scalar(select(Company.id).where(Company.number == COMPANY["number"])):
             return False
-        company, admin, token = accounts.register_company(session, settings,
-                                                          {**COMPANY, "administrator": ADMINISTRATOR})
-        accounts.activate(session, token, {"password": ADMINISTRATOR_PASSWORD, "function": "IT manager"})
+        company, admin, token = companies.register_company(session, settings,
+                                                           {**COMPANY, "administrator": ADMINISTRATOR})
+        accounts.activate(session, settings, token, {"password": ADMINISTRATOR_PASSWORD, "function": "IT manager"})
         user = User(company_id=company.id, email=USER["email"], title=USER["title"],
                     first_name=USER["first_name"], last_name=USER["last_name"], language=USER["language"],
                     security_level=USER["security_level"], function="Accountant",

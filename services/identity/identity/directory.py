@@ -1,16 +1,20 @@
-"""Use cases of reading users: one's own profile and the company administrator's users list."""
+"""Use cases of reading users: one's own profile, the administrator's users list and its counts,
+the company picker, and the administrators every user may see."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from portalkit.errors import not_found
 from portalkit.signed_identity import Identity
 
-from .models import User
+from . import access
+from .models import AdministrationGrant, Company, GroupMember, User, UserGroup
 
-ADMINISTRATION = "user-management-administration"
-SUPERVISION = "user-management-supervision-administration"
+# One expression for the name-or-address search, the same text as the PostgreSQL trigram index
+# of migration 0003 so that the planner uses it (literal spaces, not bound parameters).
+SEARCH_TEXT = func.lower(User.first_name + literal_column("' '") + User.last_name + literal_column("' '")
+                         + func.coalesce(User.email, literal_column("''")))
 
 
 def me(session: Session, identity: Identity) -> User:
@@ -20,33 +24,111 @@ def me(session: Session, identity: Identity) -> User:
     return user
 
 
-def administered_companies(identity: Identity) -> set[str]:
-    """Companies whose users the caller administers (their own, and supervised associates)."""
-    return identity.companies_with(ADMINISTRATION) | identity.companies_with(SUPERVISION)
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def list_users(session: Session, identity: Identity, query: dict) -> tuple[list[User], int]:
-    companies = administered_companies(identity)
-    if query.get("company"):
-        if query["company"] not in companies:
-            raise not_found("company")
-        companies = {query["company"]}
+def user_conditions(session: Session, identity: Identity, query: dict) -> list:
+    """The WHERE of the users list: the companies in scope, then each filter asked for."""
+    companies = access.scope(session, identity, query.get("company"))
     conditions = [User.company_id.in_(companies)]
-    if query.get("q"):
-        pattern = f"%{query['q'].lower()}%"
-        conditions.append(or_(func.lower(User.last_name).like(pattern),
-                              func.lower(User.first_name).like(pattern), User.email.like(pattern)))
+    for word in (query.get("q") or "").lower().split()[:5]:
+        conditions.append(SEARCH_TEXT.like(f"%{_escape_like(word)}%", escape="\\"))
     if query.get("function"):
         conditions.append(User.function == query["function"])
     status = query.get("status")
     if status == "no_email":
         conditions.append(User.email.is_(None))
     elif status == "active":
-        conditions.append(User.activated_at.is_not(None))
+        conditions += [User.activated_at.is_not(None), User.email.is_not(None)]
     elif status == "not_activated":
         conditions += [User.activated_at.is_(None), User.email.is_not(None)]
+    if query.get("group"):
+        group = session.get(UserGroup, query["group"]) if len(query["group"]) <= 32 else None
+        if group is None or group.company_id not in companies:
+            raise not_found("group")
+        conditions.append(User.id.in_(select(GroupMember.user_id).where(GroupMember.group_id == group.id)))
+    return conditions
+
+
+def list_users(session: Session, identity: Identity, query: dict) -> tuple[list[User], int]:
+    conditions = user_conditions(session, identity, query)
     total = session.scalar(select(func.count()).select_from(User).where(*conditions))
     page, per_page = query["page"], query["per_page"]
     users = session.scalars(select(User).where(*conditions).order_by(User.last_name, User.first_name, User.id)
                             .offset((page - 1) * per_page).limit(per_page)).all()
     return list(users), total
+
+
+def user_detail(session: Session, identity: Identity, user_id: str) -> User:
+    """One administered user, with their groups (``user.groups``)."""
+    user = access.administered_user(session, identity, user_id)
+    user.groups = list(session.scalars(select(UserGroup).join(GroupMember, GroupMember.group_id == UserGroup.id)
+                                       .where(GroupMember.user_id == user.id).order_by(UserGroup.name)))
+    return user
+
+
+def functions(session: Session, identity: Identity, company_id: str | None) -> list[str]:
+    """The functions the users in scope have, for the list's filter."""
+    companies = access.scope(session, identity, company_id)
+    return list(session.scalars(select(User.function).distinct()
+                                .where(User.company_id.in_(companies), User.function != "")
+                                .order_by(User.function)))
+
+
+def counts(session: Session, identity: Identity, company_id: str | None) -> dict:
+    """The dashboard's user counts: activated, waiting for activation, without e-mail, new since
+    the caller's previous sign-in, and groups."""
+    companies = access.scope(session, identity, company_id)
+    caller = session.get(User, identity.user_id)
+    since = caller.previous_sign_in_at if caller is not None else None
+    in_scope = User.company_id.in_(companies)
+    row = session.execute(select(
+        func.count().filter(User.email.is_not(None), User.activated_at.is_not(None)),
+        func.count().filter(User.email.is_not(None), User.activated_at.is_(None)),
+        func.count().filter(User.email.is_(None)),
+        func.count().filter(User.created_at > since) if since is not None else literal_column("0"),
+    ).where(in_scope)).one()
+    groups = session.scalar(select(func.count()).select_from(UserGroup).where(UserGroup.company_id.in_(companies)))
+    return {"active": row[0], "not_activated": row[1], "no_email": row[2], "new_since_last_sign_in": row[3],
+            "groups": groups}
+
+
+def companies(session: Session, identity: Identity) -> list[dict]:
+    """The company picker: every company the caller administers, their own first."""
+    administered = access.administered_companies(session, identity)
+    rows = session.scalars(select(Company).where(Company.id.in_(administered)).order_by(Company.name, Company.id))
+    own = identity.companies_with(access.ADMINISTRATION)
+    return sorted(({"company": company, "relation": "own" if company.id in own else "associate"} for company in rows),
+                  key=lambda entry: entry["relation"] != "own")
+
+
+def _ancestors(session: Session, company_id: str) -> list[str]:
+    chain, seen = [], {company_id}
+    company = session.get(Company, company_id)
+    while company is not None and company.parent_id and company.parent_id not in seen:
+        chain.append(company.parent_id)
+        seen.add(company.parent_id)
+        company = session.get(Company, company.parent_id)
+    return chain
+
+
+def administrators(session: Session, identity: Identity) -> list[dict]:
+    """Who administers the caller's company: its administrators, then the supervisors above it."""
+    if not identity.company_id:
+        return []
+    live = AdministrationGrant.ended_at.is_(None) & AdministrationGrant.granted_at.is_not(None)
+    own = and_(AdministrationGrant.service_code == access.ADMINISTRATION,
+               AdministrationGrant.scope_company_id == identity.company_id)
+    supervising = and_(AdministrationGrant.service_code == access.SUPERVISION,
+                       AdministrationGrant.scope_company_id.in_(_ancestors(session, identity.company_id)))
+    rows = session.execute(select(User, AdministrationGrant.service_code)
+                           .join(AdministrationGrant, AdministrationGrant.user_id == User.id)
+                           .where(live, or_(own, supervising))
+                           .order_by(User.last_name, User.first_name, User.id)).all()
+    listed: dict[str, dict] = {}
+    for user, code in rows:
+        role = "administrator" if code == access.ADMINISTRATION else "supervisor"
+        if user.id not in listed or role == "administrator":
+            listed[user.id] = {"user": user, "role": role}
+    return sorted(listed.values(), key=lambda entry: entry["role"] != "administrator")

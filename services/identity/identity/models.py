@@ -1,9 +1,10 @@
-"""identity's tables: companies, users, one-time tokens, sign-in audits, and the bus's two tables."""
+"""identity's tables: companies, users and what hangs on them (tokens, audits, groups, imports), the
+administrators read-model fed by catalog, and the bus's two tables."""
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portalkit.consumer import HandledEventMixin
@@ -66,9 +67,13 @@ class User(Base):
     # Set on the administrator an operator names when registering the company: once active,
     # catalog grants them "User Management - Administration".
     designated_administrator: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when an administrator raises the level: the old password was never checked against it.
+    password_renewal_required: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until = mapped_column(UTCDateTime(), nullable=True)
     last_sign_in_at = mapped_column(UTCDateTime(), nullable=True)
+    # The sign-in before the last one: "new users since your last connection" counts from it.
+    previous_sign_in_at = mapped_column(UTCDateTime(), nullable=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     company: Mapped[Company | None] = relationship(lazy="joined")
@@ -82,6 +87,10 @@ class User(Base):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or (self.email or "")
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > utcnow()
 
 
 class OneTimeToken(Base):
@@ -113,3 +122,95 @@ class SignInAudit(Base):
     reason: Mapped[str] = mapped_column(String(40), default="")
     ip_address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class PasswordHistory(Base):
+    """A password a user has had (its argon2id hash): moderate and strong levels refuse the last ten."""
+
+    __tablename__ = "password_history"
+    __table_args__ = (Index("ix_password_history_user_time", "user_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class UserGroup(Base):
+    """A named set of a company's users, for the administrator's filters."""
+
+    __tablename__ = "user_groups"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    company_id: Mapped[str] = mapped_column(ForeignKey("companies.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class GroupMember(Base):
+    __tablename__ = "group_members"
+
+    group_id: Mapped[str] = mapped_column(ForeignKey("user_groups.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+
+
+class AdministrationGrant(Base):
+    """Who holds "User Management - Administration" (or its supervision) for which company.
+
+    A read-model of catalog's subscription events, keyed by subscription: an end that arrives
+    before its acceptance is kept (``granted_at`` empty) so that the late acceptance stays void.
+    """
+
+    __tablename__ = "administration_grants"
+    __table_args__ = (Index("ix_administration_grants_scope", "scope_company_id", "service_code"),)
+
+    subscription_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    service_code: Mapped[str] = mapped_column(String(100))
+    scope_company_id: Mapped[str] = mapped_column(String(64))
+    granted_at = mapped_column(UTCDateTime(), nullable=True)
+    ended_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AdministrationAudit(Base):
+    """One administration action: who did what to which user or group of which company, when."""
+
+    __tablename__ = "administration_audits"
+    __table_args__ = (Index("ix_administration_audits_company_time", "company_id", "occurred_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    occurred_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    company_id: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    actor_name: Mapped[str] = mapped_column(String(254), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[str] = mapped_column(String(64), default="")
+    # Kept as it was at the time: the target may be deleted since.
+    target_label: Mapped[str] = mapped_column(String(254), default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class UserImport(Base):
+    """A CSV import of users: its file until it is processed, then its progress and its report."""
+
+    __tablename__ = "user_imports"
+    __table_args__ = (Index("ix_user_imports_status", "status", "created_at"),
+                      Index("ix_user_imports_company_time", "company_id", "created_at"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    company_id: Mapped[str] = mapped_column(ForeignKey("companies.id"))
+    importer_id: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | running | done | failed
+    content: Mapped[str] = mapped_column(Text, default="")  # the decoded file, emptied once done
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    processed: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{line, reason}]
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    started_at = mapped_column(UTCDateTime(), nullable=True)
+    # Bumped after each chunk: a running import whose worker died is taken up again.
+    heartbeat_at = mapped_column(UTCDateTime(), nullable=True)
+    finished_at = mapped_column(UTCDateTime(), nullable=True)

@@ -16,7 +16,8 @@ from portalkit.settings import Settings
 
 from .accounts import normalise_email
 from .models import User
-from .passwords import broken_rules, hash_password
+from .password_policy import broken_rules
+from .passwords import hash_password
 
 
 def create_operator(database: Database, email: str, password: str) -> User:

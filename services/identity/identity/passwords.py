@@ -1,20 +1,19 @@
-"""Password hashing (argon2id) and the security-level rules a new password must meet."""
+"""Password hashing (argon2id) and a user's password history."""
 from __future__ import annotations
-
-import re
-import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from portalkit.db import utcnow
+
+from .models import PasswordHistory, User
 
 # OWASP's minimum for argon2id: 19 MiB of memory, 2 passes, 1 lane.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-MAX_LENGTH = 128
 # Verified when the e-mail is unknown, so that known and unknown addresses take the same time.
 DUMMY_HASH = HASHER.hash("not a password of anyone")
-
-MIN_LENGTH = {1: 8, 2: 8, 3: 10}
-LEVEL_NAMES = {1: "weak", 2: "moderate", 3: "strong"}
 
 
 def hash_password(password: str) -> str:
@@ -28,32 +27,27 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def spend_hashing_time() -> None:
+    """Cost what one password check costs, for answers that must not tell cases apart by time."""
+    verify_password(None, "not a password")
 
 
-def _classes(password: str) -> int:
-    return sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]"))
+def recent_hashes(session: Session, user: User, count: int) -> list[str]:
+    """The hashes of the user's ``count`` latest passwords, the current one included."""
+    return list(session.scalars(select(PasswordHistory.password_hash)
+                                .where(PasswordHistory.user_id == user.id)
+                                .order_by(PasswordHistory.created_at.desc(), PasswordHistory.id)
+                                .limit(count)))
 
 
-def broken_rules(password: str, level: int, email: str | None = None,
-                 names: tuple[str, ...] = ()) -> list[str]:
-    """The stable codes of the rules ``password`` breaks at ``level`` (empty if it is acceptable)."""
-    broken = []
-    if len(password) < MIN_LENGTH[level]:
-        broken.append(f"min_length_{MIN_LENGTH[level]}")
-    if len(password) > MAX_LENGTH:
-        broken.append(f"max_length_{MAX_LENGTH}")
-    if level >= 2:
-        if _classes(password) < 3:
-            broken.append("three_character_classes")
-        folded = _fold(password)
-        for name in names:
-            name = _fold(name)
-            if any(name[i:i + 3] in folded for i in range(len(name) - 2)):
-                broken.append("no_part_of_name")
-                break
-    if email and _fold(password) == _fold(email):
-        broken.append("not_email")
-    return broken
+def store_password(session: Session, user: User, password: str, keep: int) -> None:
+    """Make ``password`` the user's (hashed), remember it, and forget all but the ``keep`` latest."""
+    now = utcnow()
+    user.password_hash, user.password_changed_at = hash_password(password), now
+    user.password_renewal_required = False
+    session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash, created_at=now))
+    session.flush()
+    kept = select(PasswordHistory.id).where(PasswordHistory.user_id == user.id) \
+        .order_by(PasswordHistory.created_at.desc(), PasswordHistory.id).limit(keep)
+    session.execute(delete(PasswordHistory).where(PasswordHistory.user_id == user.id,
+                                                  PasswordHistory.id.not_in(kept.scalar_subquery())))

@@ -1,4 +1,4 @@
-"""The shapes identity's routes read and answer (and its OpenAPI document shows)."""
+"""The shapes of identity's account routes (sign-in, activation, recovery, one's profile)."""
 from marshmallow import RAISE, Schema, fields, validate
 
 TITLES = ("M", "MME", "MLE")
@@ -10,8 +10,29 @@ class Strict(Schema):
         unknown = RAISE
 
 
-def _text(max_length: int, min_length: int = 0, **kwargs):
+def text(max_length: int, min_length: int = 0, **kwargs):
     return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+def email_field(**kwargs):
+    return fields.Email(validate=validate.Length(max=254), **kwargs)
+
+
+def title_field(**kwargs):
+    return fields.String(validate=validate.OneOf(TITLES), allow_none=True, **kwargs)
+
+
+def language_field(**kwargs):
+    return fields.String(validate=validate.OneOf(LANGUAGES), **kwargs)
+
+
+def level_field(**kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(1, 3), **kwargs)
+
+
+class PageQuery(Schema):
+    page = fields.Integer(strict=False, validate=validate.Range(min=1, max=1_000_000), load_default=1)
+    per_page = fields.Integer(strict=False, validate=validate.Range(min=1, max=200), load_default=50)
 
 
 class CompanySchema(Schema):
@@ -21,6 +42,11 @@ class CompanySchema(Schema):
     postcode = fields.String()
     city = fields.String()
     parent_id = fields.String(allow_none=True)
+
+
+class GroupRef(Schema):
+    id = fields.String()
+    name = fields.String()
 
 
 class UserSchema(Schema):
@@ -35,26 +61,32 @@ class UserSchema(Schema):
     office_phone = fields.String()
     mobile_phone = fields.String()
     security_level = fields.Integer()
-    status = fields.String()
+    status = fields.String(metadata={"description": "active, not_activated or no_email"})
+    locked = fields.Boolean()
+    locked_until = fields.AwareDateTime(allow_none=True)
     operator = fields.Boolean(attribute="is_operator")
     company = fields.Nested(CompanySchema, allow_none=True)
+    created_at = fields.AwareDateTime()
+    activated_at = fields.AwareDateTime(allow_none=True)
     last_sign_in_at = fields.AwareDateTime(allow_none=True)
+    password_changed_at = fields.AwareDateTime(allow_none=True)
+    groups = fields.List(fields.Nested(GroupRef), metadata={"description": "only in a single user's answer"})
 
 
 class AdministratorIn(Strict):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    title = fields.String(validate=validate.OneOf(TITLES), allow_none=True)
-    last_name = _text(100, load_default="")
-    first_name = _text(100, load_default="")
-    language = fields.String(validate=validate.OneOf(LANGUAGES), load_default="en")
-    security_level = fields.Integer(strict=True, validate=validate.Range(1, 3), load_default=2)
+    email = email_field(required=True)
+    title = title_field()
+    last_name = text(100, load_default="")
+    first_name = text(100, load_default="")
+    language = language_field(load_default="en")
+    security_level = level_field(load_default=2)
 
 
 class CompanyIn(Strict):
-    number = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    postcode = _text(20, load_default="")
-    city = _text(100, load_default="")
+    number = text(40, 1, required=True)
+    name = text(200, 1, required=True)
+    postcode = text(20, load_default="")
+    city = text(100, load_default="")
     parent_id = fields.String(allow_none=True, validate=validate.Length(max=32))
     administrator = fields.Nested(AdministratorIn, required=True)
 
@@ -65,23 +97,23 @@ class CompanyCreated(Schema):
 
 
 class AssociateIn(Strict):
-    company_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    company_id = text(32, 1, required=True)
 
 
 class ActivationIn(Strict):
-    title = fields.String(validate=validate.OneOf(TITLES), allow_none=True)
-    first_name = _text(100, 1, required=True)
-    last_name = _text(100, 1, required=True)
-    language = fields.String(validate=validate.OneOf(LANGUAGES), load_default="en")
-    function = _text(100, load_default="")
-    office_phone = _text(40, load_default="")
-    mobile_phone = _text(40, load_default="")
+    title = title_field()
+    first_name = text(100, 1, required=True)
+    last_name = text(100, 1, required=True)
+    language = language_field(load_default="en")
+    function = text(100, load_default="")
+    office_phone = text(40, load_default="")
+    mobile_phone = text(40, load_default="")
     # No length cap here: the rules answer "max_length_128" by name, never by truncating.
-    password = fields.String(required=True)
+    password = fields.String(required=True, validate=validate.Length(max=4096))
 
 
 class CredentialsIn(Strict):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    email = text(254, 1, required=True)
     password = fields.String(required=True, validate=validate.Length(max=1024))
 
 
@@ -90,15 +122,78 @@ class SignInOut(Schema):
     password_expired = fields.Boolean()
 
 
-class UserQuery(Schema):
-    q = _text(200, load_default=None)
-    status = fields.String(validate=validate.OneOf(("active", "not_activated", "no_email")), load_default=None)
-    function = _text(100, load_default=None)
-    company = _text(32, load_default=None)
-    page = fields.Integer(strict=False, validate=validate.Range(min=1), load_default=1)
-    per_page = fields.Integer(strict=False, validate=validate.Range(min=1, max=200), load_default=50)
+class ResetProfile(Schema):
+    id = fields.String()
+    email = fields.String()
+    first_name = fields.String()
+    last_name = fields.String()
+    language = fields.String()
+    security_level = fields.Integer()
 
 
-class UserPage(Schema):
-    items = fields.List(fields.Nested(UserSchema))
+class PasswordRulesOut(Schema):
+    security_level = fields.Integer()
+    rules = fields.List(fields.String(), metadata={"description": "rule codes, as fields.password names them"})
+
+
+class ForgottenIn(Strict):
+    email = text(254, required=True)
+
+
+class ResetIn(Strict):
+    token = text(200, 1, required=True)
+    password = fields.String(required=True, validate=validate.Length(max=4096))
+
+
+class ProfileIn(Strict):
+    title = title_field()
+    first_name = text(100, 1)
+    last_name = text(100, 1)
+    language = language_field()
+    function = text(100)
+    office_phone = text(40)
+    mobile_phone = text(40)
+
+
+class PasswordChangeIn(Strict):
+    current_password = fields.String(required=True, validate=validate.Length(max=1024))
+    new_password = fields.String(required=True, validate=validate.Length(max=4096))
+
+
+class EmailChangeIn(Strict):
+    new_email = email_field(required=True)
+
+
+class SignInAuditSchema(Schema):
+    occurred_at = fields.AwareDateTime()
+    succeeded = fields.Boolean()
+    reason = fields.String(metadata={"description": "bad_password, lockout (the failure that locked), locked"})
+    ip_address = fields.String()
+    user_agent = fields.String()
+
+
+class SignInAuditPage(Schema):
+    items = fields.List(fields.Nested(SignInAuditSchema))
     total = fields.Integer()
+
+
+class ContactSchema(Schema):
+    id = fields.String()
+    display_name = fields.String()
+    title = fields.String(allow_none=True)
+    first_name = fields.String()
+    last_name = fields.String()
+    email = fields.String(allow_none=True)
+    function = fields.String()
+    office_phone = fields.String()
+    mobile_phone = fields.String()
+    company = fields.Nested(CompanySchema, allow_none=True)
+
+
+class AdministratorSchema(Schema):
+    role = fields.String(metadata={"description": "administrator, or supervisor (of a company above)"})
+    user = fields.Nested(ContactSchema)
+
+
+class AdministratorList(Schema):
+    items = fields.List(fields.Nested(AdministratorSchema))

@@ -5,13 +5,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
 from portalkit.errors import PortalError
 
-from .models import OneTimeToken, User
+from .models import OneTimeToken, User, new_id
 
 
 def _digest(token: str) -> str:
@@ -19,18 +19,36 @@ def _digest(token: str) -> str:
 
 
 def issue(session: Session, user: User, purpose: str, lifetime: timedelta,
-          new_email: str | None = None) -> tuple[str, OneTimeToken]:
-    """Issue a new token for ``purpose``; any earlier unused one of the same purpose stops working."""
+          new_email: str | None = None, first: bool = False) -> tuple[str, OneTimeToken]:
+    """Issue a new token for ``purpose``; any earlier unused one of the same purpose stops working.
+
+    ``first``: the user was created in this transaction and has no token yet (imports skip the
+    query that would void the earlier ones).
+    """
     now = utcnow()
-    session.execute(update(OneTimeToken)
-                    .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose,
-                           OneTimeToken.used_at.is_(None))
-                    .values(used_at=now))
+    if not first:
+        session.execute(update(OneTimeToken)
+                        .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose,
+                               OneTimeToken.used_at.is_(None))
+                        .values(used_at=now))
     token = secrets.token_urlsafe(32)  # 256 bits
     record = OneTimeToken(purpose=purpose, user_id=user.id, token_hash=_digest(token),
-                          new_email=new_email, expires_at=now + lifetime)
+                          new_email=new_email, created_at=now, expires_at=now + lifetime)
     session.add(record)
     return token, record
+
+
+def issue_many(session: Session, user_ids: list[str], purpose: str, lifetime: timedelta) -> dict[str, tuple]:
+    """First tokens of users created in this transaction, inserted in one batch: {user_id: (token, expires_at)}."""
+    now, issued, rows = utcnow(), {}, []
+    for user_id in user_ids:
+        token = secrets.token_urlsafe(32)
+        issued[user_id] = (token, now + lifetime)
+        rows.append({"id": new_id(), "purpose": purpose, "user_id": user_id, "token_hash": _digest(token),
+                     "created_at": now, "expires_at": now + lifetime})
+    if rows:
+        session.execute(insert(OneTimeToken), rows)
+    return issued
 
 
 def find_usable(session: Session, token: str, purpose: str) -> OneTimeToken:

@@ -1,11 +1,17 @@
 """Fixtures of identity's tests: an isolated var folder, a migrated database, signed callers."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from portalkit import signed_identity as si
 from portalkit.migrations import upgrade
 from portalkit.settings import identity_secret
+
+# importlib import mode (pytest.ini) puts no test folder on sys.path; the helpers' name is unique.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 OPERATOR_EMAIL, OPERATOR_PASSWORD = "op@vendor.test", "Operator-Pass-2026!"
 
@@ -43,3 +49,10 @@ def as_caller():
 @pytest.fixture
 def database(app):
     return app.extensions["portal.database"]
+
+
+@pytest.fixture
+def portal(client, as_caller, database):
+    """The identity service driven through its routes, with helpers to set the scene."""
+    from identity_testkit import Portal
+    return Portal(client, as_caller, database)

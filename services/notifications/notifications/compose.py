@@ -103,13 +103,44 @@ def account_deleted(event: Event, base_url: str) -> list[Mail]:
     return [mail_to("account_deleted", event.data, email=event.data["email"])]
 
 
+# identity names each refused line's reason by a stable code; other reasons are shown as they come.
+IMPORT_REASONS = {
+    "en": {
+        "too_many_columns": "more than the 8 columns of the format",
+        "missing_columns": "fewer than the 8 columns of the format",
+        "bad_email": "missing or invalid e-mail address",
+        "duplicate_in_file": "e-mail address already on an earlier line of the file",
+        "user_exists": "a user account already exists with this e-mail address",
+        "unknown_civility": "civility other than M, MME, MLE",
+        "bad_name": "last or first name missing or too long",
+        "bad_phone": "phone number longer than 40 characters",
+        "unknown_language": "unknown language code (en-US, fr-FR, ...)",
+        "bad_level": "security level other than 1, 2, 3",
+    },
+    "fr": {
+        "too_many_columns": "plus que les 8 colonnes du format",
+        "missing_columns": "moins que les 8 colonnes du format",
+        "bad_email": "adresse e-mail absente ou invalide",
+        "duplicate_in_file": "adresse e-mail déjà présente plus haut dans le fichier",
+        "user_exists": "un compte utilisateur existe déjà avec cette adresse e-mail",
+        "unknown_civility": "civilité autre que M, MME, MLE",
+        "bad_name": "nom ou prénom absent ou trop long",
+        "bad_phone": "numéro de téléphone de plus de 40 caractères",
+        "unknown_language": "code de langue inconnu (en-US, fr-FR…)",
+        "bad_level": "niveau de sécurité autre que 1, 2, 3",
+    },
+}
+
+
 def import_report(event: Event, base_url: str) -> list[Mail]:
     data = event.data
-    rejected = sorted(data["rejected"], key=lambda rejection: rejection["line"])
+    reasons = IMPORT_REASONS[language_of(data.get("language"))]
+    listed = sorted(data["rejected"], key=lambda rejection: rejection["line"])[:MAX_LISTED_REJECTIONS]
+    # Every line is created or rejected; identity may send fewer rejections than there are.
+    more = max(0, data["total"] - data["created"] - len(listed))
     return [mail_to("import_report", data, total=data["total"], created=data["created"],
-                    rejected=rejected[:MAX_LISTED_REJECTIONS],
-                    more_rejected=max(0, len(rejected) - MAX_LISTED_REJECTIONS),
-                    link=link(base_url, "home"))]
+                    rejected=[{**r, "reason": reasons.get(r["reason"], r["reason"])} for r in listed],
+                    more_rejected=more, link=link(base_url, "home"))]
 
 
 def subscription_requested(event: Event, base_url: str) -> list[Mail]:

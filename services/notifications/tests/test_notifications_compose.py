@@ -86,3 +86,15 @@ def test_mails_without_address_are_dropped_and_duplicates_sent_once():
 def test_language_codes():
     assert [compose.language_of(code) for code in ("fr", "fr-FR", "FR", "en-US", "de", "", None)] == [
         "fr", "fr", "fr", "en", "en", "en", "en"]
+
+
+def test_import_report_words_identitys_reason_codes_in_the_users_language():
+    rejected = [{"line": 4, "reason": "duplicate_in_file"}, {"line": 2, "reason": "bad_email"},
+                {"line": 9, "reason": "something new"}]
+    event = make_event("UsersImported", **person(language="fr"), import_id="i1", company_id="c1", total=1500,
+                       created=497, rejected=rejected)
+    [mail] = compose.import_report(event, BASE_URL)
+    assert [r["reason"] for r in mail.context["rejected"]] == [
+        "adresse e-mail absente ou invalide", "adresse e-mail déjà présente plus haut dans le fichier", "something new"]
+    # identity sends at most 1,000 rejections; the mail still counts the rest.
+    assert mail.context["more_rejected"] == 1000

@@ -1,0 +1,64 @@
+"""Use cases of the operators: client companies, their first administrator, and the tree of
+third-party associates (subsidiaries, shops, indirect customers)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portalkit.errors import PortalError, not_found
+
+from .accounts import new_user
+from .events import outbox
+from .models import Company, User
+from .settings import IdentitySettings
+
+
+def register_company(session: Session, settings: IdentitySettings, data: dict) -> tuple[Company, User, str]:
+    """Create a client company and its future administrator, who gets an activation mail.
+
+    Returns the activation token too, for the demo loader; routes never show it.
+    """
+    if session.scalar(select(Company.id).where(Company.number == data["number"])):
+        raise PortalError(409, "company_exists", "A company with this number already exists.",
+                          {"number": ["already used"]})
+    parent_id = data.get("parent_id")
+    if parent_id and session.get(Company, parent_id) is None:
+        raise PortalError(400, "invalid_input", "The parent company does not exist.",
+                          {"parent_id": ["unknown company"]})
+    company = Company(number=data["number"], name=data["name"], postcode=data.get("postcode", ""),
+                      city=data.get("city", ""), parent_id=parent_id)
+    session.add(company)
+    session.flush()
+    outbox.add(session, "CompanyRegistered", {"company_id": company.id, "number": company.number,
+                                              "name": company.name, "parent_id": parent_id})
+    if parent_id:
+        outbox.add(session, "AssociateLinked", {"company_id": parent_id, "associate_id": company.id,
+                                                "associate_name": company.name})
+    user, token = new_user(session, settings, company, data["administrator"], designated_administrator=True)
+    try:
+        session.commit()
+    except IntegrityError:  # a concurrent registration took the number or the address
+        session.rollback()
+        raise PortalError(409, "conflict", "The company or its administrator already exists.")
+    return company, user, token
+
+
+def link_associate(session: Session, company_id: str, associate_id: str) -> Company:
+    """Put ``associate_id`` under ``company_id`` in the tree of third-party associates."""
+    company, associate = session.get(Company, company_id), session.get(Company, associate_id)
+    if company is None:
+        raise not_found("company")
+    if associate is None:
+        raise PortalError(400, "invalid_input", "The associate company does not exist.",
+                          {"company_id": ["unknown company"]})
+    ancestor = company
+    while ancestor is not None:  # refuse cycles: the associate may not be above the company
+        if ancestor.id == associate.id:
+            raise PortalError(409, "link_cycle", "This link would make a company its own associate.")
+        ancestor = session.get(Company, ancestor.parent_id) if ancestor.parent_id else None
+    associate.parent_id = company.id
+    outbox.add(session, "AssociateLinked", {"company_id": company.id, "associate_id": associate.id,
+                                            "associate_name": associate.name})
+    session.commit()
+    return associate

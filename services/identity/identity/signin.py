@@ -1,0 +1,81 @@
+"""Use cases of signing in: the credentials check the gateway asks for, lockout after the
+level's limit of failures in a row, password expiry, and one's sign-in history."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portalkit.db import utcnow
+from portalkit.errors import PortalError
+from portalkit.signed_identity import Identity
+
+from .accounts import normalise_email
+from .events import VENDOR, outbox, recipient
+from .models import SignInAudit, User
+from .passwords import verify_password
+from .settings import IdentitySettings
+
+
+def check_credentials(session: Session, settings: IdentitySettings, email: str, password: str,
+                      ip_address: str, user_agent: str) -> User:
+    """The user these credentials open, or the refusal; every attempt on an account is audited."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    now = utcnow()
+    if user is None or user.password_hash is None:
+        verify_password(None, password)  # same time as a real check: addresses don't leak
+        raise _invalid()
+    if user.locked:
+        _audit(session, user, False, "locked", ip_address, user_agent)
+        session.commit()
+        raise _locked()
+    if not verify_password(user.password_hash, password):
+        user.failed_sign_ins += 1
+        reason = "bad_password"
+        if user.failed_sign_ins >= settings.lockout_threshold(user.security_level):
+            user.locked_until, user.failed_sign_ins = now + timedelta(minutes=settings.lockout_minutes), 0
+            reason = "lockout"
+            outbox.add(session, "UserLocked", {**recipient(user), "company_id": user.company_id or VENDOR,
+                                               "locked_until": user.locked_until,
+                                               "security_level": user.security_level})
+        _audit(session, user, False, reason, ip_address, user_agent)
+        session.commit()
+        raise _invalid()  # the lock answers from the next attempt on
+    user.failed_sign_ins, user.locked_until = 0, None
+    user.previous_sign_in_at, user.last_sign_in_at = user.last_sign_in_at, now
+    _audit(session, user, True, "", ip_address, user_agent)
+    session.commit()
+    return user
+
+
+def password_expired(settings: IdentitySettings, user: User) -> bool:
+    """Whether the user must set a new password before anything else."""
+    if user.password_renewal_required:
+        return True
+    if user.security_level < 2 or user.password_changed_at is None:
+        return False
+    return utcnow() - user.password_changed_at > timedelta(days=settings.password_max_age_days)
+
+
+def history(session: Session, identity: Identity, page: int, per_page: int) -> tuple[list[SignInAudit], int]:
+    """One's own sign-ins, failures included, newest first."""
+    condition = SignInAudit.user_id == identity.user_id
+    total = session.scalar(select(func.count()).select_from(SignInAudit).where(condition))
+    rows = session.scalars(select(SignInAudit).where(condition)
+                           .order_by(SignInAudit.occurred_at.desc(), SignInAudit.id.desc())
+                           .offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def _audit(session, user, succeeded, reason, ip_address, user_agent) -> None:
+    session.add(SignInAudit(user_id=user.id, succeeded=succeeded, reason=reason,
+                            ip_address=ip_address[:64], user_agent=user_agent[:300], occurred_at=utcnow()))
+
+
+def _invalid() -> PortalError:
+    return PortalError(401, "invalid_credentials", "Wrong e-mail address or password.")
+
+
+def _locked() -> PortalError:
+    return PortalError(423, "account_locked", "This account is locked for a while after too many failed sign-ins.")

@@ -1,0 +1,88 @@
+"""One's own account: profile, e-mail change with confirmation, password change."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from identity.models import OneTimeToken
+from identity_testkit import PASSWORD
+
+
+def test_profile_read_and_changed(portal):
+    portal.register("C1")
+    headers = portal.caller("admin@c1.test")
+    me = portal.client.get("/identity/me", headers=headers)
+    assert me.status_code == 200 and me.json["email"] == "admin@c1.test" and me.json["status"] == "active"
+    changed = portal.client.patch("/identity/me", json={"language": "en", "mobile_phone": "+33 6 12 34 56 78",
+                                                        "first_name": "Claire-Marie"}, headers=headers)
+    assert changed.status_code == 200 and changed.json["display_name"] == "Claire-Marie Durand"
+    event = portal.events("UserUpdated")[-1]
+    assert event["language"] == "en" and event["first_name"] == "Claire-Marie" and event["security_level"] == 2
+    for bad in ({"language": "de"}, {"email": "x@y.test"}, {"security_level": 3}, {"first_name": ""},
+                {"title": "DR"}, {"function": "x" * 101}):
+        refused = portal.client.patch("/identity/me", json=bad, headers=headers)
+        assert refused.status_code == 400 and refused.json["error"]["code"] == "invalid_input", bad
+    assert portal.client.patch("/identity/me", json={}, headers=portal.as_caller()).status_code == 401
+
+
+def test_email_change_needs_the_new_address_confirmed(portal):
+    portal.register("C1")
+    portal.register("C2")
+    headers = portal.caller("admin@c1.test")
+    taken = portal.client.post("/identity/me/email", json={"new_email": "ADMIN@c2.test"}, headers=headers)
+    assert taken.status_code == 409 and taken.json["error"]["code"] == "email_in_use"
+    assert portal.client.post("/identity/me/email", json={"new_email": "nope"}, headers=headers).status_code == 400
+    asked = portal.client.post("/identity/me/email", json={"new_email": "Claire.New@c1.test"}, headers=headers)
+    assert asked.status_code == 202
+    [request] = portal.events("EmailChangeRequested")
+    assert request["new_email"] == "claire.new@c1.test" and request["email"] == "admin@c1.test"
+    assert portal.login("admin@c1.test").status_code == 200  # the old address is the login until confirmed
+    assert portal.login("claire.new@c1.test").status_code == 401
+    token = request["confirmation_token"]
+    assert portal.client.post(f"/identity/email-change/{token}", headers=portal.as_caller()).status_code == 204
+    assert portal.login("claire.new@c1.test").status_code == 200
+    assert portal.login("admin@c1.test").status_code == 401
+    [changed] = portal.events("UserEmailChanged")
+    assert changed["previous_email"] == "admin@c1.test" and changed["email"] == "claire.new@c1.test"
+    assert portal.events("UserUpdated")[-1]["email"] == "claire.new@c1.test"
+    assert portal.client.post(f"/identity/email-change/{token}", headers=portal.as_caller()).status_code == 410
+
+
+def test_an_address_taken_before_confirmation_is_refused(portal):
+    portal.register("C1")
+    portal.client.post("/identity/me/email", json={"new_email": "wanted@c1.test"}, headers=portal.caller("admin@c1.test"))
+    token = portal.events("EmailChangeRequested")[0]["confirmation_token"]
+    assert portal.create_user(portal.admin_of("C1"), "wanted@c1.test").status_code == 201
+    late = portal.client.post(f"/identity/email-change/{token}", headers=portal.as_caller())
+    assert late.status_code == 409 and late.json["error"]["code"] == "email_in_use"
+
+
+def test_email_change_link_expires(portal):
+    portal.register("C1")
+    portal.client.post("/identity/me/email", json={"new_email": "new@c1.test"}, headers=portal.caller("admin@c1.test"))
+    with portal.database.transaction() as session:
+        record = session.scalar(select(OneTimeToken).where(OneTimeToken.purpose == "email_change"))
+        record.expires_at -= timedelta(hours=24)
+    token = portal.events("EmailChangeRequested")[0]["confirmation_token"]
+    assert portal.client.post(f"/identity/email-change/{token}", headers=portal.as_caller()).status_code == 410
+
+
+def test_password_change_needs_the_current_one_and_ends_the_other_sessions(portal):
+    portal.register("C1")
+    headers = portal.caller("admin@c1.test", session_id="mine")
+
+    def change(current, new):
+        return portal.client.post("/identity/me/password", json={"current_password": current, "new_password": new},
+                                  headers=headers)
+    wrong = change("Not-The-Password-1", "Another-Secret-8")
+    assert wrong.status_code == 400 and "current_password" in wrong.json["error"]["fields"]
+    rules = change(PASSWORD, "short")
+    assert rules.status_code == 400 and "min_length_8" in rules.json["error"]["fields"]["password"]
+    assert change(PASSWORD, "Another-Secret-8").status_code == 204
+    assert portal.events("SessionsEnded") == [{"user_id": portal.user("admin@c1.test").id,
+                                               "except_session_id": "mine"}]
+    assert portal.login("admin@c1.test", "Another-Secret-8").status_code == 200
+    anonymous = portal.client.post("/identity/me/password", json={"current_password": "a", "new_password": "b"},
+                                   headers=portal.as_caller())
+    assert anonymous.status_code == 401
