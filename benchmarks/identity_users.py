@@ -1,6 +1,6 @@
 """identity's benchmarks on a scratch PostgreSQL database (created, then dropped):
 
-    python services/identity/bench_users.py [list] [import] [--keep]
+    python benchmarks/identity_users.py [list] [import] [--keep]
 
 list    1,000,000 users in 100,000 companies (one of 50,000 users, the rest ~9.5 each, in trees of
         100), filled with INSERT ... SELECT generate_series; then the users list through the Flask
@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -210,7 +209,6 @@ def _seconds(iso: str) -> float:
 def main(argv: list[str]) -> None:
     keep = "--keep" in argv
     chosen = [a for a in argv if not a.startswith("--")] or ["list", "import"]
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     for name in chosen:
         result = {"list": bench_list, "import": bench_import}[name](keep)
         print(json.dumps({name: result}, indent=2, ensure_ascii=False), flush=True)
