@@ -1,4 +1,4 @@
-"""What assets tells the rest of the portal, always through its outbox (nothing yet)."""
+"""What assets tells the rest of the portal (ContractActivated, ContractEnded), always through its outbox."""
 from portalkit.outbox import Outbox
 
 from .models import OutboxMessage

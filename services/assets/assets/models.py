@@ -1,10 +1,14 @@
-"""assets' tables: the companies read-model fed by identity, and the bus's two tables."""
+"""assets' tables: companies' maintenance contracts, the companies read-model fed by identity, and
+the bus's two tables."""
 from __future__ import annotations
 
-from sqlalchemy import MetaData, String
+import uuid
+
+from sqlalchemy import CheckConstraint, Date, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
+from portalkit.db import UTCDateTime, utcnow
 from portalkit.outbox import OutboxMixin
 
 # Named constraints, so that later batch migrations on SQLite can find them again.
@@ -35,3 +39,26 @@ class Company(Base):
     number: Mapped[str] = mapped_column(String(40), default="")
     name: Mapped[str] = mapped_column(String(200), default="")
     parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+
+
+class Contract(Base):
+    """A company's maintenance contract: in force from ``starts_on`` through ``ends_on`` (if set),
+    unless an operator ends it first."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    company_id: Mapped[str] = mapped_column(String(64), index=True)
+    starts_on = mapped_column(Date(), nullable=False)
+    ends_on = mapped_column(Date(), nullable=True)  # the last day it covers
+    ended_on = mapped_column(Date(), nullable=True)  # the first day it no longer covers
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # When ContractActivated was told (at creation, or on its first day by the worker).
+    activated_at = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def status(self) -> str:
+        if self.ended_on is not None:
+            return "ended"
+        return "active" if self.activated_at is not None else "planned"

@@ -1,17 +1,21 @@
-"""assets' worker process: relays its outbox and consumes identity's events (``HANDLERS``)."""
+"""assets' worker process: relays its outbox, consumes identity's events (``HANDLERS``) and checks
+contracts starting or ending (``PORTAL_ASSETS_CONTRACT_INTERVAL``)."""
 from portalkit.db import Database
 from portalkit.settings import Settings
 from portalkit.worker import run_worker
 
+from .contracts import ContractCheck
 from .events import outbox
 from .handlers import HANDLERS
 from .models import HandledEvent
+from .settings import AssetsSettings
 
 
 def main() -> None:
     settings = Settings.load("assets")
-    run_worker("assets", Database(settings.database_url), outbox=outbox,
-               handled_model=HandledEvent, handlers=HANDLERS, settings=settings)
+    database = Database(settings.database_url)
+    run_worker("assets", database, outbox=outbox, handled_model=HandledEvent, handlers=HANDLERS,
+               settings=settings, on_tick=ContractCheck(database, AssetsSettings.load().contract_interval))
 
 
 if __name__ == "__main__":

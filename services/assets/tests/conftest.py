@@ -1,16 +1,26 @@
-"""Fixtures of assets' unit tests: a migrated SQLite database per test and the app."""
+"""Fixtures of assets' unit tests: a migrated SQLite database per test, the app, signed callers, the
+calendar and the events recorded."""
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from portalkit.db import Database
 from portalkit.events import load_event, new_envelope
 from portalkit.migrations import upgrade
+from portalkit.settings import identity_secret
+from portalkit.signed_identity import HEADER, Identity, sign
 
+from assets import clock
 from assets.app import create_app
 from assets.handlers import HANDLERS
+from assets.models import OutboxMessage
+
+TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +58,43 @@ def handle(database):
 @pytest.fixture
 def client(database):
     return create_app({"TESTING": True}).test_client()
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    """assets' calendar: ``today.set(date)`` moves it."""
+    class Calendar:
+        day = TODAY
+
+        def set(self, day: date) -> None:
+            self.day = day
+
+        def __call__(self) -> date:
+            return self.day
+    calendar = Calendar()
+    monkeypatch.setattr(clock, "today", calendar)
+    return calendar
+
+
+@pytest.fixture
+def signed(database):
+    """Headers carrying a gateway-signed identity."""
+    def headers(user_id: str | None, company_id: str | None = None, **identity) -> dict:
+        return {HEADER: sign(Identity(user_id=user_id, company_id=company_id, **identity), identity_secret())}
+    return headers
+
+
+@pytest.fixture
+def operator(signed):
+    return signed("op", operator=True)
+
+
+@pytest.fixture
+def events(database):
+    """The events recorded in the outbox, oldest first, as (type, data)."""
+    def read() -> list[tuple[str, dict]]:
+        with database.sessions() as session:
+            bodies = [json.loads(row.body) for row in
+                      session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+        return [(body["type"], body["data"]) for body in bodies]
+    return read

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 from .models import ACCEPTED, Company, Member, Service, Subscription
 
 ADMINISTRATION = "user-management-administration"
+# The entitlement every per-associate supervision service grants, for the associate (supervision.py).
+SUPERVISION = "user-management-supervision-administration"
 MEMBER_FIELDS = ("company_id", "email", "first_name", "last_name", "language", "security_level")
 
 
@@ -53,3 +55,9 @@ def administrators_of(session: Session, company_id: str) -> list[Member]:
         .where(Service.code == ADMINISTRATION, Subscription.status == ACCEPTED,
                Subscription.scope_company_id == company_id)
         .order_by(Member.last_name, Member.first_name, Member.user_id)))
+
+
+def recipient_of(session: Session, user_id: str, language: str = "en") -> dict:
+    """The person fields of a subscription event; a user the catalog no longer knows has no address."""
+    member = session.get(Member, user_id)
+    return member.recipient() if member else {"user_id": user_id, "email": None, "language": language}

@@ -16,7 +16,7 @@ def subscription_fact(subscription: Subscription, service: Service, recipient: d
     The title is in the subscriber's language: the mail that follows is written in it.
     """
     return {**recipient, "subscription_id": subscription.id, "service_id": service.id,
-            "service_code": service.code, "service_title": service.title(recipient.get("language", "en")),
+            "service_code": service.entitlement_code, "service_title": service.title(recipient.get("language", "en")),
             "company_id": subscription.company_id, "scope_company_id": subscription.scope_company_id,
             "expires_on": subscription.expires_on}
 

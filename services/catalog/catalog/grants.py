@@ -1,22 +1,23 @@
-"""What the catalog grants and ends when identity's users change (the worker's use cases).
+"""What the catalog grants and ends when identity's users and assets' contracts change (the
+worker's use cases).
 
 They run inside the consumer's transaction and never commit: the handled-event record and the
 outbox rows commit with them, so a redelivered event changes nothing twice.
 """
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
 
+from .company_settings import automatic
 from .directory import ADMINISTRATION
+from .endings import SECURITY_LEVEL_LOWERED, USER_DELETED, end
 from .events import tell
-from .models import ACCEPTED, LIVE, PENDING, Member, Service, Subscription
-from .subscriptions import cancel, live_subscription
-
-SECURITY_LEVEL_LOWERED = "security_level_lowered"
-USER_DELETED = "user_deleted"
+from .models import ACCEPTED, LIVE, PENDING, CompanyServiceSetting, Member, Service, Subscription
+from .offered import offer_for
+from .subscriptions import live_subscription
 
 
 class ServiceMissing(LookupError):
@@ -43,46 +44,60 @@ def grant(session: Session, member: Member, service: Service, scope_company_id: 
     return subscription
 
 
-def automatic_services(session: Session, member: Member) -> list[Service]:
-    """The auto-subscribed services ``member`` may hold at their security level.
-
-    Services that need a maintenance contract are left out: the catalog keeps no read-model of
-    contracts yet (assets' ContractActivated / ContractEnded reach its queue but are not
-    handled), so it cannot tell whether the member's company holds one. Once it can, grant them
-    to members of companies under contract, and end them with the contract.
-    """
-    return list(session.scalars(select(Service).where(
-        Service.auto_subscribe.is_(True), Service.needs_contract.is_(False),
-        Service.retired_at.is_(None), Service.min_security_level <= member.security_level,
-        or_(Service.scope_company_id.is_(None), Service.scope_company_id == member.company_id))
+def automatic_services(session: Session, company_id: str, *conditions) -> list[Service]:
+    """The services granted at account creation in a company (its choices, else the services'
+    defaults) that are offered to it."""
+    return list(session.scalars(
+        select(Service).outerjoin(CompanyServiceSetting, and_(
+            CompanyServiceSetting.service_id == Service.id, CompanyServiceSetting.company_id == company_id))
+        .where(offer_for(session, company_id).condition(), automatic(), *conditions)
         .order_by(Service.code)))
 
 
 def grant_on_activation(session: Session, member: Member, company_administrator: bool) -> list[Subscription]:
-    """Grant a newly active member the automatic services, and the company's first
-    administrator "User Management - Administration" for their company."""
-    services = automatic_services(session, member)
+    """Grant a newly active member the automatic services their level allows, and the company's
+    first administrator "User Management - Administration" for their company."""
+    services = automatic_services(session, member.company_id,
+                                  Service.min_security_level <= member.security_level)
     if company_administrator:
         administration = session.scalar(select(Service).where(Service.code == ADMINISTRATION))
         if administration is None:
             # Raised, not skipped: the event is retried, then parked, but never lost.
             raise ServiceMissing(f"{ADMINISTRATION} is not in the catalog; run python -m catalog.seed")
         services.insert(0, administration)
-    granted = [grant(session, member, service, member.company_id) for service in services
-               if not _decided_before(session, member, service)]
-    return [subscription for subscription in granted if subscription is not None]
+    return _grant_once(session, [member], services, [member.user_id])
 
 
-def _decided_before(session: Session, member: Member, service: Service) -> bool:
-    """Whether the member already holds the service, or held it and lost it.
+def grant_contract_services(session: Session, company_id: str) -> list[Subscription]:
+    """A company now under contract: its members get the automatic services needing one."""
+    services = automatic_services(session, company_id, Service.needs_contract.is_(True))
+    of_company = select(Member.user_id).where(Member.company_id == company_id)
+    members = session.scalars(select(Member).where(Member.company_id == company_id).order_by(Member.user_id)).all()
+    return _grant_once(session, members, services, of_company)
 
-    Activation grants once in a user's life: a repeated UserActivated (same user, another event
-    id) must neither duplicate a right nor revive one the user dropped or an administrator ended.
+
+def _grant_once(session: Session, members, services: list[Service], user_ids) -> list[Subscription]:
+    """Grant each member the services their level allows, unless they were ever decided.
+
+    Automatic grants happen once in a user's life: a repeated UserActivated (same user, another
+    event id) must neither duplicate a right nor revive one the user dropped or an administrator
+    ended. A request still pending is answered by the grant.
     """
-    return session.scalar(select(Subscription.id).where(
-        Subscription.service_id == service.id, Subscription.user_id == member.user_id,
-        Subscription.scope_company_id == member.company_id, Subscription.status != PENDING)
-        .limit(1)) is not None
+    if not members or not services:
+        return []
+    decided = set(session.execute(select(Subscription.user_id, Subscription.service_id).where(
+        Subscription.user_id.in_(user_ids),
+        Subscription.service_id.in_([service.id for service in services]),
+        Subscription.status != PENDING)).all())
+    granted = []
+    for member in members:
+        for service in services:
+            if (member.user_id, service.id) in decided or service.min_security_level > member.security_level:
+                continue
+            subscription = grant(session, member, service, member.company_id)
+            if subscription is not None:
+                granted.append(subscription)
+    return granted
 
 
 def end_beyond_level(session: Session, member: Member) -> list[Subscription]:
@@ -93,7 +108,7 @@ def end_beyond_level(session: Session, member: Member) -> list[Subscription]:
         .where(Subscription.user_id == member.user_id, Subscription.status.in_(LIVE),
                Service.min_security_level > member.security_level)).all()
     for subscription, service in rows:
-        cancel(session, subscription, service, member.recipient(), SECURITY_LEVEL_LOWERED)
+        end(session, subscription, service, SECURITY_LEVEL_LOWERED, member.recipient())
     return [subscription for subscription, _ in rows]
 
 
@@ -103,5 +118,5 @@ def cancel_all(session: Session, user_id: str, recipient: dict) -> list[Subscrip
         select(Subscription, Service).join(Service, Service.id == Subscription.service_id)
         .where(Subscription.user_id == user_id, Subscription.status.in_(LIVE))).all()
     for subscription, service in rows:
-        cancel(session, subscription, service, recipient, USER_DELETED)
+        end(session, subscription, service, USER_DELETED, recipient)
     return [subscription for subscription, _ in rows]

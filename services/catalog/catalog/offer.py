@@ -1,40 +1,37 @@
-"""The offer: which services of the catalog a user may still subscribe to, in their language."""
+"""A user's offer — the services they may still subscribe to, in their language — and how the
+catalog's listings filter, order and show services (offered.py says what a company is offered)."""
 from __future__ import annotations
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from portalkit.signed_identity import Identity
 
+from .access import administered_member
+from .company_settings import flags, settings_of
 from .families import FAMILIES, family_title, is_french
-from .models import LIVE, Service, Subscription
+from .models import LIVE, CompanyServiceSetting, Member, Service, Subscription
+from .offered import offer_for
 
 # The manual lists the families in this order; the offer keeps it.
 FAMILY_ORDER = case({family: rank for rank, family in enumerate(FAMILIES)}, value=Service.family,
                     else_=len(FAMILIES))
 
 
-def offered_to(company_id: str | None):
-    """The condition on services a user of ``company_id`` may see: active, and for every
-    company or for theirs alone."""
-    return and_(Service.retired_at.is_(None),
-                or_(Service.scope_company_id.is_(None), Service.scope_company_id == company_id))
-
-
-def is_offered(service: Service, company_id: str | None) -> bool:
-    return service.retired_at is None and service.scope_company_id in (None, company_id)
-
-
 def matching(query: dict, language: str) -> list:
-    """Conditions of the family and free-text filters, the text searched in ``language``."""
+    """Conditions of the family, title and words filters, the texts searched in ``language``.
+
+    Every word of ``q`` must appear in the title or the description; the search is literal.
+    """
     conditions = []
+    title, description = text_columns(language)
     if query.get("family"):
         conditions.append(Service.family == query["family"])
-    if query.get("q"):
-        needle = query["q"].lower()
-        title, description = text_columns(language)
-        conditions.append(or_(func.lower(title).contains(needle, autoescape=True),
-                              func.lower(description).contains(needle, autoescape=True)))
+    if query.get("title"):
+        conditions.append(func.lower(title).contains(query["title"].lower(), autoescape=True))
+    for word in (query.get("q") or "").lower().split():
+        conditions.append(or_(func.lower(title).contains(word, autoescape=True),
+                              func.lower(description).contains(word, autoescape=True)))
     return conditions
 
 
@@ -46,26 +43,41 @@ def text_columns(language: str):
             func.coalesce(func.nullif(Service.description_fr, ""), Service.description_en))
 
 
-def list_offer(session: Session, identity: Identity, query: dict) -> tuple[list[dict], int]:
-    """The services the caller may still subscribe to: not held nor requested already."""
-    held = exists().where(Subscription.service_id == Service.id,
-                          Subscription.user_id == identity.user_id,
-                          Subscription.scope_company_id == identity.company_id,
+def ordered(language: str) -> tuple:
+    return FAMILY_ORDER, text_columns(language)[0], Service.id
+
+
+def held_by(user_id: str):
+    """The condition on services ``user_id`` holds or has requested (for any company)."""
+    return exists().where(Subscription.service_id == Service.id, Subscription.user_id == user_id,
                           Subscription.status.in_(LIVE))
-    conditions = [offered_to(identity.company_id), ~held, *matching(query, identity.language)]
+
+
+def list_offer(session: Session, identity: Identity, query: dict) -> tuple[list[dict], int]:
+    """The services a user may still subscribe to: offered, neither held nor requested.
+
+    The user is the caller, or a user an administrator names (``user_id``).
+    """
+    user_id, company_id = identity.user_id, identity.company_id
+    if query.get("user_id") and query["user_id"] != identity.user_id:
+        member: Member = administered_member(session, identity, query["user_id"])
+        user_id, company_id = member.user_id, member.company_id
+    conditions = [offer_for(session, company_id).condition(), ~held_by(user_id),
+                  *matching(query, identity.language)]
     total = session.scalar(select(func.count()).select_from(Service).where(*conditions))
     page, per_page = query["page"], query["per_page"]
-    services = session.scalars(select(Service).where(*conditions)
-                               .order_by(FAMILY_ORDER, text_columns(identity.language)[0], Service.id)
-                               .offset((page - 1) * per_page).limit(per_page))
-    return [describe(service, identity.language) for service in services], total
+    services = session.scalars(select(Service).where(*conditions).order_by(*ordered(identity.language))
+                               .offset((page - 1) * per_page).limit(per_page)).all()
+    settings = settings_of(session, company_id, [service.id for service in services])
+    return [describe(service, identity.language, settings.get(service.id)) for service in services], total
 
 
-def describe(service: Service, language: str) -> dict:
-    """A service as the offer shows it, in ``language``."""
-    return {"id": service.id, "code": service.code, "family": service.family,
-            "family_title": family_title(service.family, language),
+def describe(service: Service, language: str, setting: CompanyServiceSetting | None = None) -> dict:
+    """A service as the catalog shows it, in ``language``, with the company's choices applied."""
+    return {"id": service.id, "code": service.code, "entitlement_code": service.entitlement_code,
+            "family": service.family, "family_title": family_title(service.family, language),
             "title": service.title(language), "description": service.description(language),
-            "needs_validation": service.needs_validation, "auto_subscribe": service.auto_subscribe,
-            "min_security_level": service.min_security_level,
-            "needs_contract": service.needs_contract}
+            **flags(service, setting), "min_security_level": service.min_security_level,
+            "needs_contract": service.needs_contract,
+            "supervised_company_id": service.supervised_company_id,
+            "created_at": service.created_at}

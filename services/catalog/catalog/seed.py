@@ -2,7 +2,7 @@
 
 Idempotent: a service whose code is already in the catalog is left as it is (operators may have
 changed it since), so the command runs at every start of the mesh. Each new service is announced
-with ServicePublished.
+with ServicePublished. Associates linked before the catalog made supervision services get theirs.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from portalkit.db import Database
 from portalkit.settings import Settings
 
+from . import supervision
 from .events import service_published
 from .families import FAMILIES, service_code
 from .models import Service
@@ -87,7 +88,10 @@ def main() -> None:
         sys.exit(f"catalog: {CATALOG_CSV}: {error}")
     with database.transaction() as session:
         added = seed(session, services)
+        supervised = supervision.add_missing(session)
     print(f"catalog: {len(added)} services added, {len(services) - len(added)} already there")
+    if supervised:
+        print(f"catalog: {len(supervised)} supervision services added for associates linked before")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""Use cases of one's own subscriptions: list them, subscribe to a service, unsubscribe."""
+"""Use cases of subscribing: a user for themself, an administrator for a user of their company;
+unsubscribing; asking for a subscription's renewal."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -9,14 +10,15 @@ from portalkit.db import utcnow
 from portalkit.errors import PortalError, forbidden, not_found
 from portalkit.signed_identity import Identity
 
-from .directory import administrators_of
+from .access import administered_member, administers
+from .company_settings import needs_validation
+from .directory import administrators_of, recipient_of
+from .endings import CANCELLED_BY_ADMINISTRATOR, UNSUBSCRIBED, end
 from .events import tell
-from .families import SECURITY_LEVELS, family_title
-from .models import ACCEPTED, CANCELLED, LIVE, PENDING, Member, Service, Subscription
-from .offer import is_offered, text_columns
-
-# Why a subscription ended, when no administrator wrote a reason (stable codes).
-UNSUBSCRIBED = "unsubscribed"
+from .families import SECURITY_LEVELS
+from .models import ACCEPTED, LIVE, PENDING, Member, Service, Subscription
+from .offered import offer_for
+from .requests import accept_pending, check_expiry
 
 
 def member_of(session: Session, identity: Identity) -> Member:
@@ -39,30 +41,46 @@ def live_subscription(session: Session, service_id: str, user_id: str,
         Subscription.scope_company_id == scope_company_id, Subscription.status.in_(LIVE)))
 
 
-def subscribe(session: Session, identity: Identity, service_id: str) -> Subscription:
-    """Subscribe the caller for their company: accepted at once, or pending an administrator."""
-    member = member_of(session, identity)
-    service = session.get(Service, service_id)
-    if service is None or not is_offered(service, member.company_id):
-        raise not_found("service")
+def check_level(member: Member, service: Service) -> None:
     needed = service.min_security_level
     if member.security_level < needed:
         raise PortalError(403, "security_level_too_low",
                           f"This service needs password security level {needed} "
-                          f"({SECURITY_LEVELS[needed]}); yours is {member.security_level}.")
-    if live_subscription(session, service.id, member.user_id, member.company_id) is not None:
+                          f"({SECURITY_LEVELS[needed]}); the user's is {member.security_level}.",
+                          {"min_security_level": needed})
+
+
+def subscribe(session: Session, identity: Identity, data: dict) -> Subscription:
+    """Subscribe the caller (pending an administrator where the company wants it), or, for an
+    administrator naming ``user_id``, subscribe that user directly, with an optional end date."""
+    member, direct = _subscriber(session, identity, data.get("user_id"))
+    expires_on = data.get("expires_on")
+    if expires_on is not None and not direct:
+        raise forbidden("Only an administrator subscribing a user sets an expiry date.", "not_an_administrator")
+    check_expiry(expires_on)
+    service = session.get(Service, data["service_id"])
+    if service is None or not offer_for(session, member.company_id).includes(service):
+        raise not_found("service")
+    check_level(member, service)
+    scope = service.supervised_company_id or member.company_id
+    existing = live_subscription(session, service.id, member.user_id, scope)
+    if existing is not None:
+        if existing.status == PENDING and direct:
+            accept_pending(session, existing, service, identity.user_id, expires_on, member.recipient())
+            session.commit()
+            return existing
         raise _already_subscribed()
     now = utcnow()
-    status = PENDING if service.needs_validation else ACCEPTED
-    subscription = Subscription(service_id=service.id, user_id=member.user_id,
-                                company_id=member.company_id, scope_company_id=member.company_id,
-                                status=status, requested_at=now,
-                                decided_at=None if status == PENDING else now)
+    pending = not direct and needs_validation(session, service, member.company_id)
+    subscription = Subscription(service_id=service.id, user_id=member.user_id, company_id=member.company_id,
+                                scope_company_id=scope, status=PENDING if pending else ACCEPTED,
+                                requested_at=now, decided_at=None if pending else now,
+                                decided_by=identity.user_id if direct else None, expires_on=expires_on)
     try:
         session.add(subscription)
         session.flush()
-        if status == PENDING:
-            administrators = administrators_of(session, subscription.scope_company_id)
+        if pending:
+            administrators = administrators_of(session, member.company_id)
             tell(session, "SubscriptionRequested", subscription, service, member.recipient(),
                  administrators=[administrator.recipient() for administrator in administrators])
         else:
@@ -74,54 +92,49 @@ def subscribe(session: Session, identity: Identity, service_id: str) -> Subscrip
     return subscription
 
 
-def cancel(session: Session, subscription: Subscription, service: Service, recipient: dict,
-           reason: str) -> None:
-    """End a live subscription and tell the portal (the right ends at the gateway)."""
-    subscription.status, subscription.decided_at, subscription.reason = CANCELLED, utcnow(), reason
-    tell(session, "SubscriptionCancelled", subscription, service, recipient)
+def _subscriber(session: Session, identity: Identity, user_id: str | None) -> tuple[Member, bool]:
+    """Whom a subscription is for, and whether an administrator grants it directly."""
+    if user_id is None or (user_id == identity.user_id and not administers(session, identity, identity.company_id)):
+        return member_of(session, identity), False
+    return administered_member(session, identity, user_id), True
+
+
+def own_or_administered(session: Session, identity: Identity, subscription_id: str) -> Subscription:
+    """A subscription of the caller's, or of a user of a company they administer (404 otherwise)."""
+    subscription = session.get(Subscription, subscription_id)
+    if subscription is None or not (subscription.user_id == identity.user_id
+                                    or administers(session, identity, subscription.company_id)):
+        raise not_found("subscription")
+    return subscription
 
 
 def unsubscribe(session: Session, identity: Identity, subscription_id: str) -> None:
-    """Cancel one of the caller's own subscriptions; an ended one stays as it is."""
-    subscription = session.get(Subscription, subscription_id)
-    if subscription is None or subscription.user_id != identity.user_id:
-        raise not_found("subscription")
+    """Cancel a subscription (one's own, or as an administrator); an ended one stays as it is."""
+    subscription = own_or_administered(session, identity, subscription_id)
     if subscription.status not in LIVE:
         return
-    member = session.get(Member, identity.user_id)
-    recipient = member.recipient() if member else {
-        "user_id": identity.user_id, "email": None, "language": identity.language}
-    cancel(session, subscription, session.get(Service, subscription.service_id), recipient, UNSUBSCRIBED)
+    reason = UNSUBSCRIBED if subscription.user_id == identity.user_id else CANCELLED_BY_ADMINISTRATOR
+    end(session, subscription, session.get(Service, subscription.service_id), reason)
     session.commit()
 
 
-def my_subscriptions(session: Session, identity: Identity, query: dict) -> tuple[list[dict], int]:
-    """The caller's subscriptions, newest first, with the service's title in their language."""
-    title = text_columns(identity.language)[0]
-    conditions = [Subscription.user_id == identity.user_id]
-    if query.get("status"):
-        conditions.append(Subscription.status == query["status"])
-    if query.get("family"):
-        conditions.append(Service.family == query["family"])
-    if query.get("q"):
-        conditions.append(func.lower(title).contains(query["q"].lower(), autoescape=True))
-    joined = select(Subscription, Service).join(Service, Service.id == Subscription.service_id)
-    total = session.scalar(select(func.count()).select_from(joined.where(*conditions).subquery()))
-    page, per_page = query["page"], query["per_page"]
-    rows = session.execute(joined.where(*conditions)
-                           .order_by(Subscription.requested_at.desc(), Subscription.id)
-                           .offset((page - 1) * per_page).limit(per_page))
-    return [_describe(subscription, service, identity.language) for subscription, service in rows], total
+def request_renewal(session: Session, identity: Identity, subscription_id: str) -> Subscription:
+    """Ask the administrators to keep a subscription past its end date (the reminder's one click).
 
-
-def _describe(subscription: Subscription, service: Service, language: str) -> dict:
-    return {"id": subscription.id, "service_id": service.id, "service_code": service.code,
-            "service_title": service.title(language), "family": service.family,
-            "family_title": family_title(service.family, language), "status": subscription.status,
-            "scope_company_id": subscription.scope_company_id,
-            "requested_at": subscription.requested_at, "decided_at": subscription.decided_at,
-            "expires_on": subscription.expires_on, "reason": subscription.reason}
+    Asked twice, the request stands as it is and nobody is told again.
+    """
+    subscription = own_or_administered(session, identity, subscription_id)
+    if subscription.status != ACCEPTED or subscription.expires_on is None:
+        raise PortalError(409, "not_expiring", "Only a subscription with an end date can be renewed.")
+    if subscription.renewal_requested_at is None:
+        subscription.renewal_requested_at = utcnow()
+        service = session.get(Service, subscription.service_id)
+        tell(session, "SubscriptionRequested", subscription, service,
+             recipient_of(session, subscription.user_id), renewal=True,
+             administrators=[a.recipient() for a in administrators_of(session, subscription.company_id)])
+        session.commit()
+    return subscription
 
 
 def _already_subscribed() -> PortalError:
-    return PortalError(409, "already_subscribed", "You already hold or have requested this service.")
+    return PortalError(409, "already_subscribed", "This user already holds or has requested this service.")

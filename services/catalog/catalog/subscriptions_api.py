@@ -1,8 +1,9 @@
-"""Routes of one's own subscriptions (``/api/catalog/subscriptions``)."""
+"""Routes of subscriptions (``/api/catalog/subscriptions``): "My services", subscribing, unsubscribing,
+renewal requests."""
 from portalkit.web import Blueprint, caller, db_session, signed_in
 
-from . import subscriptions
-from .schemas import SubscriptionCreated, SubscriptionIn, SubscriptionPage, SubscriptionQuery
+from . import my_services, subscriptions
+from .schemas import SubscriptionIn, SubscriptionPage, SubscriptionQuery, SubscriptionState
 
 blp = Blueprint("subscriptions", __name__, url_prefix="/catalog", description="Users' subscriptions to services")
 
@@ -12,23 +13,31 @@ blp = Blueprint("subscriptions", __name__, url_prefix="/catalog", description="U
 @blp.arguments(SubscriptionQuery, location="query")
 @blp.response(200, SubscriptionPage)
 def list_subscriptions(query):
-    """List the caller's subscriptions, newest first."""
-    items, total = subscriptions.my_subscriptions(db_session(), caller(), query)
+    """List a user's subscriptions (the caller's, or one an administrator names), newest first."""
+    items, total = my_services.subscriptions_of(db_session(), caller(), query)
     return {"items": items, "total": total}
 
 
 @blp.route("/subscriptions", methods=["POST"])
 @signed_in
 @blp.arguments(SubscriptionIn)
-@blp.response(201, SubscriptionCreated)
+@blp.response(201, SubscriptionState)
 def subscribe(data):
-    """Subscribe to a service: accepted at once, or pending an administrator's validation."""
-    return subscriptions.subscribe(db_session(), caller(), data["service_id"])
+    """Subscribe oneself (accepted, or pending validation), or, as an administrator, a user directly."""
+    return subscriptions.subscribe(db_session(), caller(), data)
 
 
 @blp.route("/subscriptions/<subscription_id>", methods=["DELETE"])
 @signed_in
 @blp.response(204)
 def unsubscribe(subscription_id):
-    """Cancel one of one's own subscriptions."""
+    """Cancel a subscription: one's own, or, as an administrator, a user's."""
     subscriptions.unsubscribe(db_session(), caller(), subscription_id)
+
+
+@blp.route("/subscriptions/<subscription_id>/renewal", methods=["POST"])
+@signed_in
+@blp.response(200, SubscriptionState)
+def request_renewal(subscription_id):
+    """Ask the administrators to keep a subscription past its expiry date."""
+    return subscriptions.request_renewal(db_session(), caller(), subscription_id)

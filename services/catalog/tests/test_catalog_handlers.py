@@ -170,3 +170,9 @@ def test_a_deleted_user_loses_every_subscription(seeded, activate, handle, event
 def test_deleting_an_unknown_user_changes_nothing(seeded, handle, events):
     handle("UserDeleted", {"user_id": str(uuid.uuid4()), "email": None, "company_id": COMPANY})
     assert events() == []
+
+
+def test_every_event_routed_to_the_catalog_has_a_handler():
+    from catalog.handlers import HANDLERS
+    from portalkit.topology import SUBSCRIPTIONS
+    assert set(HANDLERS) == set(SUBSCRIPTIONS["catalog"])

@@ -23,24 +23,35 @@ def test_an_anonymous_visitor_is_refused(client, seeded, signed):
     assert response.get_json()["error"]["code"] == "not_signed_in"
 
 
-def test_a_new_user_sees_the_whole_catalog_paged_in_the_manuals_order(client, seeded, signed):
+def test_a_new_user_sees_the_whole_catalog_paged_in_the_manuals_order(client, seeded, signed, contract):
+    contract()  # every service is offered, but the model of the per-associate supervision services
     response = client.get("/catalog/services?per_page=5", headers=signed("u1"))
     assert response.status_code == 200
     body = response.get_json()
-    assert body["total"] == 28 and len(body["items"]) == 5
+    assert body["total"] == 27 and len(body["items"]) == 5
     assert body["items"][0]["family"] == "Administrative"
-    assert set(body["items"][0]) == {"id", "code", "family", "family_title", "title", "description",
-                                     "needs_validation", "auto_subscribe", "min_security_level",
-                                     "needs_contract"}
+    assert set(body["items"][0]) == {"id", "code", "entitlement_code", "family", "family_title", "title",
+                                     "description", "needs_validation", "auto_subscribe", "customised",
+                                     "min_security_level", "needs_contract", "supervised_company_id",
+                                     "created_at"}
     last = client.get("/catalog/services?per_page=5&page=6", headers=signed("u1")).get_json()
-    assert [item["family"] for item in last["items"]] == ["Support"] * 3
+    assert [item["family"] for item in last["items"]] == ["Support"] * 2
+
+
+def test_services_needing_a_contract_are_offered_only_under_contract(client, seeded, signed, contract):
+    without = codes(client.get("/catalog/services?per_page=200", headers=signed("u1")))
+    assert len(without) == 17 and "download-updates" not in without and "saas-administrator" not in without
+    contract(company_id="company-b")  # another company's contract changes nothing here
+    assert len(codes(client.get("/catalog/services?per_page=200", headers=signed("u1")))) == 17
+    contract()
+    assert "download-updates" in codes(client.get("/catalog/services?per_page=200", headers=signed("u1")))
 
 
 def test_texts_follow_the_callers_language(client, seeded, signed):
     query = "/catalog/services?family=Management&q=user"
     english = client.get(query, headers=signed("u1")).get_json()["items"]
-    assert [item["title"] for item in english] == ["User Management - Administration",
-                                                   "User Management - Supervision Administration"]
+    # The generic supervision service is only the model of the per-associate ones.
+    assert [item["title"] for item in english] == ["User Management - Administration"]
     french = client.get("/catalog/services?family=Management&q=utilisateurs",
                         headers=signed("u1", language="fr")).get_json()["items"]
     assert french[0]["title"] == "Gestion des utilisateurs - Administration"
@@ -65,8 +76,7 @@ def test_services_held_or_requested_are_left_out(client, seeded, activate, signe
     offered = codes(client.get("/catalog/services?per_page=200", headers=signed("u1")))
     assert "community-area" not in offered and "user-management-administration" not in offered
     assert "invoice-viewing-service" in offered  # refused: one may ask again
-    assert "notification-on-new-updates-for-download" in offered  # needs a contract: not automatic
-    assert len(codes(client.get("/catalog/services?per_page=200", headers=signed("u2")))) == 28
+    assert len(codes(client.get("/catalog/services?per_page=200", headers=signed("u2")))) == 17
 
 
 def test_retired_services_and_other_companies_services_are_left_out(client, seeded, signed):
@@ -90,8 +100,12 @@ def test_bad_filters_are_refused_field_by_field(client, seeded, signed):
 def test_the_openapi_document_is_public(client, database):
     response = client.get("/catalog/openapi.json")
     assert response.status_code == 200
-    assert {"/catalog/services", "/catalog/subscriptions", "/catalog/subscriptions/{subscription_id}"} \
-        <= set(response.get_json()["paths"])
+    assert {"/catalog/services", "/catalog/company-catalog", "/catalog/subscriptions",
+            "/catalog/subscriptions/{subscription_id}", "/catalog/subscriptions/{subscription_id}/renewal",
+            "/catalog/requests", "/catalog/requests/{request_id}/accept", "/catalog/requests/{request_id}/refuse",
+            "/catalog/settings/services/{service_id}", "/catalog/dashboard", "/operator/services",
+            "/operator/services/{service_id}", "/operator/services/{service_id}/retire"} \
+        == set(response.get_json()["paths"])
 
 
 def test_health_and_readiness(client, database):

@@ -79,3 +79,16 @@ def test_the_command_seeds_the_configured_database(database, capsys):
     command.main()
     assert capsys.readouterr().out.splitlines() == [
         "catalog: 28 services added, 0 already there", "catalog: 0 services added, 28 already there"]
+
+
+def test_the_command_adds_the_supervision_services_of_associates_linked_before(database, capsys):
+    from catalog import seed as command
+    from catalog.models import Company
+    with database.transaction() as session:
+        session.add_all([Company(id="p", name="Parent"), Company(id="s", name="Shop", parent_id="p")])
+    command.main()
+    command.main()
+    assert capsys.readouterr().out.splitlines()[1] == "catalog: 1 supervision services added for associates linked before"
+    with database.sessions() as session:
+        service = session.scalar(select(Service).where(Service.supervised_company_id == "s"))
+        assert (service.scope_company_id, service.title_en) == ("p", "User Management - Supervision Administration of Shop")

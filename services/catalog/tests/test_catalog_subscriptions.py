@@ -1,18 +1,9 @@
 """/catalog/subscriptions: one's own subscriptions, subscribing and unsubscribing, and the refusals."""
 import pytest
-from sqlalchemy import select
 
 from catalog.models import Service, Subscription
 
 COMPANY = "company-a"  # the fixtures' default company
-
-
-@pytest.fixture
-def service_id(seeded):
-    def find(code):
-        with seeded.sessions() as session:
-            return session.scalar(select(Service.id).where(Service.code == code))
-    return find
 
 
 def subscribe(client, headers, service_id):
@@ -53,13 +44,15 @@ def test_a_request_without_administrators_still_goes_through(client, activate, s
     assert events("SubscriptionRequested")[0]["administrators"] == []
 
 
-def test_a_too_weak_password_level_is_refused_with_the_level_needed(client, activate, signed, service_id, events):
+def test_a_too_weak_password_level_is_refused_with_the_level_needed(client, activate, signed, service_id, events,
+                                                                    contract):
+    contract()
     activate("u1", security_level=1)
     response = subscribe(client, signed("u1"), service_id("saas-administrator"))
     assert response.status_code == 403
     error = response.get_json()["error"]
     assert error["code"] == "security_level_too_low"
-    assert "level 2 (moderate)" in error["message"]
+    assert "level 2 (moderate)" in error["message"] and error["fields"] == {"min_security_level": 2}
     assert events("SubscriptionRequested") == []
 
 
@@ -90,7 +83,8 @@ def test_the_catalog_must_know_the_caller(client, seeded, signed, service_id):
 
 
 @pytest.mark.parametrize("body, field", [({}, "service_id"), ({"service_id": ""}, "service_id"),
-                                         ({"service_id": "x", "user_id": "y"}, "user_id"),
+                                         ({"service_id": "x", "owner": "y"}, "owner"),
+                                         ({"service_id": "x", "expires_on": "soon"}, "expires_on"),
                                          ({"service_id": 3}, "service_id")])
 def test_bad_input_is_refused_field_by_field(client, activate, signed, body, field):
     activate("u1")

@@ -1,6 +1,7 @@
 """Who may administer which company's users: their own company with "User Management -
-Administration", and the associates below a company (the whole subtree, nothing above or
-beside) with "User Management - Supervision Administration" of it."""
+Administration"; with "User Management - Supervision Administration of <associate>" (catalog's
+per-associate service, entitlement ``…supervision-administration@<associate>``) that associate
+and the whole subtree below it, nothing above or beside. catalog reads it the same way."""
 from __future__ import annotations
 
 import functools
@@ -61,7 +62,8 @@ def associates_below(session: Session, company_ids: set[str]) -> set[str]:
 
 def administered_companies(session: Session, identity: Identity) -> set[str]:
     """Companies whose users the caller administers."""
-    return identity.companies_with(ADMINISTRATION) | associates_below(session, identity.companies_with(SUPERVISION))
+    supervised = identity.companies_with(SUPERVISION)
+    return identity.companies_with(ADMINISTRATION) | supervised | associates_below(session, supervised)
 
 
 def scope(session: Session, identity: Identity, company_id: str | None = None) -> set[str]:

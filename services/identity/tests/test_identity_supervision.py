@@ -1,5 +1,5 @@
-"""Supervision: the holder of "User Management - Supervision Administration" of a company
-administers the whole subtree of its associates, and nothing above or beside it.
+"""Supervision: the holder of "User Management - Supervision Administration of <associate>"
+administers that associate and the whole subtree below it, and nothing above or beside it.
 
     P ── A1 ── A11
       └─ A2
@@ -36,16 +36,18 @@ def _numbers(portal, response):
 def test_a_supervisor_of_a1_sees_its_subtree_only(portal, tree):
     supervisor = portal.caller("admin@a1.test", {"A1": SUPERVISION})
     listed = portal.client.get("/identity/users", headers=supervisor)
-    assert _numbers(portal, listed) == ["A11"]  # not A1 itself without its administration right
+    assert _numbers(portal, listed) == ["A1", "A11"]
     picker = portal.client.get("/identity/companies", headers=supervisor).json["items"]
-    assert [(c["company"]["number"], c["relation"]) for c in picker] == [("A11", "associate")]
-    for number in ("P", "A1", "A2", "S"):
+    assert sorted(c["company"]["number"] for c in picker) == ["A1", "A11"]
+    assert portal.client.get(f"/identity/users?company={tree['A1']}", headers=supervisor).status_code == 200
+    for number in ("P", "A2", "S"):
         assert portal.client.get(f"/identity/users?company={tree[number]}", headers=supervisor).status_code == 404
         assert portal.create_user(supervisor, f"x@{number}.test", company_id=tree[number]).status_code == 404
     created = portal.create_user(supervisor, "new@a11.test", company_id=tree["A11"])
     assert created.status_code == 201 and created.json["company"]["number"] == "A11"
-    # Without a company picked, a supervisor with no administration right of their own must pick one.
-    unpicked = portal.create_user(supervisor, "new2@a11.test")
+    # Without a company picked, one who administers nothing of their own company must pick one.
+    elsewhere = portal.caller("admin@a1.test", {"A2": SUPERVISION})
+    unpicked = portal.create_user(elsewhere, "new2@a2.test")
     assert unpicked.status_code == 400 and "company_id" in unpicked.json["error"]["fields"]
 
 
@@ -68,22 +70,22 @@ def test_an_associate_administrator_cannot_reach_up_or_beside(portal, tree):
     for number in ("P", "A11", "A2"):
         admin = portal.user(f"admin@{number.lower()}.test").id
         assert portal.client.get(f"/identity/users/{admin}", headers=associate).status_code == 404
-    # Even claiming a supervision of a company it does not hold gives nothing beyond that claim's subtree.
+    # A supervision of the sibling gives the sibling's subtree, never the parent above it.
     sibling = portal.caller("admin@a1.test", {"A2": SUPERVISION})
-    assert portal.client.get("/identity/users", headers=sibling).json == {"items": [], "total": 0}
+    assert _numbers(portal, portal.client.get("/identity/users", headers=sibling)) == ["A2"]
 
 
 def test_supervised_imports_and_groups_follow_the_same_limits(portal, tree):
     supervisor = portal.caller("admin@p.test", {"P": SUPERVISION})
     csv_file = "MME;Dupont;Lovana;ldupont@a2.test;;;en-US;3\n".encode()
-    for number, status in (("A2", 200), ("P", 404), ("S", 404)):
+    for number, status in (("A2", 200), ("P", 200), ("S", 404)):
         response = portal.client.post("/identity/imports", data={"file": (io.BytesIO(csv_file), "u.csv"),
                                                                  "dry_run": "true", "company_id": tree[number]},
                                       headers=supervisor, content_type="multipart/form-data")
         assert response.status_code == status, (number, response.json)
     assert portal.client.post("/identity/groups", json={"name": "Shop staff", "company_id": tree["A2"]},
                               headers=supervisor).status_code == 201
-    assert portal.client.post("/identity/groups", json={"name": "HQ", "company_id": tree["P"]},
+    assert portal.client.post("/identity/groups", json={"name": "Elsewhere", "company_id": tree["S"]},
                               headers=supervisor).status_code == 404
 
 

@@ -1,0 +1,114 @@
+"""Companies' maintenance contracts: operators record and end them; the portal is told when one
+comes into force (``ContractActivated``) and when it stops (``ContractEnded``).
+
+A contract recorded with a later first day is told on that day, and one with a last day is ended
+the day after, by the worker's daily check (``run_due``), so the catalog only ever hears facts.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portalkit.db import Database, utcnow
+from portalkit.errors import PortalError, not_found
+
+from . import clock
+from .events import outbox
+from .models import Company, Contract
+
+log = logging.getLogger(__name__)
+
+
+def record(session: Session, data: dict) -> Contract:
+    if session.get(Company, data["company_id"]) is None:
+        raise _invalid("company_id", "No such company.")
+    if data.get("ends_on") is not None and data["ends_on"] < data["starts_on"]:
+        raise _invalid("ends_on", "The last day cannot come before the first.")
+    contract = Contract(company_id=data["company_id"], starts_on=data["starts_on"], ends_on=data.get("ends_on"))
+    session.add(contract)
+    session.flush()
+    day = clock.today()
+    if contract.starts_on <= day:
+        _activate(session, contract)
+        if contract.ends_on is not None and contract.ends_on < day:
+            _end(session, contract, contract.ends_on + timedelta(days=1))  # recorded after the fact
+    session.commit()
+    return contract
+
+
+def end(session: Session, contract_id: str) -> Contract:
+    """End a contract today (an operator's decision, before or without its planned last day)."""
+    contract = find(session, contract_id)
+    if contract.ended_on is not None:
+        raise PortalError(409, "contract_ended", "This contract has ended already.")
+    _end(session, contract, clock.today())
+    session.commit()
+    return contract
+
+
+def find(session: Session, contract_id: str) -> Contract:
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        raise not_found("contract")
+    return contract
+
+
+def list_contracts(session: Session, query: dict) -> tuple[list[Contract], int]:
+    conditions = [Contract.company_id == query["company_id"]] if query.get("company_id") else []
+    total = session.scalar(select(func.count()).select_from(Contract).where(*conditions))
+    page, per_page = query["page"], query["per_page"]
+    contracts = session.scalars(select(Contract).where(*conditions)
+                                .order_by(Contract.starts_on.desc(), Contract.id)
+                                .offset((page - 1) * per_page).limit(per_page)).all()
+    return list(contracts), total
+
+
+def run_due(session: Session, day: date) -> int:
+    """Tell the contracts whose first day has come, end those whose last day has passed."""
+    starting = session.scalars(select(Contract).where(
+        Contract.activated_at.is_(None), Contract.ended_on.is_(None), Contract.starts_on <= day)).all()
+    for contract in starting:
+        _activate(session, contract)
+    ending = session.scalars(select(Contract).where(
+        Contract.ended_on.is_(None), Contract.ends_on < day)).all()
+    for contract in ending:
+        _end(session, contract, contract.ends_on + timedelta(days=1))
+    return len(starting) + len(ending)
+
+
+def _activate(session: Session, contract: Contract) -> None:
+    contract.activated_at = utcnow()
+    outbox.add(session, "ContractActivated", {"contract_id": contract.id, "company_id": contract.company_id,
+                                              "starts_on": contract.starts_on, "ends_on": contract.ends_on})
+
+
+def _end(session: Session, contract: Contract, ended_on: date) -> None:
+    contract.ended_on = ended_on
+    if contract.activated_at is not None:  # a contract never in force ends without a word
+        outbox.add(session, "ContractEnded", {"contract_id": contract.id, "company_id": contract.company_id,
+                                              "ended_on": ended_on})
+
+
+def _invalid(field: str, message: str) -> PortalError:
+    return PortalError(400, "invalid_input", "Some fields are invalid.", {field: [message]})
+
+
+class ContractCheck:
+    """The worker's ``on_tick`` (every second): ``run_due`` every ``interval`` seconds."""
+
+    def __init__(self, database: Database, interval: float):
+        self.database, self.interval, self.next_run = database, interval, 0.0
+
+    def __call__(self) -> None:
+        if time.monotonic() < self.next_run:
+            return
+        self.next_run = time.monotonic() + self.interval
+        try:
+            with self.database.transaction() as session:
+                run_due(session, clock.today())
+        except Exception:  # noqa: BLE001 - the worker must outlive a failed check; the next one retries
+            log.exception("contract check failed")

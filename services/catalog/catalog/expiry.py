@@ -1,0 +1,97 @@
+"""The catalog worker's scheduled job: subscriptions end on their expiry date, and their holders
+and the company's administrators are told some days before, with a one-click renewal request.
+
+The reminder is the event ``SubscriptionExpiring``. Its contract is not in portalkit's catalogue of
+events yet: until it is, the job sends no reminder (and marks none as sent, so that every
+subscription still due is reminded once the contract lands); everything else runs.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portalkit import events as contracts
+from portalkit.db import Database, utcnow
+
+from . import clock
+from .directory import administrators_of, recipient_of
+from .endings import EXPIRY_DATE, end
+from .events import tell
+from .models import ACCEPTED, Service, Subscription, status_is
+from .settings import CatalogSettings
+
+log = logging.getLogger(__name__)
+REMINDER_EVENT = "SubscriptionExpiring"
+
+
+def _due(session: Session, *conditions, batch: int):
+    query = (select(Subscription, Service).join(Service, Service.id == Subscription.service_id)
+             .where(status_is(ACCEPTED), Subscription.expires_on.is_not(None), *conditions)
+             .order_by(Subscription.expires_on, Subscription.id).limit(batch))
+    if session.get_bind().dialect.name == "postgresql":
+        # Scaled workers share the work without ending or reminding anything twice.
+        query = query.with_for_update(skip_locked=True, of=Subscription)
+    return session.execute(query).all()
+
+
+def expire_due(session: Session, day: date, batch: int = 500) -> int:
+    """End (``SubscriptionExpired``) one batch of the subscriptions whose date has come."""
+    rows = _due(session, Subscription.expires_on <= day, batch=batch)
+    for subscription, service in rows:
+        end(session, subscription, service, EXPIRY_DATE)
+    return len(rows)
+
+
+def remind_due(session: Session, day: date, reminder_days: int, batch: int = 500) -> int:
+    """Tell one batch of holders (and their company's administrators) that the end is near."""
+    if REMINDER_EVENT not in contracts.CONTRACTS:
+        return 0
+    rows = _due(session, Subscription.expires_on > day,
+                Subscription.expires_on <= day + timedelta(days=reminder_days),
+                Subscription.reminded_at.is_(None), Subscription.renewal_requested_at.is_(None), batch=batch)
+    for subscription, service in rows:
+        administrators = administrators_of(session, subscription.company_id)
+        tell(session, REMINDER_EVENT, subscription, service, recipient_of(session, subscription.user_id),
+             administrators=[administrator.recipient() for administrator in administrators],
+             days_left=(subscription.expires_on - day).days)
+        subscription.reminded_at = utcnow()
+    return len(rows)
+
+
+def run_once(database: Database, settings: CatalogSettings) -> dict:
+    """Expire, then remind, batch by batch (one transaction each) until nothing is due."""
+    day, done = clock.today(), {"expired": 0, "reminded": 0}
+    for name, step in (("expired", lambda s: expire_due(s, day, settings.expiry_batch)),
+                       ("reminded", lambda s: remind_due(s, day, settings.reminder_days, settings.expiry_batch))):
+        while True:
+            with database.transaction() as session:
+                count = step(session)
+            done[name] += count
+            if count < settings.expiry_batch:
+                break
+    return done
+
+
+class ExpiryJob:
+    """The worker's ``on_tick`` (called every second): runs the job every ``expiry_interval`` s."""
+
+    def __init__(self, database: Database, settings: CatalogSettings):
+        self.database, self.settings = database, settings
+        self.next_run = 0.0
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if now < self.next_run:
+            return
+        self.next_run = now + self.settings.expiry_interval
+        try:
+            done = run_once(self.database, self.settings)
+        except Exception:  # noqa: BLE001 - the worker must outlive a failed run; the next one retries
+            log.exception("expiry job failed")
+            return
+        if any(done.values()):
+            log.info("expiry job: %(expired)d expired, %(reminded)d reminded", done)
