@@ -8,6 +8,9 @@ def test_every_public_prefix_goes_to_its_service_path():
         "/api/identity/me": ("identity", "/identity/me"),
         "/api/operator/companies": ("identity", "/operator/companies"),
         "/api/operator/companies/42/associates": ("identity", "/operator/companies/42/associates"),
+        "/api/operator/services": ("catalog", "/operator/services"),
+        "/api/operator/services/s1/retire": ("catalog", "/operator/services/s1/retire"),
+        "/api/operator/contracts/c1/end": ("assets", "/operator/contracts/c1/end"),
         "/api/catalog/services": ("catalog", "/catalog/services"),
         "/api/assets/releases": ("assets", "/assets/releases"),
         "/api/knowledge/articles": ("knowledge", "/knowledge/articles"),
@@ -22,7 +25,7 @@ def test_every_public_prefix_goes_to_its_service_path():
 
 
 def test_paths_outside_the_allow_list_have_no_route():
-    for path in ("/api/", "/api/unknown/x", "/api/operator/services", "/api/operator/companiesX",
+    for path in ("/api/", "/api/unknown/x", "/api/operator/servicesX", "/api/operator/companiesX",
                  "/api/catalogue/x", "/api/auth", "/health", "/api/operator"):
         assert match(path) is None, path
 
