@@ -165,6 +165,13 @@ class SubscriptionExpired(SubscriptionFact):
     pass
 
 
+class SubscriptionExpiring(SubscriptionFact):
+    """An accepted subscription ends on ``expires_on``: its holder and the company's
+    administrators are told, with a one-click renewal request."""
+    administrators = fields.List(fields.Nested(Recipient), load_default=list)
+    days_left = fields.Integer(required=True)
+
+
 class ServicePublished(Contract):
     service_id = _id()
     code = fields.String(required=True)
@@ -250,7 +257,8 @@ PRODUCERS = {
                  UserEmailChanged, UserDeleted, UserLocked, PasswordResetRequested,
                  EmailChangeRequested, UsersImported, SessionsEnded],
     "catalog": [SubscriptionRequested, SubscriptionAccepted, SubscriptionRefused,
-                SubscriptionCancelled, SubscriptionExpired, ServicePublished, ServiceRetired],
+                SubscriptionCancelled, SubscriptionExpired, SubscriptionExpiring, ServicePublished,
+                ServiceRetired],
     "assets": [ContractActivated, ContractEnded, UpdateReleased, SerializationChanged],
     "knowledge": [ArticlePublished, NewsPublished],
     "support": [SupportRequestOpened, SupportRequestUpdated, SupportRequestResolved],

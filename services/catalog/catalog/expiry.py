@@ -1,9 +1,6 @@
 """The catalog worker's scheduled job: subscriptions end on their expiry date, and their holders
 and the company's administrators are told some days before, with a one-click renewal request.
-
-The reminder is the event ``SubscriptionExpiring``. Its contract is not in portalkit's catalogue of
-events yet: until it is, the job sends no reminder (and marks none as sent, so that every
-subscription still due is reminded once the contract lands); everything else runs.
+The reminder is the event ``SubscriptionExpiring``; notifications turns it into the mails.
 """
 from __future__ import annotations
 
@@ -14,7 +11,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portalkit import events as contracts
 from portalkit.db import Database, utcnow
 
 from . import clock
@@ -48,8 +44,6 @@ def expire_due(session: Session, day: date, batch: int = 500) -> int:
 
 def remind_due(session: Session, day: date, reminder_days: int, batch: int = 500) -> int:
     """Tell one batch of holders (and their company's administrators) that the end is near."""
-    if REMINDER_EVENT not in contracts.CONTRACTS:
-        return 0
     rows = _due(session, Subscription.expires_on > day,
                 Subscription.expires_on <= day + timedelta(days=reminder_days),
                 Subscription.reminded_at.is_(None), Subscription.renewal_requested_at.is_(None), batch=batch)

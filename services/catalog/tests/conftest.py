@@ -202,18 +202,7 @@ def service_id(seeded):
 
 
 @pytest.fixture
-def reminder_contract(monkeypatch):
-    """The contract proposed for portalkit/events.py (see the README), installed for one test."""
-    from marshmallow import fields
-    from portalkit import events
-    from portalkit.events import Recipient, SubscriptionFact
-
-    class SubscriptionExpiring(SubscriptionFact):
-        """An accepted subscription ends on ``expires_on``: its holder and the company's
-        administrators are told, with a one-click renewal request."""
-        administrators = fields.List(fields.Nested(Recipient), load_default=list)
-        days_left = fields.Integer(required=True)
-
-    monkeypatch.setitem(events.CONTRACTS, "SubscriptionExpiring", SubscriptionExpiring)
-    monkeypatch.setitem(events.PRODUCER_OF, "SubscriptionExpiring", "catalog")
+def reminder_contract():
+    """The reminder's contract, as every consumer loads it."""
+    from portalkit.events import SubscriptionExpiring
     return SubscriptionExpiring

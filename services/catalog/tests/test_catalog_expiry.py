@@ -62,13 +62,6 @@ def test_the_job_works_in_batches(client, seeded, expiring, activate, administra
     assert run(seeded, today, END)["expired"] == 4  # two batches of 2
 
 
-def test_no_reminder_is_sent_or_marked_until_its_contract_exists(seeded, expiring, today, events):
-    assert run(seeded, today, END - timedelta(days=7))["reminded"] == 0
-    with seeded.sessions() as session:
-        assert session.get(Subscription, expiring).reminded_at is None
-    assert [e for e in events() if "days_left" in e] == []
-
-
 def test_the_holder_and_administrators_are_reminded_seven_days_before_once(seeded, expiring, today, events,
                                                                           reminder_contract):
     assert run(seeded, today, END - timedelta(days=8))["reminded"] == 0
