@@ -24,10 +24,12 @@ class ServiceMissing(LookupError):
     """A service the catalog must grant is not in it: the seed has not run."""
 
 
-def grant(session: Session, member: Member, service: Service, scope_company_id: str) -> Subscription | None:
+def grant(session: Session, member: Member, service: Service, scope_company_id: str,
+          automatic: bool = False) -> Subscription | None:
     """Give ``member`` the service for ``scope_company_id``; None if they hold it already.
 
-    A request of theirs still waiting for an administrator is answered by the grant.
+    A request of theirs still waiting for an administrator is answered by the grant. An
+    ``automatic`` grant (the portal's own, at activation or under a new contract) is not mailed.
     """
     subscription = live_subscription(session, service.id, member.user_id, scope_company_id)
     if subscription is not None and subscription.status == ACCEPTED:
@@ -40,7 +42,7 @@ def grant(session: Session, member: Member, service: Service, scope_company_id: 
         session.add(subscription)
     subscription.status, subscription.decided_at = ACCEPTED, now
     session.flush()
-    tell(session, "SubscriptionAccepted", subscription, service, member.recipient())
+    tell(session, "SubscriptionAccepted", subscription, service, member.recipient(), automatic=automatic)
     return subscription
 
 
@@ -94,7 +96,7 @@ def _grant_once(session: Session, members, services: list[Service], user_ids) ->
         for service in services:
             if (member.user_id, service.id) in decided or service.min_security_level > member.security_level:
                 continue
-            subscription = grant(session, member, service, member.company_id)
+            subscription = grant(session, member, service, member.company_id, automatic=True)
             if subscription is not None:
                 granted.append(subscription)
     return granted

@@ -69,6 +69,7 @@ def test_the_first_administrator_gets_administration_and_the_automatic_services(
     assert administration["company_id"] == administration["scope_company_id"] == COMPANY
     assert administration["service_title"] == "Gestion des utilisateurs - Administration"
     assert administration["language"] == "fr"
+    assert all(event["automatic"] for event in accepted)  # the portal's own grants: no mail
     with seeded.sessions() as session:
         subscription = session.get(Subscription, administration["subscription_id"])
         assert subscription.status == "accepted" and subscription.decided_at is not None

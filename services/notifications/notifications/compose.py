@@ -22,6 +22,9 @@ PAGES = {
     "email_change": "/email-change",
     "requests_to_validate": "/administration/requests",
     "services_catalog": "/administration/catalog",
+    # The page whose button asks for the renewal (a mail link must not change anything itself:
+    # mail scanners follow links).
+    "subscription_renewal": "/services/renewal",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.
@@ -156,12 +159,25 @@ def subscription_decided(kind: str) -> Callable[[Event, str], list[Mail]]:
     """The mail to the holder of a subscription that was accepted, refused, cancelled or expired."""
     def compose(event: Event, base_url: str) -> list[Mail]:
         data = event.data
+        if data.get("automatic"):
+            return []  # granted by the portal at activation, not asked for: nothing to tell
         return [mail_to(kind, data, service_title=_service_title(data),
                         expires_on=data.get("expires_on"), reason=data.get("reason") or "",
                         link=link(base_url, "home" if kind == "subscription_accepted"
                                   else "services_catalog"))]
     compose.__name__ = kind
     return compose
+
+
+def subscription_expiring(event: Event, base_url: str) -> list[Mail]:
+    """The reminder before a subscription's end: its holder and the company's administrators."""
+    data = event.data
+    context = {"service_title": _service_title(data), "expires_on": data.get("expires_on"),
+               "days_left": data["days_left"], "holder": full_name(data) or data.get("email") or "",
+               "link": link(base_url, "subscription_renewal", data["subscription_id"])}
+    return ([mail_to("subscription_expiring", data, for_holder=True, **context)]
+            + [mail_to("subscription_expiring", administrator, for_holder=False, **context)
+               for administrator in data["administrators"] if administrator["user_id"] != data["user_id"]])
 
 
 def _service_title(data: dict) -> str:

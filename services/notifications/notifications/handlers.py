@@ -35,6 +35,7 @@ COMPOSERS: dict[str, Composer] = {
     "catalog.SubscriptionRefused": compose.subscription_decided("subscription_refused"),
     "catalog.SubscriptionCancelled": compose.subscription_decided("subscription_cancelled"),
     "catalog.SubscriptionExpired": compose.subscription_decided("subscription_expired"),
+    "catalog.SubscriptionExpiring": compose.subscription_expiring,
 }
 
 

@@ -71,6 +71,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Your subscription to {{ service_title }} has expired",
         "fr": "Votre abonnement au service {{ service_title }} a expiré",
     },
+    "subscription_expiring": {
+        "en": "{{ service_title }} ends in {{ days_left }} day{{ '' if days_left == 1 else 's' }}",
+        "fr": "{{ service_title }} prend fin dans {{ days_left }}\u00a0jour{{ '' if days_left <= 1 else 's' }}",
+    },
 }
 KINDS = tuple(SUBJECTS)
 TIME_FORMATS = {"en": "h:mm a", "fr": "H\u00a0'h'\u00a0mm"}

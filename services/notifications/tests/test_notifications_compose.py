@@ -98,3 +98,21 @@ def test_import_report_words_identitys_reason_codes_in_the_users_language():
         "adresse e-mail absente ou invalide", "adresse e-mail déjà présente plus haut dans le fichier", "something new"]
     # identity sends at most 1,000 rejections; the mail still counts the rest.
     assert mail.context["more_rejected"] == 1000
+
+
+def test_automatic_grants_are_not_mailed():
+    event = make_event("SubscriptionAccepted", **person(), subscription_id="s1", service_id="svc",
+                       service_code="community-area", company_id="c1", scope_company_id="c1", automatic=True)
+    assert compose.subscription_decided("subscription_accepted")(event, BASE_URL) == []
+
+
+def test_the_expiry_reminder_goes_to_the_holder_and_the_administrators():
+    event = make_event("SubscriptionExpiring", **person(first_name="Jean"), subscription_id="s 1",
+                       service_id="svc", service_code="invoice-viewing-service", service_title="Invoices",
+                       company_id="c1", scope_company_id="c1", expires_on="2027-01-31", days_left=7,
+                       administrators=[person(user_id="boss", email="boss@company.ws", language="en"),
+                                       person()])
+    mails = compose.addressed(compose.subscription_expiring(event, BASE_URL), event)
+    assert [(m.to, m.context["for_holder"]) for m in mails] == [("ldupont@company.ws", True),
+                                                                ("boss@company.ws", False)]
+    assert mails[0].context["link"] == f"{BASE_URL}/services/renewal/s%201"

@@ -17,7 +17,7 @@ CONTEXT = {
     "locked_until": SOON, "total": 3, "created": 2, "more_rejected": 0,
     "rejected": [{"line": 3, "reason": "invalid e-mail address"}],
     "requester": "Jean Martin", "service_title": "Request service", "expires_on": date(2027, 1, 31),
-    "reason": "Not covered by your contract",
+    "reason": "Not covered by your contract", "days_left": 7, "holder": "Jean Martin", "for_holder": True,
 }
 WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused"}
 
