@@ -320,8 +320,7 @@ def test_every_text_of_the_pages_has_its_french_translation():
     method_map = [("web/**.py", "python"), ("templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "lazy_gettext": None}
     texts = {message for _, _, message, *_ in extract_from_dir(str(PACKAGE), method_map, keywords=keywords)}
-    with open(PACKAGE / "translations" / "fr" / "LC_MESSAGES" / "messages.po", "rb") as handle:
-        catalog = read_po(handle, locale="fr")
+    catalog = i18n.merged_catalog(PACKAGE / "translations" / "fr" / "LC_MESSAGES")
     missing = sorted(text for text in texts
                      if not catalog.get(text) or not catalog.get(text).string or catalog.get(text).fuzzy)
     assert missing == [], "run pybabel extract/update and translate (translations/README.md)"

@@ -78,13 +78,18 @@ def compiled_catalogs(source: Path = TRANSLATIONS) -> Path:
 
 
 def _compile_into(source: Path, target: Path) -> None:
-    for po_path in sorted(source.glob("*/LC_MESSAGES/*.po")):
-        mo_path = target / po_path.relative_to(source).with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+    # Every .po of a language folder goes into its one messages.mo: the pages of each space keep
+    # their own .po (messages.po, catalog.po…), so that work on two spaces never edits one file.
+    for folder in sorted(source.glob("*/LC_MESSAGES")):
+        sources = sorted(folder.glob("*.po"))
+        if not sources:
+            continue
+        mo_path = target / folder.relative_to(source) / "messages.mo"
+        newest = max(po.stat().st_mtime for po in sources)
+        if mo_path.exists() and mo_path.stat().st_mtime >= newest:
             continue
         mo_path.parent.mkdir(parents=True, exist_ok=True)
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=po_path.parent.parent.name)
+        catalog = merged_catalog(folder)
         # Several workers may start at once: each writes its own file and the last rename wins.
         fd, temporary = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
         try:
@@ -94,3 +99,18 @@ def _compile_into(source: Path, target: Path) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def merged_catalog(folder: Path):
+    """One catalog of every .po in a language's LC_MESSAGES folder."""
+    merged = None
+    for po_path in sorted(folder.glob("*.po")):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=folder.parent.name)
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            if message.id:
+                merged[message.id] = message
+    return merged
