@@ -3,7 +3,8 @@
     python benchmarks/run.py [NAME ...]     (default: all of them, in this order)
 
 gateway_overhead, event_latency, mesh_memory: the mesh (issue "the portal mesh runs end to end");
-identity_users: the users list at 1,000,000 users and a 10,000-line import, on PostgreSQL;
+sign_in: sign-in throughput against raw argon2id; identity_users: the users list at 1,000,000
+users and a 10,000-line import, on PostgreSQL; grant_latency: accept to access, over 200 grants;
 catalog_listing: the catalog listing at 5,000,000 subscriptions, on PostgreSQL.
 """
 from __future__ import annotations
@@ -16,11 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ALL = ("gateway_overhead", "event_latency", "mesh_memory", "identity_users", "catalog_listing")
+ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
+       "catalog_listing")
 
 
 def main(names: list[str]) -> None:
-    if "gateway_overhead" in names and shutil.which("wrk") is None:
+    if {"gateway_overhead", "sign_in"} & set(names) and shutil.which("wrk") is None:
         print("Installing wrk (Debian) for the HTTP benchmark…", flush=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
     for name in names:
