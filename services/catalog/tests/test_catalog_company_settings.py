@@ -45,7 +45,7 @@ def test_a_company_requires_validation_for_a_service(client, company, administra
     assert events("SubscriptionRequested")[-1]["administrators"][0]["user_id"] == "boss"
     response = client.post("/catalog/subscriptions", json={"service_id": service_id(STORE)}, headers=signed("u1"))
     assert response.get_json()["status"] == "accepted"
-    listed = client.get(f"/catalog/company-catalog?family=Administrative&title=invoice",
+    listed = client.get("/catalog/company-catalog?family=Administrative&title=invoice",
                         headers=administrator("boss")).get_json()["items"]
     assert (listed[0]["needs_validation"], listed[0]["customised"]) == (True, True)
     offered = client.get("/catalog/services?q=invoice", headers=signed("u2")).get_json()["items"]

@@ -1,13 +1,9 @@
 """Fixtures of knowledge's unit tests: a migrated SQLite database per test and the app."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from portalkit.db import Database
-from portalkit.events import load_event, new_envelope
-from portalkit.migrations import upgrade
+from portalkit import testing
 
 from knowledge.app import create_app
 from knowledge.handlers import HANDLERS
@@ -16,20 +12,12 @@ from knowledge.handlers import HANDLERS
 @pytest.fixture(scope="session")
 def migrated(tmp_path_factory):
     """One database migrated by the real migrations, copied for each test."""
-    path = tmp_path_factory.mktemp("template") / "knowledge.db"
-    upgrade("knowledge", url=f"sqlite:///{path}")
-    return path
+    return testing.migrated_template(tmp_path_factory.mktemp("template"), "knowledge")
 
 
 @pytest.fixture
 def database(tmp_path, monkeypatch, migrated):
-    for name in ("PORTAL_DATABASE_URL", "PORTAL_IDENTITY_SECRET", "PORTAL_BROKER_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
-    path = tmp_path / "knowledge.db"
-    shutil.copy(migrated, path)
-    monkeypatch.setenv("PORTAL_KNOWLEDGE_DATABASE_URL", f"sqlite:///{path}")
-    database = Database(f"sqlite:///{path}")
+    database = testing.isolated_database(monkeypatch, tmp_path, migrated, "knowledge")
     yield database
     database.engine.dispose()
 
@@ -37,12 +25,7 @@ def database(tmp_path, monkeypatch, migrated):
 @pytest.fixture
 def handle(database):
     """Run a handler the way the worker does: one event, one transaction."""
-    def run(event_type: str, data: dict):
-        event = load_event(new_envelope(event_type, data))
-        with database.transaction() as session:
-            HANDLERS[event.routing_key](session, event)
-        return event
-    return run
+    return lambda event_type, data: testing.handle(database, HANDLERS, event_type, data)
 
 
 @pytest.fixture
