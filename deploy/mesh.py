@@ -46,8 +46,6 @@ class Mesh:
         self.var_dir = Path(self.var_dir).resolve()
         (self.var_dir / "log").mkdir(parents=True, exist_ok=True)
         self.ports = {name: self.port_base + offset for name, offset in PORT_OFFSETS.items()}
-        if self.port_base != 8000:
-            self.ports["smtp"] = self.port_base + 25
         self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
 
     @property

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from meshtools import Mesh, RealBackend, RunningMesh  # noqa: E402
+from meshtools import Mesh, RealBackend, RunningMesh, free_port_base  # noqa: E402
+from mesh import PORT_OFFSETS  # noqa: E402
 
 BACKENDS = ("embedded", "rabbitmq-postgresql")
 
@@ -33,8 +34,8 @@ def mesh(request, tmp_path_factory):
                 pytest.fail(f"RabbitMQ + PostgreSQL required but unavailable: {error}")
             pytest.skip(f"RabbitMQ + PostgreSQL unavailable: {error}")
         env = real.env()
-    port_base = 18000 if backend == "embedded" else 19000
-    running = Mesh(var_dir=tmp_path_factory.mktemp(f"mesh-{backend}"), port_base=port_base, env=env)
+    running = Mesh(var_dir=tmp_path_factory.mktemp(f"mesh-{backend}"),
+                   port_base=free_port_base(PORT_OFFSETS.values()), env=env)
     try:
         running.prepare(demo=True)
         running.start()

@@ -19,6 +19,16 @@ sys.path.insert(0, str(ROOT / "deploy"))
 from mesh import DEMO, Mesh  # noqa: E402,F401
 
 
+def free_port_base(offsets) -> int:
+    """A base port where every ``base + offset`` is free, so that two test runs never collide."""
+    import random
+    for _ in range(200):
+        base = random.randrange(20000, 60000, 200)
+        if not any(_port_open("127.0.0.1", base + offset) for offset in offsets):
+            return base
+    raise RuntimeError("no free range of ports")
+
+
 def _port_open(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):

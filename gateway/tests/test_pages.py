@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from gateway.web import frame, i18n, visitor
 from gateway.web.preview import FakePortal, create_preview_app, demo_portal
@@ -156,7 +155,6 @@ def test_signed_in_visitor_of_sign_in_page_goes_home(client):
 @pytest.mark.parametrize("email, password, status, message", [
     ("claire@client.test", "wrong", 401, "The e-mail address or the password is not correct."),
     ("locked@client.test", "Portal-Access-93", 423, "Your account is locked for a while"),
-    ("expired@client.test", "Portal-Access-93", 403, "Your password has expired."),
     ("", "", 400, "Enter your e-mail address and your password."),
 ])
 def test_sign_in_refusals_are_explained(client, email, password, status, message):
@@ -183,10 +181,14 @@ def test_missing_fields_are_not_sent_to_sign_in(client, portal):
     assert "Enter your password." in response.get_data(as_text=True)
 
 
-def test_expired_password_session_is_closed_and_opens_no_page(client, portal):
-    sign_in(client, "expired@client.test")
-    assert len(portal.signed_out) == 1
-    assert client.get("/").status_code == 302
+def test_expired_password_goes_to_the_renewal_page_and_opens_no_other(client, portal):
+    response = sign_in(client, "expired@client.test")
+    assert response.status_code == 302 and response.headers["Location"] == "/password/renew"
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_renewal="))
+    assert "Path=/password/renew" in cookie and "HttpOnly" in cookie
+    assert portal.signed_out == []
+    assert client.get("/").status_code == 302  # the renewal session opens no other page
+    assert "Your password has expired" in client.get("/password/renew").get_data(as_text=True)
 
 
 # -- home, frame, sign-out ---------------------------------------------------------------------
@@ -196,10 +198,24 @@ def test_home_welcomes_the_user_with_company_spaces_and_entries(client):
     page = client.get("/").get_data(as_text=True)
     assert "Welcome, Claire Durand" in page and "Durand Industries" in page
     assert 'href="/administration"' in page and "ADMINISTRATION" in page
-    for entry in ("Downloads", "Knowledge base", "Support requests", "Contacts"):
-        assert entry in page
+    assert 'href="/profile"' in page and 'href="/administration/users"' in page
+    # Tiles and spaces only for pages that exist: no dead links.
+    for missing in ("/downloads", "/knowledge", "/support", "/contacts", "/community"):
+        assert f'href="{missing}' not in page
     assert "My profile" in page and 'action="/logout"' in page
     assert 'action="/language"' not in page  # a signed-in user's language is the profile's
+
+
+def test_every_link_of_the_home_page_leads_to_a_page(client):
+    sign_in(client)
+    page = client.get("/").get_data(as_text=True)
+    links = set(re.findall(r'href="(/[^"]*)"', page))
+    assert "/profile" in links
+    with client.application.test_request_context():
+        for link in links:
+            assert frame.page_exists(link.split("?")[0]), link
+    for link in ("/profile", "/administration", "/administration/users"):
+        assert client.get(link).status_code in (200, 302), link
 
 
 def test_home_speaks_the_profile_language(client, portal):
@@ -208,8 +224,9 @@ def test_home_speaks_the_profile_language(client, portal):
     client.set_cookie("lang", "en")
     sign_in(client, "jean@client.test")
     page = client.get("/").get_data(as_text=True)
-    assert '<html lang="fr">' in page and "Bienvenue, Jean Martin" in page and "Base de connaissances" in page
+    assert '<html lang="fr">' in page and "Bienvenue, Jean Martin" in page and "Mon profil" in page
     assert "ADMINISTRATION" not in page  # no subscription opens it
+    assert 'href="/administration/users"' not in page
 
 
 def test_spaces_come_from_the_entitlements():

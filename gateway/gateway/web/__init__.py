@@ -15,7 +15,7 @@ from portalkit.settings import identity_secret
 def init_web(app: Flask) -> None:
     """Register the pages, their language, CSRF protection, frame and error pages on ``app``."""
     # Imported here so that the gateway's app module and these pages may import each other's package.
-    from . import account, activation, errors, frame, home, i18n
+    from . import account, activation, errors, frame, groups, home, i18n, imports, password, profile, user_form, users
 
     if not app.secret_key:
         # The mesh shares the identity secret already; a derived key keeps the two uses apart.
@@ -24,6 +24,9 @@ def init_web(app: Flask) -> None:
     app.config.setdefault("PORTAL_COOKIE_SECURE", False)
     i18n.init_app(app)
     frame.init_app(app)
-    for blueprint in (frame.bp, account.bp, activation.bp, home.bp):
+    for blueprint in (frame.bp, account.bp, activation.bp, home.bp, password.bp, profile.bp, users.bp,
+                      user_form.bp, imports.bp, groups.bp):
         app.register_blueprint(blueprint)
+    from . import catalog_pages
+    catalog_pages.init_app(app)
     errors.init_app(app)

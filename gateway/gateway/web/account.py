@@ -7,6 +7,7 @@ from flask_babel import gettext
 from gateway import auth
 
 from . import csrf, visitor
+from . import password as password_pages
 from .i18n import LANGUAGE_COOKIE, LANGUAGES
 
 bp = Blueprint("account", __name__)
@@ -57,8 +58,10 @@ def login():
     result = auth.sign_in(email, password, visitor.client_ip(), request.headers.get("User-Agent", ""))
     if result.status == 200 and result.token:
         return visitor.open_session(redirect(next_page), result.token, result.expires_at)
+    if result.status == 403 and result.token:
+        # A session limited to changing the expired password: on to the page that does it.
+        return password_pages.start_renewal(result.token, result.expires_at)
     if result.token:
-        # A session limited to changing an expired password: the pages cannot use it yet.
         auth.sign_out(result.token)
     status = result.status if result.status in (400, 401, 403, 423, 429) else 503
     return render_template("login.html", email=email, next_page=next_page,

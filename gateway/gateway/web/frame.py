@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from flask import Blueprint, Flask, request
-from flask_babel import lazy_gettext
+from flask import Blueprint, Flask, current_app, request
+from flask_babel import format_datetime, lazy_gettext
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 from markupsafe import Markup
 
 from . import csrf, i18n, visitor
@@ -49,7 +52,28 @@ def open_spaces(entitlements) -> list[Space]:
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.context_processor(_frame_context)
+    app.add_template_filter(when, "when")
     app.after_request(_page_headers)
+
+
+def when(value) -> str:
+    """An ISO date-time from a service, in the page's language (as is if it cannot be read)."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    return format_datetime(moment, "short")
+
+
+def page_exists(path: str) -> bool:
+    """True when this app serves a page at ``path``: menus and tiles link to nothing else."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:
+        return False
+    return True
 
 
 def _frame_context() -> dict:
@@ -57,10 +81,12 @@ def _frame_context() -> dict:
     here = request.full_path.rstrip("?")
     return {
         "portal_user": user,
-        "spaces": open_spaces(user.entitlements) if user is not None else [],
+        "spaces": [space for space in open_spaces(user.entitlements) if page_exists(space.path)]
+        if user is not None else [],
         "current_language": i18n.current_language(),
         "languages": i18n.LANGUAGE_NAMES,
         "here": here,
+        "page_exists": page_exists,
         "csrf_field": lambda: Markup('<input type="hidden" name="%s" value="%s">') % (csrf.FIELD, csrf.token()),
     }
 

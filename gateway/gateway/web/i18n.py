@@ -111,6 +111,8 @@ def merged_catalog(folder: Path):
             merged = catalog
             continue
         for message in catalog:
-            if message.id:
+            # A blank or fuzzy entry (e.g. left by ``pybabel update`` in messages.po for a text another
+            # .po translates) never hides a translation.
+            if message.id and (message.string and not message.fuzzy or not merged.get(message.id)):
                 merged[message.id] = message
     return merged

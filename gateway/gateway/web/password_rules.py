@@ -53,3 +53,47 @@ def describe(code: str) -> str:
         "passwords_match": gettext("Both passwords are the same"),
     }
     return known.get(code) or gettext("The password does not meet a security rule (%(code)s)", code=code)
+
+
+@dataclass
+class NewPasswordForm:
+    """What ``_password.html`` shows: the level's rules, those identity refused, the field errors."""
+
+    level: int
+    errors: dict
+    broken: list[str]
+
+    @property
+    def rules(self) -> list[Rule]:
+        return rules_for(self.level)
+
+    @property
+    def broken_texts(self) -> list[str]:
+        return [describe(code) for code in self.broken]
+
+    @property
+    def match_rule(self) -> str:
+        return describe("passwords_match")
+
+    @property
+    def min_length(self) -> int:
+        return MIN_LENGTH[self.level]
+
+    max_length = MAX_LENGTH
+
+
+def new_password_form(level, errors: dict | None = None, broken: list[str] | None = None) -> NewPasswordForm:
+    return NewPasswordForm(level_of(level), errors or {}, broken or [])
+
+
+def check_confirmation(password: str, confirmation: str) -> dict:
+    """The field errors of a new password before it is sent (identity checks the rules)."""
+    if not password:
+        return {"password": gettext("Choose a password.")}
+    if password != confirmation:
+        return {"password_confirmation": gettext("The two passwords are not the same.")}
+    return {}
+
+
+def refusal(broken: list[str]) -> dict:
+    return {"password": gettext("The password does not meet these rules:")} if broken else {}

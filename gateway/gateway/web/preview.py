@@ -1,7 +1,8 @@
 """Look at the pages without the mesh: fake sign-in and a fake identity service behind the real pages.
 
 ``python -m gateway.web.preview [port]`` serves them on http://127.0.0.1:5000 with a demo account
-(claire@client.test / Portal-Access-93) and an activation link at /activate/demo. The unit tests
+(claire@client.test / Portal-Access-93, an administrator), an activation link at /activate/demo and a
+reset link at /password/reset/demo-reset; expired@client.test shows the renewal. The unit tests
 use the same fakes. Nothing here runs in the mesh.
 """
 from __future__ import annotations
@@ -62,6 +63,8 @@ class FakePortal:
         self.activations: dict[str, dict] = {}
         self.calls: list[tuple] = []
         self.signed_out: list[str] = []
+        from .preview_identity import FakeIdentity
+        self.identity = FakeIdentity(self)
 
     # -- setting the scene -------------------------------------------------------------------
     def add_account(self, email: str, password: str, *, first_name="Claire", last_name="Durand",
@@ -117,7 +120,7 @@ class FakePortal:
     def current_user(self, token):
         return self.sessions.get(token)
 
-    def identity_for(self, user, client_ip) -> Identity:
+    def identity_for(self, user, client_ip, language=None) -> Identity:
         return Identity(user_id=user.user_id, company_id=user.company_id, language=user.language,
                         session_id=user.session_id, client_ip=client_ip, entitlements=user.entitlements)
 
@@ -125,10 +128,12 @@ class FakePortal:
     def upstream(self) -> "FakePortal":
         return self
 
-    def call(self, service, method, path, identity, json=None, query=None):
+    def call(self, service, method, path, identity, json=None, query=None, headers=None, body=None):
         self.calls.append((service, method, path, json))
         match = re.fullmatch(r"/auth/activation/([^/]+)", path)
-        if service != "identity" or not match:
+        if service == "identity" and not match:
+            return self.identity(method, path, identity, json, query, body)
+        if service != "identity":
             return 404, _error("not_found", "No such resource.")
         record = self.activations.get(match.group(1))
         if record is None or record["used"]:
@@ -211,6 +216,12 @@ def demo_portal() -> FakePortal:
     portal.add_account("claire@client.test", "Portal-Access-93")
     portal.add_account("locked@client.test", "Portal-Access-93", state="locked")
     portal.add_account("expired@client.test", "Portal-Access-93", state="expired")
+    portal.identity.resets["demo-reset"] = "claire@client.test"
+    for number, (first, last, status) in enumerate((("Jean", "Martin", "active"), ("Paul", "Bernard", "not_activated"),
+                                                     ("Lina", "Petit", "no_email"))):
+        portal.identity.add_user(f"{first.lower()}@client.test" if status != "no_email" else None,
+                                 first, last, status, function="Accountant" if number else "Buyer",
+                                 locked=number == 0)
     portal.add_activation("demo")
     portal.add_activation("strong", email="jean.martin@client.test", first_name="Jean", last_name="Martin",
                           title="M", security_level=3, language="fr")
