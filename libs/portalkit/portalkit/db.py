@@ -33,11 +33,12 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, immediate: bool = True) -> None:
     # Several processes (web workers, the event worker) share one file: WAL lets readers go on
     # while one writes, busy_timeout makes writers wait instead of failing, and BEGIN IMMEDIATE
     # takes the write lock up front so that a read-then-write transaction never hits the
-    # "database is locked" error SQLite raises when a reader tries to upgrade.
+    # "database is locked" error SQLite raises when a reader tries to upgrade. Read-only work
+    # (``Database.read_sessions``) begins plainly: readers must not queue for the write lock.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
@@ -50,7 +51,7 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
@@ -64,12 +65,16 @@ class Database:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(url, **engine_options)
             _tune_sqlite(self.engine)
+            self.reader = create_engine(url, **engine_options)
+            _tune_sqlite(self.reader, immediate=False)
         else:
             engine_options.setdefault("pool_pre_ping", True)
             engine_options.setdefault("pool_size", 5)
             engine_options.setdefault("max_overflow", 10)
-            self.engine = create_engine(url, **engine_options)
+            self.engine = self.reader = create_engine(url, **engine_options)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # For work that only reads (GET requests): on SQLite it never waits for the write lock.
+        self.read_sessions = sessionmaker(self.reader, expire_on_commit=False)
 
     @property
     def is_postgresql(self) -> bool:

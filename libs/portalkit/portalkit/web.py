@@ -64,10 +64,17 @@ def database() -> Database:
     return current_app.extensions["portal.database"]
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def db_session() -> Session:
-    """The request's database session; the use case commits, teardown closes it."""
+    """The request's database session; the use case commits, teardown closes it.
+
+    A GET changes nothing, so it reads without taking SQLite's write lock.
+    """
     if "db_session" not in g:
-        g.db_session = database().sessions()
+        sessions = database().read_sessions if request.method in SAFE_METHODS else database().sessions
+        g.db_session = sessions()
     return g.db_session
 
 
