@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import tempfile
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def main() -> dict:
     with tempfile.TemporaryDirectory() as folder:
         var = Path(folder) / "var"
         with running_mesh(var, 29000, {**embedded_env(), "GUNICORN_THREADS": "8"}) as mesh:
+            time.sleep(10)  # the demo data's events and mails are handled: measure a settled mesh
             login = requests.post(f"{mesh.base_url}/api/auth/login", timeout=10,
                                   json={"email": DEMO["user"][0], "password": DEMO["user"][1]}).json()
             user = login["user"]
