@@ -18,7 +18,7 @@ import requests
 
 from common import embedded_env, running_mesh, save
 
-PHASE_SECONDS, THREADS, ROUNDS = 6, 1, 2
+PHASE_SECONDS, THREADS, ROUNDS = 6, 1, 3
 LATENCY_CONNECTIONS, THROUGHPUT_CONNECTIONS = 1, 8
 REPORT = r"""
 done = function(summary, latency, requests)
