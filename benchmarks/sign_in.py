@@ -54,7 +54,8 @@ def sign_ins(env: dict, port_base: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "login.lua"
         script.write_text(REPORT)
-        with running_mesh(Path(folder) / "var", port_base, {**env, "GUNICORN_THREADS": "8"}) as mesh:
+        threads = os.environ.get("GUNICORN_THREADS", "8")  # GUNICORN_WORKERS passes through too
+        with running_mesh(Path(folder) / "var", port_base, {**env, "GUNICORN_THREADS": threads}) as mesh:
             time.sleep(10)  # the demo data's events and mails are handled: measure a settled mesh
             body = json.dumps({"email": DEMO["user"][0], "password": DEMO["user"][1]})
             output = subprocess.run(
