@@ -23,7 +23,8 @@ ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_
 
 def main(names: list[str]) -> None:
     if {"gateway_overhead", "sign_in"} & set(names) and shutil.which("wrk") is None:
-        print("Installing wrk (Debian) for the HTTP benchmark…", flush=True)
+        print("Installing wrk (Debian) for the HTTP benchmarks…", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)  # a new machine has no lists
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
     for name in names:
         print(f"== {name}", flush=True)

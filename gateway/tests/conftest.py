@@ -183,3 +183,23 @@ def grant(database):
                                     user_id=user_id, service_code=code, scope_company_id=company_id))
             bump_revision(session, user_id)
     return grant_
+
+
+# -- the pages on fakes of the services (gateway.web.preview) ------------------------------------
+
+@pytest.fixture
+def portal(monkeypatch, tmp_path):
+    """The fake identity and catalog the page tests run against, with their demo people."""
+    from gateway.web.preview import demo_portal
+    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
+    return demo_portal()
+
+
+@pytest.fixture
+def administrator_pages(portal, monkeypatch):
+    """A browser signed in as the demo company's administrator, on the pages over the fakes."""
+    from gateway.web.preview import create_preview_app
+    app = create_preview_app(portal, lambda t, n, v: monkeypatch.setattr(t, n, v, raising=False), TESTING=True)
+    client = app.test_client()
+    client.set_cookie("portal_session", portal.open_session("claire@client.test"))
+    return client

@@ -8,16 +8,10 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from gateway.web import frame, i18n, visitor
-from gateway.web.preview import FakePortal, create_preview_app, demo_portal
+from gateway.web.preview import create_preview_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PACKAGE = Path(i18n.__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def portal(monkeypatch, tmp_path) -> FakePortal:
-    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
-    return demo_portal()
 
 
 @pytest.fixture

@@ -5,18 +5,12 @@ import re
 
 import pytest
 
-from gateway.web.preview import FakePortal, create_preview_app, demo_portal
+from gateway.web.preview import create_preview_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SHOWN_STEP = re.compile(r'<fieldset class="step" data-step="(\d)">')
 PROFILE = {"title": "MME", "last_name": "Dupont", "first_name": "Lovana", "language": "en",
            "function": "Accountant", "office_phone": "+33 1 23 45 67 89", "mobile_phone": ""}
-
-
-@pytest.fixture
-def portal(monkeypatch, tmp_path) -> FakePortal:
-    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
-    return demo_portal()
 
 
 @pytest.fixture

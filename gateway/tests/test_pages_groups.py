@@ -5,23 +5,13 @@ import re
 
 import pytest
 
-from gateway.web.preview import FakePortal, create_preview_app, demo_portal
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def portal(monkeypatch, tmp_path) -> FakePortal:
-    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
-    return demo_portal()
-
-
-@pytest.fixture
-def client(portal, monkeypatch):
-    app = create_preview_app(portal, lambda t, n, v: monkeypatch.setattr(t, n, v, raising=False), TESTING=True)
-    client = app.test_client()
-    client.set_cookie("portal_session", portal.open_session("claire@client.test"))
-    return client
+def client(administrator_pages):
+    return administrator_pages
 
 
 def token(client, path="/administration/groups") -> str:

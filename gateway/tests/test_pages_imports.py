@@ -7,7 +7,6 @@ import re
 import pytest
 
 from gateway.web import imports
-from gateway.web.preview import FakePortal, create_preview_app, demo_portal
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 UPLOAD = re.compile(r'name="upload_id" value="([^"]+)"')
@@ -18,17 +17,8 @@ GOOD = ("Civility;Last name;First name;Email address;Phone;Mobile;Language code;
 
 
 @pytest.fixture
-def portal(monkeypatch, tmp_path) -> FakePortal:
-    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
-    return demo_portal()
-
-
-@pytest.fixture
-def client(portal, monkeypatch):
-    app = create_preview_app(portal, lambda t, n, v: monkeypatch.setattr(t, n, v, raising=False), TESTING=True)
-    client = app.test_client()
-    client.set_cookie("portal_session", portal.open_session("claire@client.test"))
-    return client
+def client(administrator_pages):
+    return administrator_pages
 
 
 def check(client, data: bytes, name="users.csv"):

@@ -5,15 +5,9 @@ import re
 
 import pytest
 
-from gateway.web.preview import FakePortal, create_preview_app, demo_portal
+from gateway.web.preview import create_preview_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def portal(monkeypatch, tmp_path) -> FakePortal:
-    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
-    return demo_portal()
 
 
 @pytest.fixture

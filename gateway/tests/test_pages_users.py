@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from gateway.web.preview import FakePortal, create_preview_app, demo_portal
+from gateway.web.preview import FakePortal, demo_portal
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -20,11 +20,8 @@ def portal(monkeypatch, tmp_path) -> FakePortal:
 
 
 @pytest.fixture
-def client(portal, monkeypatch):
-    app = create_preview_app(portal, lambda t, n, v: monkeypatch.setattr(t, n, v, raising=False), TESTING=True)
-    client = app.test_client()
-    client.set_cookie("portal_session", portal.open_session("claire@client.test"))
-    return client
+def client(administrator_pages):
+    return administrator_pages
 
 
 def token(client, path="/administration/users") -> str:
