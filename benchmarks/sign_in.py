@@ -3,6 +3,11 @@
 The raw rate: as many threads as cores verifying a hash of identity's own parameters (argon2-cffi
 releases the GIL). The sign-in rate: wrk posting the demo user's credentials to
 ``/api/auth/login`` (gateway → identity check, audit, session). Target: ratio ≥ 0.8.
+
+This machine's speed drifts by about ±10 % within a minute, so the raw rate is measured right
+before and right after each sign-in run and the ratio taken against their mean. Each run also
+tells the CPU that identity's and the gateway's web processes spent per sign-in (from /proc),
+which is where the gap to the raw rate goes.
 """
 from __future__ import annotations
 
@@ -49,6 +54,19 @@ def raw_verify_rate(seconds: float = SECONDS) -> float:
     return sum(counts) / seconds
 
 
+def _cpu_ms(pgid: int) -> float:
+    """CPU time (user + system) of every live process of a process group, in ms."""
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def sign_ins(env: dict, port_base: int) -> dict:
     from mesh import DEMO
     with tempfile.TemporaryDirectory() as folder:
@@ -58,25 +76,37 @@ def sign_ins(env: dict, port_base: int) -> dict:
         with running_mesh(Path(folder) / "var", port_base, {**env, "GUNICORN_THREADS": threads}) as mesh:
             time.sleep(10)  # the demo data's events and mails are handled: measure a settled mesh
             body = json.dumps({"email": DEMO["user"][0], "password": DEMO["user"][1]})
+            groups = {name: mesh.processes[name].pid for name in ("identity", "gateway")}  # own sessions
+            before = {name: _cpu_ms(pgid) for name, pgid in groups.items()}
             output = subprocess.run(
                 ["wrk", "-t", "1", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s", "-s", str(script),
                  f"{mesh.base_url}/api/auth/login"], env={**os.environ, "BODY": body},
                 capture_output=True, text=True, check=True).stdout
-    run = json.loads(output.strip().splitlines()[-1])
+            run = json.loads(output.strip().splitlines()[-1])
+            cpu = {name: round((_cpu_ms(pgid) - before[name]) / max(run["requests"], 1), 2)
+                   for name, pgid in groups.items()}
     return {"sign_ins_per_s": round(run["requests"] / run["seconds"], 1), "non_2xx": run["non2xx"],
-            "latency_ms": {k: run[k] for k in ("p50", "p95", "p99")}}
+            "latency_ms": {k: run[k] for k in ("p50", "p95", "p99")}, "cpu_ms_per_sign_in": cpu}
+
+
+def against_raw(env: dict, port_base: int) -> dict:
+    """A sign-in run between two raw runs, and its ratio to their mean."""
+    raw_before = raw_verify_rate()
+    run = sign_ins(env, port_base)
+    raw_after = raw_verify_rate()
+    raw = (raw_before + raw_after) / 2
+    return {**run, "raw_argon2id_verifies_per_s": [round(raw_before, 1), round(raw_after, 1)],
+            "ratio": round(run["sign_ins_per_s"] / raw, 3)}
 
 
 def main() -> dict:
     # Production's transport first (RabbitMQ + PostgreSQL: nothing polls), then the embedded
     # default, whose idle workers poll their outbox and bus folder and take some CPU.
     with real_backend() as backend:
-        real = sign_ins(backend.env(), 29300)
-    raw = raw_verify_rate()
-    embedded = sign_ins(embedded_env(), 29400)
-    result = {"raw_argon2id_verifies_per_s": round(raw, 1), "rabbitmq_postgresql": real, "embedded": embedded,
-              "ratio": round(real["sign_ins_per_s"] / raw, 3),
-              "ratio_embedded": round(embedded["sign_ins_per_s"] / raw, 3), "target_ratio": ">= 0.8"}
+        real = against_raw(backend.env(), 29300)
+    embedded = against_raw(embedded_env(), 29400)
+    result = {"rabbitmq_postgresql": real, "embedded": embedded, "ratio": real["ratio"],
+              "ratio_embedded": embedded["ratio"], "target_ratio": ">= 0.8"}
     save("sign_in", result)
     return result
 

@@ -1,12 +1,13 @@
 """The database of one service: engine, sessions, and the SQLite settings that make it safe."""
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import DateTime, create_engine, event, text
+from sqlalchemy import DateTime, create_engine, event, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +55,34 @@ def _tune_sqlite(engine: Engine, immediate: bool = True) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# A pooled connection idle for longer than this is pinged before it is handed out again.
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    # pool_pre_ping would cost a round trip on every checkout, i.e. on every request, and a
+    # sign-in checks out twice. A connection given back a moment ago is known to work; one that
+    # sat in the pool may have been dropped (a database restart, a firewall's idle timeout), so
+    # only those are pinged. Raising DisconnectionError makes the pool discard the connection
+    # and hand out a new one (SQLAlchemy's "pessimistic, custom" disconnect handling); an error
+    # on a connection dropped since its last use still invalidates the pool as usual.
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError("the pooled connection was dropped while idle") from error
+        if not alive:
+            raise exc.DisconnectionError("the pooled connection was dropped while idle")
+
+
 class Database:
     """One service's database: an engine and a session factory."""
 
@@ -68,10 +97,11 @@ class Database:
             self.reader = create_engine(url, **engine_options)
             _tune_sqlite(self.reader, immediate=False)
         else:
-            engine_options.setdefault("pool_pre_ping", True)
             engine_options.setdefault("pool_size", 5)
             engine_options.setdefault("max_overflow", 10)
             self.engine = self.reader = create_engine(url, **engine_options)
+            if not engine_options.get("pool_pre_ping"):
+                _ping_when_idle(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # For work that only reads (GET requests): on SQLite it never waits for the write lock.
         self.read_sessions = sessionmaker(self.reader, expire_on_commit=False)

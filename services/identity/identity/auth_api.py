@@ -2,7 +2,7 @@
 from flask import Response, request
 
 from portalkit.errors import not_found
-from portalkit.web import Blueprint, caller, db_session
+from portalkit.web import Blueprint, caller, database, db_session
 
 from . import accounts, password_policy, recovery, signin
 from .schemas import (ActivationIn, CredentialsIn, ForgottenIn, PasswordRulesOut, ResetIn, ResetProfile,
@@ -19,7 +19,7 @@ def login(credentials):
     """Check credentials for the gateway, which then opens the session."""
     settings = IdentitySettings.load()
     ip_address = caller().client_ip or request.remote_addr or ""
-    user = signin.check_credentials(db_session(), settings, credentials["email"], credentials["password"],
+    user = signin.check_credentials(database(), settings, credentials["email"], credentials["password"],
                                     ip_address, request.headers.get("User-Agent", ""))
     return {"user": user, "password_expired": signin.password_expired(settings, user)}
 
