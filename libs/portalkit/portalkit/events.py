@@ -101,6 +101,11 @@ class UserDeleted(Recipient):
 class UserLocked(Recipient):
     company_id = _id()
     locked_until = fields.AwareDateTime(required=True)
+    # Set on the lockout that makes many of the company's accounts locked within
+    # ``alert_minutes``: its administrators, to be told.
+    administrators = fields.List(fields.Nested(Recipient), load_default=list)
+    company_locked_accounts = fields.Integer(load_default=0)
+    alert_minutes = fields.Integer(load_default=0)
 
 
 class PasswordResetRequested(Recipient):

@@ -14,6 +14,8 @@ LOCKOUT_THRESHOLDS = {1: 10, 2: 5, 3: 5}
 class IdentitySettings:
     activation_days: int
     lockout_minutes: int
+    lockout_alert_accounts: int
+    lockout_alert_minutes: int
     password_max_age_days: int
     password_history: int
     reset_token_minutes: int
@@ -31,6 +33,8 @@ class IdentitySettings:
         return cls(
             activation_days=env_int("PORTAL_ACTIVATION_TOKEN_DAYS", 7),
             lockout_minutes=env_int("PORTAL_LOCKOUT_MINUTES", 15),
+            lockout_alert_accounts=env_int("PORTAL_LOCKOUT_ALERT_ACCOUNTS", 5),
+            lockout_alert_minutes=env_int("PORTAL_LOCKOUT_ALERT_MINUTES", 60),
             password_max_age_days=env_int("PORTAL_PASSWORD_MAX_AGE_DAYS", 90),
             password_history=env_int("PORTAL_PASSWORD_HISTORY", 10),
             reset_token_minutes=env_int("PORTAL_PASSWORD_RESET_TOKEN_MINUTES", 60),

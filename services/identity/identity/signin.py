@@ -13,6 +13,7 @@ from portalkit.signed_identity import Identity
 
 from .accounts import normalise_email
 from .events import VENDOR, outbox, recipient
+from .lockout_alerts import administrators_to_alert
 from .models import SignInAudit, User, new_id
 from .passwords import verify_password
 from .settings import IdentitySettings
@@ -86,9 +87,13 @@ def _check_under_lock(session: Session, settings: IdentitySettings, user_id: str
         if user.failed_sign_ins >= settings.lockout_threshold(user.security_level):
             user.locked_until, user.failed_sign_ins = now + timedelta(minutes=settings.lockout_minutes), 0
             reason = "lockout"
+            administrators, locked_accounts = administrators_to_alert(session, settings, user, now)
             outbox.add(session, "UserLocked", {**recipient(user), "company_id": user.company_id or VENDOR,
                                                "locked_until": user.locked_until,
-                                               "security_level": user.security_level})
+                                               "security_level": user.security_level,
+                                               "administrators": administrators,
+                                               "company_locked_accounts": locked_accounts,
+                                               "alert_minutes": settings.lockout_alert_minutes})
         _audit(session, user, False, reason, ip_address, user_agent)
         session.commit()
         raise _invalid()  # the lock answers from the next attempt on

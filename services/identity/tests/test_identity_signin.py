@@ -108,3 +108,31 @@ def test_raising_the_level_asks_for_a_new_password(portal):
     assert raised.status_code == 200 and raised.json["security_level"] == 3
     assert portal.events("UserUpdated")[-1]["security_level"] == 3
     assert portal.login("bruno@c1.test", "brunobruno").json["password_expired"] is True
+
+
+def _lock(portal, email):
+    _fail(portal, email, 5)
+    return portal.events("UserLocked")[-1]
+
+
+def test_administrators_are_told_once_when_many_of_the_companys_accounts_lock(portal):
+    """The 5th account locked within the hour (PORTAL_LOCKOUT_ALERT_*) alerts the administrators."""
+    portal.register("C1")
+    portal.register("C2")
+    for name in ("anna", "ben", "chloe", "dan", "eve", "fred"):
+        assert portal.create_user(portal.admin_of("C1"), f"{name}@c1.test", security_level=2).status_code == 201
+        portal.activate(f"{name}@c1.test", "Quiet-Harbour-58")
+    assert portal.create_user(portal.admin_of("C2"), "zoe@c2.test", security_level=2).status_code == 201
+    portal.activate("zoe@c2.test", "Quiet-Harbour-58")
+
+    quiet = [_lock(portal, email) for email in ("zoe@c2.test", "anna@c1.test", "ben@c1.test", "chloe@c1.test",
+                                                "dan@c1.test")]
+    assert all(event["administrators"] == [] for event in quiet)  # another company's lockout counts apart
+    portal.update_user("anna@c1.test", locked_until=None)
+    assert _lock(portal, "anna@c1.test")["administrators"] == []  # an account locked again counts once
+
+    alert = _lock(portal, "eve@c1.test")
+    assert [a["email"] for a in alert["administrators"]] == ["admin@c1.test"]
+    assert alert["administrators"][0]["language"] == "fr"
+    assert (alert["company_locked_accounts"], alert["alert_minutes"]) == (5, 60)
+    assert _lock(portal, "fred@c1.test")["administrators"] == []  # told once, not at every lockout

@@ -22,6 +22,7 @@ PAGES = {
     "email_change": "/email-change",
     "requests_to_validate": "/administration/requests",
     "services_catalog": "/administration/catalog",
+    "users": "/administration/users",
     # The page whose button asks for the renewal (a mail link must not change anything itself:
     # mail scanners follow links).
     "subscription_renewal": "/services/renewal",
@@ -97,9 +98,14 @@ def email_changed(event: Event, base_url: str) -> list[Mail]:
 
 
 def account_locked(event: Event, base_url: str) -> list[Mail]:
+    """The locked user's mail and, when many of the company's accounts locked, its administrators'."""
     data = event.data
+    alerts = [mail_to("lockouts_alert", administrator, locked_accounts=data["company_locked_accounts"],
+                      minutes=data["alert_minutes"], last_locked=full_name(data) or data.get("email") or "",
+                      link=link(base_url, "users"))
+              for administrator in data.get("administrators") or []]
     return [mail_to("account_locked", data, locked_until=data["locked_until"],
-                    link=link(base_url, "password_forgotten"))]
+                    link=link(base_url, "password_forgotten")), *alerts]
 
 
 def account_deleted(event: Event, base_url: str) -> list[Mail]:

@@ -42,6 +42,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Your client portal account is temporarily locked",
         "fr": "Votre compte du portail client est temporairement bloqué",
     },
+    "lockouts_alert": {
+        "en": "{{ locked_accounts }} client portal accounts of your company were locked",
+        "fr": "{{ locked_accounts }}\u00a0comptes du portail client de votre société ont été bloqués",
+    },
     "account_deleted": {
         "en": "Your client portal account has been deleted",
         "fr": "Votre compte du portail client a été supprimé",

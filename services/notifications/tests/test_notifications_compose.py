@@ -116,3 +116,18 @@ def test_the_expiry_reminder_goes_to_the_holder_and_the_administrators():
     assert [(m.to, m.context["for_holder"]) for m in mails] == [("ldupont@company.ws", True),
                                                                 ("boss@company.ws", False)]
     assert mails[0].context["link"] == f"{BASE_URL}/services/renewal/s%201"
+
+
+def test_a_lockout_mails_the_user_and_only_an_alerting_one_mails_the_administrators():
+    quiet = make_event("UserLocked", **person(), company_id="c1", locked_until=SOON)
+    assert [mail.kind for mail in compose.account_locked(quiet, BASE_URL)] == ["account_locked"]
+    administrators = [person(email="admin@company.ws", first_name="Ada", language="fr", user_id="a1"),
+                      person(email="boss@company.ws", first_name="Bob", user_id="a2")]
+    alert = make_event("UserLocked", **person(), company_id="c1", locked_until=SOON,
+                       administrators=administrators, company_locked_accounts=5, alert_minutes=60)
+    user_mail, *alerts = compose.account_locked(alert, BASE_URL)
+    assert user_mail.to == "ldupont@company.ws"
+    assert [(mail.kind, mail.to, mail.language) for mail in alerts] == [
+        ("lockouts_alert", "admin@company.ws", "fr"), ("lockouts_alert", "boss@company.ws", "en")]
+    assert alerts[0].context == {"first_name": "Ada", "locked_accounts": 5, "minutes": 60,
+                                 "last_locked": "Lovana Dupont", "link": f"{BASE_URL}/administration/users"}

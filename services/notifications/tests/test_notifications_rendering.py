@@ -18,6 +18,7 @@ CONTEXT = {
     "rejected": [{"line": 3, "reason": "invalid e-mail address"}],
     "requester": "Jean Martin", "service_title": "Request service", "expires_on": date(2027, 1, 31),
     "reason": "Not covered by your contract", "days_left": 7, "holder": "Jean Martin", "for_holder": True,
+    "locked_accounts": 5, "minutes": 60, "last_locked": "Jean Martin",
 }
 WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused"}
 
@@ -121,6 +122,15 @@ def test_import_report_says_how_many_lines_it_leaves_out(writer):
 def test_refusal_reason_is_shown_when_given(writer):
     assert "The reason given: Not covered by your contract" in render(writer, "subscription_refused").text
     assert "reason" not in render(writer, "subscription_refused", reason="").text
+
+
+def test_lockouts_alert_tells_how_many_and_since_when(writer):
+    english, french = render(writer, "lockouts_alert"), render(writer, "lockouts_alert", "fr")
+    assert english.subject == "5 client portal accounts of your company were locked"
+    assert "5 accounts of your company have been locked in the last 60 minutes" in flat(english.text)
+    assert "(most recently: Jean Martin)" in flat(english.text)
+    assert french.subject == "5\u00a0comptes du portail client de votre société ont été bloqués"
+    assert "ces 60 dernières minutes" in flat(french.text)
 
 
 def test_times_in_the_configured_zone():
