@@ -4,6 +4,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -137,6 +138,14 @@ class RunningMesh:
                 return mails[-1]
             time.sleep(0.1)
         raise AssertionError(f"no mail to {to_address} within {timeout}s")
+
+    def mailed_link(self, to_address: str, path: str, count: int = 1) -> str:
+        """The ``<base>/<path>/<token>`` link of the ``count``-th mail to ``to_address``."""
+        mail = self.wait_for_mail(to_address, count=count)
+        text = mail.get_body(preferencelist=("plain",)).get_content()
+        match = re.search(re.escape(self.base_url) + "/" + path.strip("/") + r"/[A-Za-z0-9_\-]+", text)
+        assert match, text
+        return match.group(0)
 
 
 def wait_until(predicate, timeout: float = 15, interval: float = 0.05, message: str = "condition"):

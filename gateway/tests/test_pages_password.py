@@ -92,6 +92,15 @@ def test_expired_password_is_changed_then_the_user_signs_in_again(client, portal
     assert client.get("/password/renew").headers["Location"] == "/login"
 
 
+def test_renewal_page_lists_the_rules_of_the_users_own_level(client, portal):
+    portal.accounts["expired@client.test"]["security_level"] = 3
+    sign_in_expired(client)
+    page = client.get("/password/renew").get_data(as_text=True)
+    assert 'data-min-length="10"' in page and "At least 10 characters" in page
+    account = portal.accounts["expired@client.test"]
+    assert f'data-first-name="{account["first_name"]}"' in page and 'data-email="expired@client.test"' in page
+
+
 def test_expired_password_renewal_refusals(client, portal):
     sign_in_expired(client)
     response = post(client, "/password/renew", current_password="wrong", password="Brisk-Otter-58",

@@ -1,10 +1,11 @@
-"""What the browser tests share: the Chromium to drive, numbered screenshots, a new company's administrator."""
+"""What the browser tests share: the Chromium to drive, numbered screenshots, signing in, a new company's
+administrator."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +29,13 @@ def launched_browser():
     return _Launched()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (import it into the module to use it)."""
+    with launched_browser() as launched:
+        yield launched
+
+
 class Photographer:
     """Numbered full-page screenshots of one run, named after the backend and the page."""
 
@@ -40,6 +48,14 @@ class Photographer:
         page.screenshot(path=str(SCREENSHOTS / f"{self.backend}-{self.count:02d}-{name}.png"), full_page=True)
 
 
+def sign_in(page, mesh, email: str, password: str) -> None:
+    """Fill in and send the sign-in page."""
+    page.goto(mesh.base_url + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def register_company(mesh, email: str, tag: str) -> None:
     """An operator registers a company whose administrator is ``email`` (an activation mail follows)."""
     operator = mesh.api_login(mesh.operator_email, mesh.operator_password)
@@ -48,12 +64,3 @@ def register_company(mesh, email: str, tag: str) -> None:
         "administrator": {"email": email, "title": "MME", "last_name": "Dupont",
                           "first_name": "Lovana", "language": "en"}}, timeout=10)
     assert answer.status_code == 201, answer.text
-
-
-def mailed_link(mesh, email: str, path: str, count: int = 1) -> str:
-    """The ``<base>/<path>/<token>`` link of the ``count``-th mail to ``email``."""
-    mail = mesh.wait_for_mail(email, timeout=30, count=count)
-    text = mail.get_body(preferencelist=("plain",)).get_content()
-    match = re.search(re.escape(mesh.base_url) + "/" + path.strip("/") + r"/[A-Za-z0-9_\-]+", text)
-    assert match, text
-    return match.group(0)

@@ -5,43 +5,21 @@ accepts it, and the user's "My services" shows it granted. Screenshots go to POR
 """
 from __future__ import annotations
 
-import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browsing import Photographer, browser  # noqa: E402,F401
 
 pytestmark = pytest.mark.mesh
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(os.environ.get("PORTAL_SCREENSHOT_DIR") or ROOT / "var" / "screenshots")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 SERVICE_CODE = "store-distributor-service"
 SERVICE_EN, SERVICE_FR = "Store distributor service", "Service distributeur de la boutique"
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Photographer:
-    """Numbered full-page screenshots of one run, named after the backend and the page."""
-
-    def __init__(self, backend: str):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.backend, self.count = backend, 0
-
-    def __call__(self, page, name: str) -> None:
-        self.count += 1
-        page.screenshot(path=str(SCREENSHOTS / f"{self.backend}-catalog-{self.count:02d}-{name}.png"), full_page=True)
 
 
 def _sign_in(page, mesh, email: str, password: str) -> None:
@@ -72,7 +50,7 @@ def _requests_link(mesh, administrator: str, before: int) -> str:
 
 
 def test_user_asks_administrator_accepts_user_holds(mesh, browser):
-    shot = Photographer(mesh.backend)
+    shot = Photographer(mesh.backend + "-catalog")
     user_email, user_password = mesh.demo["user"]
     admin_email, admin_password = mesh.demo["administrator"]
     _no_live_request(mesh)

@@ -14,16 +14,10 @@ import pytest
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browsing import Photographer, launched_browser, mailed_link, register_company  # noqa: E402
+from browsing import Photographer, browser, register_company  # noqa: E402,F401
 
 pytestmark = pytest.mark.mesh
 PASSWORD = "Sunny-Harbour-42"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_browser() as browser:
-        yield browser
 
 
 def _rule(page, code: str):
@@ -36,7 +30,7 @@ def test_administrator_activates_signs_in_and_signs_out(mesh, browser):
     company = f"Dupont & Fils {tag}"
     shot = Photographer(mesh.backend)
     register_company(mesh, email, tag)
-    link = mailed_link(mesh, email, "/activate")
+    link = mesh.mailed_link(email, "/activate")
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()

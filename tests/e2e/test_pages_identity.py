@@ -15,7 +15,7 @@ import requests
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browsing import Photographer, launched_browser, mailed_link, register_company  # noqa: E402
+from browsing import Photographer, browser, register_company, sign_in  # noqa: E402,F401
 
 pytestmark = pytest.mark.mesh
 PASSWORD = "Sunny-Harbour-42"
@@ -23,29 +23,16 @@ NEW_PASSWORD = "Quiet-Meadow-77"
 THIRD_PASSWORD = "Amber-Lantern-31"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with launched_browser() as browser:
-        yield browser
-
-
 def _activated_account(mesh, tag: str) -> str:
     """A new company's administrator, activated through the API (moderate level: 5 tries)."""
     email = f"lovana.{tag}@client.test"
     register_company(mesh, email, tag)
-    token = mailed_link(mesh, email, "/activate").rsplit("/", 1)[1]
+    token = mesh.mailed_link(email, "/activate").rsplit("/", 1)[1]
     answer = requests.post(f"{mesh.base_url}/api/auth/activation/{token}", json={
         "title": "MME", "first_name": "Lovana", "last_name": "Dupont", "language": "en", "function": "",
         "office_phone": "", "mobile_phone": "", "password": PASSWORD}, timeout=10)
     assert answer.status_code == 200, answer.text
     return email
-
-
-def _sign_in(page, mesh, email, password):
-    page.goto(mesh.base_url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_lockout_then_forgotten_password_reset_and_sign_in(mesh, browser):  
@@ -57,9 +44,9 @@ def test_lockout_then_forgotten_password_reset_and_sign_in(mesh, browser):
 
     # Five wrong passwords lock a moderate account; then even the right one is refused.
     for _ in range(5):
-        _sign_in(page, mesh, email, "Wrong-Password-1")
+        sign_in(page, mesh, email, "Wrong-Password-1")
         expect(page.get_by_role("alert")).to_contain_text("not correct")
-    _sign_in(page, mesh, email, PASSWORD)
+    sign_in(page, mesh, email, PASSWORD)
     expect(page.get_by_role("alert")).to_contain_text("Your account is locked")
     shot(page, "sign-in-locked")
 
@@ -71,7 +58,7 @@ def test_lockout_then_forgotten_password_reset_and_sign_in(mesh, browser):
     page.get_by_role("button", name="Send me a link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your mailbox")
     shot(page, "password-forgot-sent")
-    link = mailed_link(mesh, email, "/password/reset", count=2)
+    link = mesh.mailed_link(email, "/password/reset", count=2)
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
     save = page.get_by_role("button", name="Save the new password")
@@ -88,9 +75,9 @@ def test_lockout_then_forgotten_password_reset_and_sign_in(mesh, browser):
     assert page.goto(link).status == 410  # single use
 
     # The reset lifted the lock: the new password signs in, the old one no longer.
-    _sign_in(page, mesh, email, PASSWORD)
+    sign_in(page, mesh, email, PASSWORD)
     expect(page.get_by_role("alert")).to_contain_text("not correct")
-    _sign_in(page, mesh, email, NEW_PASSWORD)
+    sign_in(page, mesh, email, NEW_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Lovana Dupont")
 
     # The profile shows the last sign-ins (the failures too) and the administrators.
@@ -118,15 +105,15 @@ def test_lockout_then_forgotten_password_reset_and_sign_in(mesh, browser):
     shot(page, "profile-email")
     page.get_by_role("button", name="Send the confirmation link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your new address")
-    page.goto(mailed_link(mesh, new_email, "/email-change"))
+    page.goto(mesh.mailed_link(new_email, "/email-change"))
     shot(page, "email-change-confirm")
     page.get_by_role("button", name="Confirm the new address").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your e-mail address has changed")
     page.locator(".user-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
-    _sign_in(page, mesh, email, THIRD_PASSWORD)
+    sign_in(page, mesh, email, THIRD_PASSWORD)
     expect(page.get_by_role("alert")).to_contain_text("not correct")
-    _sign_in(page, mesh, new_email, THIRD_PASSWORD)
+    sign_in(page, mesh, new_email, THIRD_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Lovana Dupont")
     context.close()
 
@@ -137,7 +124,7 @@ def test_import_through_the_pages(mesh, browser, tmp_path):
     email, password = mesh.demo["administrator"]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
-    _sign_in(page, mesh, email, password)
+    sign_in(page, mesh, email, password)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     # The administration right comes over the bus: wait for the Users tile.
     deadline = time.monotonic() + 30
@@ -202,7 +189,7 @@ def test_administrator_adds_groups_and_deletes_a_user(mesh, browser):
     email, password = mesh.demo["administrator"]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
-    _sign_in(page, mesh, email, password)
+    sign_in(page, mesh, email, password)
     page.goto(mesh.base_url + "/administration/users/new")
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a user")
     new_email = f"marc.{tag}@client.test"
@@ -215,7 +202,7 @@ def test_administrator_adds_groups_and_deletes_a_user(mesh, browser):
     shot(page, "user-new")
     page.get_by_role("button", name="Add the user").click()
     expect(page.get_by_role("status")).to_contain_text("The user has been created")
-    assert mailed_link(mesh, new_email, "/activate")
+    assert mesh.mailed_link(new_email, "/activate")
 
     # Not activated yet: selected, it gets its activation e-mail again.
     page.goto(mesh.base_url + f"/administration/users?q={tag}")

@@ -130,11 +130,15 @@ def _end_renewal(response):
 
 
 def _render_renewal(user, errors=None, broken=None, status=200):
-    # The renewal session opens nothing else, not even the profile: its level is not known
-    # here, so the moderate rules are listed and identity names any other it applies.
     i18n.prefer(user.language, chosen=True)
-    form = password_rules.new_password_form(password_rules.DEFAULT_LEVEL, errors, broken)
-    return render_template("password_renew.html", user=user, form=form), status
+    # The renewal session may read no more of the account than whose password it changes and
+    # at which level: enough for the page to list and tick that level's rules.
+    status_of_profile, account = calls.identity("GET", "/identity/me/password-profile",
+                                                identity=auth.identity_for(user, visitor.client_ip()))
+    if status_of_profile != 200 or not isinstance(account, dict):
+        abort(503)
+    form = password_rules.new_password_form(account.get("security_level"), errors, broken)
+    return render_template("password_renew.html", user=user, account=account, form=form), status
 
 
 @bp.route(RENEWAL_PATH, methods=["GET"])

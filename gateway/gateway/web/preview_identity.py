@@ -40,7 +40,8 @@ class FakeIdentity:
                         "first_name": account["first_name"], "last_name": account["last_name"],
                         "display_name": f"{account['first_name']} {account['last_name']}",
                         "language": account["language"], "function": account.get("function", ""),
-                        "office_phone": "", "mobile_phone": "", "security_level": 2, "status": "active",
+                        "office_phone": "", "mobile_phone": "", "security_level": account.get("security_level", 2),
+                        "status": "active",
                         "company": {"id": "c1", "name": account["company_name"]}}
         return None
 
@@ -76,6 +77,9 @@ class FakeIdentity:
                                 if key in ("first_name", "last_name", "language", "function")})
                 return 200, self._me(identity)
             return 200, me
+        if path == "/identity/me/password-profile":
+            return 200, {key: me[key] for key in ("id", "email", "first_name", "last_name", "language",
+                                                  "security_level")}
         if path == "/identity/me/password":
             if json["current_password"] != account["password"]:
                 return 400, _error("invalid_input", "Wrong.", {"current_password": ["wrong"]})

@@ -5,8 +5,8 @@ from portalkit.web import Blueprint, caller, db_session, signed_in
 
 from . import directory, profile, signin
 from .access import signed_in_or_renewing
-from .schemas import (AdministratorList, EmailChangeIn, PageQuery, PasswordChangeIn, ProfileIn, SignInAuditPage,
-                      UserSchema)
+from .schemas import (AdministratorList, EmailChangeIn, PageQuery, PasswordChangeIn, ProfileIn, ResetProfile,
+                      SignInAuditPage, UserSchema)
 from .settings import IdentitySettings
 
 blp = Blueprint("profile", __name__, url_prefix="/identity", description="One's own account")
@@ -38,6 +38,14 @@ def change_password(data):
     profile.change_password(db_session(), IdentitySettings.load(), caller(), data["current_password"],
                             data["new_password"])
     return ""
+
+
+@blp.route("/me/password-profile", methods=["GET"])
+@signed_in_or_renewing
+@blp.response(200, ResetProfile)
+def my_password_profile():
+    """Show whose password a session changes and at which level (also for an expired one's renewal)."""
+    return directory.me(db_session(), caller())
 
 
 @blp.route("/me/email", methods=["POST"])

@@ -85,6 +85,12 @@ def test_an_expired_password_must_be_changed_first(portal):
     refused = portal.client.get("/identity/me", headers=renewing)
     assert refused.status_code == 403 and refused.json["error"]["code"] == "password_change_required"
     assert portal.client.get("/identity/users", headers=renewing).status_code == 403
+    # What the renewal page needs to list and tick the level's rules, and nothing more.
+    profile = portal.client.get("/identity/me/password-profile", headers=renewing)
+    assert profile.status_code == 200 and profile.json == {
+        "id": portal.user("admin@c1.test").id, "email": "admin@c1.test", "first_name": "Claire",
+        "last_name": "Durand", "language": "fr", "security_level": 2}
+    assert portal.client.get("/identity/me/password-profile", headers=portal.as_caller()).status_code == 401
     changed = portal.client.post("/identity/me/password", json={"current_password": PASSWORD,
                                                                 "new_password": "Renewed-Secret-4"}, headers=renewing)
     assert changed.status_code == 204
