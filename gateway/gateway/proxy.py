@@ -76,7 +76,7 @@ class ApiProxy:
             answer = self._login(environ) if path == LOGIN_PATH else self._logout(environ)
             return _send(start_response, answer)
         route = routes.match(path)
-        if route is None or routes.has_dot_segment(path):
+        if route is None or routes.has_unsafe_segment(path):
             return _send(start_response, NOT_FOUND)
         client_ip = environ.get("REMOTE_ADDR")
         user = None

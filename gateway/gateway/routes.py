@@ -43,6 +43,7 @@ def match(path: str) -> Route | None:
     return None
 
 
-def has_dot_segment(path: str) -> bool:
-    """True for ``/./`` or ``/../`` segments, which could step out of the matched prefix."""
-    return "/." in path and any(part in (".", "..") for part in path.split("/"))
+def has_unsafe_segment(path: str) -> bool:
+    """True for ``/./`` or ``/../`` segments, which could step out of the matched prefix, and for
+    empty ones (``//``), which a service would answer with a redirect naming its own address."""
+    return "//" in path or ("/." in path and any(part in (".", "..") for part in path.split("/")))

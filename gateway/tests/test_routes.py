@@ -1,4 +1,4 @@
-from gateway.routes import ROUTES, has_dot_segment, match
+from gateway.routes import ROUTES, has_unsafe_segment, match
 
 
 def test_every_public_prefix_goes_to_its_service_path():
@@ -42,9 +42,10 @@ def test_the_longest_prefix_wins():
         routes._LONGEST_FIRST = original
 
 
-def test_dot_segments_are_spotted():
-    assert has_dot_segment("/api/catalog/../identity/users")
-    assert has_dot_segment("/api/catalog/./x")
-    assert has_dot_segment("/api/catalog/..")
-    assert not has_dot_segment("/api/catalog/v1.2/.well")
-    assert not has_dot_segment("/api/knowledge/articles/a.b")
+def test_dot_and_empty_segments_are_spotted():
+    assert has_unsafe_segment("/api/auth//login")
+    assert has_unsafe_segment("/api/catalog/../identity/users")
+    assert has_unsafe_segment("/api/catalog/./x")
+    assert has_unsafe_segment("/api/catalog/..")
+    assert not has_unsafe_segment("/api/catalog/v1.2/.well")
+    assert not has_unsafe_segment("/api/knowledge/articles/a.b")

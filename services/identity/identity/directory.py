@@ -114,14 +114,17 @@ def _ancestors(session: Session, company_id: str) -> list[str]:
 
 
 def administrators(session: Session, identity: Identity) -> list[dict]:
-    """Who administers the caller's company: its administrators, then the supervisors above it."""
+    """Who administers the caller's company: its administrators, then its supervisors."""
     if not identity.company_id:
         return []
     live = AdministrationGrant.ended_at.is_(None) & AdministrationGrant.granted_at.is_not(None)
     own = and_(AdministrationGrant.service_code == access.ADMINISTRATION,
                AdministrationGrant.scope_company_id == identity.company_id)
+    # A supervision right is scoped to the associate it supervises, and covers its subtree:
+    # the company's own supervisors, then those of the companies above it.
     supervising = and_(AdministrationGrant.service_code == access.SUPERVISION,
-                       AdministrationGrant.scope_company_id.in_(_ancestors(session, identity.company_id)))
+                       AdministrationGrant.scope_company_id.in_([identity.company_id,
+                                                                 *_ancestors(session, identity.company_id)]))
     rows = session.execute(select(User, AdministrationGrant.service_code)
                            .join(AdministrationGrant, AdministrationGrant.user_id == User.id)
                            .where(live, or_(own, supervising))

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portalkit.errors import PortalError
+from portalkit.errors import PortalError, not_found
 from portalkit.signed_identity import Identity
 
-from . import tokens
+from . import signin, tokens
 from .accounts import PROFILE_FIELDS, email_taken, normalise_email
 from .directory import me
 from .events import VENDOR, outbox, recipient, sessions_ended, user_updated
@@ -33,16 +34,25 @@ def update_me(session: Session, identity: Identity, changes: dict) -> User:
 
 
 def change_password(session: Session, settings: IdentitySettings, identity: Identity,
-                    current_password: str, new_password: str) -> None:
+                    current_password: str, new_password: str, user_agent: str = "") -> None:
     """Set a new password, given the current one; the caller's other sessions end.
 
     A session opened only to renew an expired password ends too: the user signs in again with
     the new one and gets a full session.
     """
-    user = me(session, identity)
+    # Under a row lock, like a sign-in: a stolen session guessing the password is locked out
+    # after as many wrong tries as a sign-in would be.
+    user = session.scalar(select(User).where(User.id == identity.user_id).with_for_update(of=User))
+    if user is None:
+        raise not_found("user")
+    if user.locked:
+        raise signin.locked()
     if not verify_password(user.password_hash, current_password):
+        signin.count_failure(session, settings, user, identity.client_ip or "", user_agent)
+        session.commit()
         raise PortalError(400, "invalid_input", "The current password is wrong.",
                           {"current_password": ["wrong password"]})
+    user.failed_sign_ins = 0
     check_new_password(session, settings, user, new_password)
     store_password(session, user, new_password, settings.password_history)
     sessions_ended(session, user, identity.session_id if identity.scope == "full" else None)

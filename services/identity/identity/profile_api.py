@@ -1,5 +1,5 @@
 """Routes of one's own account (``/api/identity/me...``) and of the company's administrators."""
-from flask import Response
+from flask import Response, request
 
 from portalkit.web import Blueprint, caller, db_session, signed_in
 
@@ -36,7 +36,7 @@ def update_me(changes):
 def change_password(data):
     """Set a new password (also from a session opened for an expired one); other sessions end."""
     profile.change_password(db_session(), IdentitySettings.load(), caller(), data["current_password"],
-                            data["new_password"])
+                            data["new_password"], request.headers.get("User-Agent", ""))
     return ""
 
 

@@ -104,10 +104,11 @@ class ActivationIn(Strict):
     title = title_field()
     first_name = text(100, 1, required=True)
     last_name = text(100, 1, required=True)
-    language = language_field(load_default="en")
-    function = text(100, load_default="")
-    office_phone = text(40, load_default="")
-    mobile_phone = text(40, load_default="")
+    # Left out, they keep what the administrator or the import entered (the page sends them all).
+    language = language_field()
+    function = text(100)
+    office_phone = text(40)
+    mobile_phone = text(40)
     # No length cap here: the rules answer "max_length_128" by name, never by truncating.
     password = fields.String(required=True, validate=validate.Length(max=4096))
 

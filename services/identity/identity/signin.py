@@ -80,21 +80,9 @@ def _check_under_lock(session: Session, settings: IdentitySettings, user_id: str
     if user.locked:
         _audit(session, user, False, "locked", ip_address, user_agent)
         session.commit()
-        raise _locked()
+        raise locked()
     if not matches:
-        user.failed_sign_ins += 1
-        reason = "bad_password"
-        if user.failed_sign_ins >= settings.lockout_threshold(user.security_level):
-            user.locked_until, user.failed_sign_ins = now + timedelta(minutes=settings.lockout_minutes), 0
-            reason = "lockout"
-            administrators, locked_accounts = administrators_to_alert(session, settings, user, now)
-            outbox.add(session, "UserLocked", {**recipient(user), "company_id": user.company_id or VENDOR,
-                                               "locked_until": user.locked_until,
-                                               "security_level": user.security_level,
-                                               "administrators": administrators,
-                                               "company_locked_accounts": locked_accounts,
-                                               "alert_minutes": settings.lockout_alert_minutes})
-        _audit(session, user, False, reason, ip_address, user_agent)
+        count_failure(session, settings, user, ip_address, user_agent)
         session.commit()
         raise _invalid()  # the lock answers from the next attempt on
     user.failed_sign_ins, user.locked_until = 0, None
@@ -102,6 +90,30 @@ def _check_under_lock(session: Session, settings: IdentitySettings, user_id: str
     _audit(session, user, True, "", ip_address, user_agent)
     session.commit()
     return user
+
+
+def count_failure(session: Session, settings: IdentitySettings, user: User, ip_address: str,
+                  user_agent: str) -> None:
+    """Audit a wrong password given for ``user`` (row-locked by the caller) and lock the account
+    at the level's limit of failures in a row, whether it was given to sign in or to change it."""
+    now = utcnow()
+    user.failed_sign_ins += 1
+    reason = "bad_password"
+    if user.failed_sign_ins >= settings.lockout_threshold(user.security_level):
+        user.locked_until, user.failed_sign_ins = now + timedelta(minutes=settings.lockout_minutes), 0
+        reason = "lockout"
+        administrators, locked_accounts = administrators_to_alert(session, settings, user, now)
+        outbox.add(session, "UserLocked", {**recipient(user), "company_id": user.company_id or VENDOR,
+                                           "locked_until": user.locked_until,
+                                           "security_level": user.security_level,
+                                           "administrators": administrators,
+                                           "company_locked_accounts": locked_accounts,
+                                           "alert_minutes": settings.lockout_alert_minutes})
+    _audit(session, user, False, reason, ip_address, user_agent)
+
+
+def locked() -> PortalError:
+    return PortalError(423, "account_locked", "This account is locked for a while after too many failed sign-ins.")
 
 
 def password_expired(settings: IdentitySettings, user: User) -> bool:
@@ -135,6 +147,3 @@ def _audit_row(user_id, succeeded, reason, ip_address, user_agent, now) -> dict:
 def _invalid() -> PortalError:
     return PortalError(401, "invalid_credentials", "Wrong e-mail address or password.")
 
-
-def _locked() -> PortalError:
-    return PortalError(423, "account_locked", "This account is locked for a while after too many failed sign-ins.")

@@ -75,6 +75,10 @@ class Portal:
         return self.client.post("/auth/login", json={"email": email, "password": password},
                                 headers=self.as_caller(**identity))
 
+    def fail_sign_ins(self, email: str, times: int) -> None:
+        for _ in range(times):
+            assert self.login(email, "Wrong-Password-1").status_code == 401
+
     def grant(self, user_id: str, company_id: str, code: str, subscription_id: str | None = None,
               event: str = "SubscriptionAccepted", at: datetime | None = None) -> None:
         """What catalog's SubscriptionAccepted (or Cancelled / Expired) does to identity."""

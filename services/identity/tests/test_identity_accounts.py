@@ -126,3 +126,16 @@ def test_the_operator_is_bootstrapped_once(client, as_caller, database):
     response = client.post("/auth/login", json={"email": "op@vendor.test", "password": "Operator-Pass-2026!"},
                            headers=as_caller())
     assert response.status_code == 200 and response.json["user"]["operator"] is True
+
+
+def test_activation_keeps_what_the_administrator_entered_when_left_out(portal):
+    portal.register("C1")
+    created = portal.create_user(portal.admin_of("C1"), "bruno@c1.test", language="fr", function="Buyer",
+                                 office_phone="+33 1 23 45 67 89", mobile_phone="+33 6 12 34 56 78")
+    assert created.status_code == 201, created.json
+    token = portal.activation_token("bruno@c1.test")
+    done = portal.client.post(f"/auth/activation/{token}", headers=portal.as_caller(), json={
+        "title": "M", "first_name": "Bruno", "last_name": "Petit", "password": "Quiet-Harbour-58"})
+    assert done.status_code == 200, done.json
+    assert (done.json["language"], done.json["function"], done.json["office_phone"], done.json["mobile_phone"]) == (
+        "fr", "Buyer", "+33 1 23 45 67 89", "+33 6 12 34 56 78")

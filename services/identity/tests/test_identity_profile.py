@@ -86,3 +86,24 @@ def test_password_change_needs_the_current_one_and_ends_the_other_sessions(porta
     anonymous = portal.client.post("/identity/me/password", json={"current_password": "a", "new_password": "b"},
                                    headers=portal.as_caller())
     assert anonymous.status_code == 401
+
+
+def test_guessing_the_current_password_locks_the_account_like_failed_sign_ins(portal):
+    """A stolen session gets no more tries at the password than a sign-in page would give."""
+    portal.register("C1")  # moderate level: 5 failures in a row lock
+    headers = portal.caller("admin@c1.test", session_id="stolen")
+
+    def change(current):
+        return portal.client.post("/identity/me/password", json={"current_password": current,
+                                                                 "new_password": "Another-Secret-8"}, headers=headers)
+    for _ in range(4):
+        assert change("Not-The-Password-1").status_code == 400
+    assert portal.login("admin@c1.test").status_code == 200  # a success resets the count
+    for _ in range(5):
+        assert change("Not-The-Password-1").status_code == 400
+    locked = change(PASSWORD)
+    assert locked.status_code == 423 and locked.json["error"]["code"] == "account_locked"
+    assert portal.login("admin@c1.test").status_code == 423
+    assert portal.events("UserLocked")[-1]["email"] == "admin@c1.test"
+    history = portal.client.get("/identity/me/audits", headers=portal.caller("admin@c1.test")).json["items"]
+    assert [entry["reason"] for entry in history[:3]] == ["locked", "lockout", "bad_password"]

@@ -7,16 +7,11 @@ from identity_testkit import ADMINISTRATION, PASSWORD
 from portalkit.db import utcnow
 
 
-def _fail(portal, email, times):
-    for _ in range(times):
-        assert portal.login(email, "Wrong-Password-1").status_code == 401
-
-
 def test_moderate_level_locks_after_5_failures_even_with_the_right_password(portal):
     portal.register("C1")
-    _fail(portal, "admin@c1.test", 4)
+    portal.fail_sign_ins("admin@c1.test", 4)
     assert portal.login("admin@c1.test").status_code == 200  # a success resets the count
-    _fail(portal, "admin@c1.test", 5)
+    portal.fail_sign_ins("admin@c1.test", 5)
     locked = portal.login("admin@c1.test")
     assert locked.status_code == 423 and locked.json["error"]["code"] == "account_locked"
     event = portal.events("UserLocked")[0]
@@ -26,15 +21,15 @@ def test_moderate_level_locks_after_5_failures_even_with_the_right_password(port
 
 def test_weak_level_locks_after_10_failures(portal):
     portal.register("C1", level=1)
-    _fail(portal, "admin@c1.test", 9)
+    portal.fail_sign_ins("admin@c1.test", 9)
     assert portal.login("admin@c1.test").status_code == 200
-    _fail(portal, "admin@c1.test", 10)
+    portal.fail_sign_ins("admin@c1.test", 10)
     assert portal.login("admin@c1.test").status_code == 423
 
 
 def test_the_lock_ends_by_itself(portal, monkeypatch):
     portal.register("C1")
-    _fail(portal, "admin@c1.test", 5)
+    portal.fail_sign_ins("admin@c1.test", 5)
     assert portal.login("admin@c1.test").status_code == 423
     portal.update_user("admin@c1.test", locked_until=utcnow() - timedelta(seconds=1))
     assert portal.login("admin@c1.test").status_code == 200
@@ -45,7 +40,7 @@ def test_administrators_unlock_their_users_only(portal):
     portal.register("C2")
     assert portal.create_user(portal.admin_of("C1"), "bruno@c1.test").status_code == 201
     portal.activate("bruno@c1.test", "Bruno-Secret-1")
-    _fail(portal, "bruno@c1.test", 10)
+    portal.fail_sign_ins("bruno@c1.test", 10)
     bruno = portal.user("bruno@c1.test")
     assert portal.client.get(f"/identity/users/{bruno.id}", headers=portal.admin_of("C1")).json["locked"] is True
     other = portal.client.post(f"/identity/users/{bruno.id}/unlock", headers=portal.admin_of("C2"))
@@ -69,7 +64,7 @@ def test_history_lists_successes_and_failures_newest_first(portal):
     newest, oldest = history["items"]
     assert newest["succeeded"] is True and newest["ip_address"] == "198.51.100.5" and newest["user_agent"] == "Firefox/140"
     assert oldest["succeeded"] is False and oldest["reason"] == "bad_password"
-    _fail(portal, "admin@c1.test", 5)
+    portal.fail_sign_ins("admin@c1.test", 5)
     portal.login("admin@c1.test")
     reasons = [item["reason"] for item in portal.client.get("/identity/me/audits?per_page=2",
                                                             headers=portal.caller("admin@c1.test")).json["items"]]
@@ -117,7 +112,7 @@ def test_raising_the_level_asks_for_a_new_password(portal):
 
 
 def _lock(portal, email):
-    _fail(portal, email, 5)
+    portal.fail_sign_ins(email, 5)
     return portal.events("UserLocked")[-1]
 
 

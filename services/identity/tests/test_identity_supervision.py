@@ -92,8 +92,17 @@ def test_supervised_imports_and_groups_follow_the_same_limits(portal, tree):
 def test_administrators_are_listed_to_every_user_with_the_supervisors_above(portal, tree):
     portal.create_user(portal.admin_of("A11"), "plain@a11.test")
     portal.activate("plain@a11.test", "Plain-User-Key-3")
-    portal.grant(portal.user("admin@p.test").id, tree["P"], SUPERVISION)
-    listed = portal.client.get("/identity/administrators", headers=portal.caller("plain@a11.test")).json["items"]
-    assert [(item["role"], item["user"]["email"]) for item in listed] == [
-        ("administrator", "admin@a11.test"), ("supervisor", "admin@p.test")]
-    assert "password_hash" not in listed[0]["user"] and listed[0]["user"]["company"]["number"] == "A11"
+    portal.create_user(portal.admin_of("A1"), "plain@a1.test")
+    portal.activate("plain@a1.test", "Plain-User-Key-3")
+    # As catalog scopes it: supervision of the associate A1 itself (which covers A11 below it).
+    portal.grant(portal.user("admin@p.test").id, tree["A1"], SUPERVISION)
+    for plain, administrator in (("plain@a11.test", "admin@a11.test"), ("plain@a1.test", "admin@a1.test")):
+        listed = portal.client.get("/identity/administrators", headers=portal.caller(plain)).json["items"]
+        assert [(item["role"], item["user"]["email"]) for item in listed] == [
+            ("administrator", administrator), ("supervisor", "admin@p.test")]
+    assert "password_hash" not in listed[0]["user"] and listed[0]["user"]["company"]["number"] == "A1"
+    # Nothing beside: A2's users are not told of A1's supervisor.
+    portal.create_user(portal.admin_of("A2"), "plain@a2.test")
+    portal.activate("plain@a2.test", "Plain-User-Key-3")
+    listed = portal.client.get("/identity/administrators", headers=portal.caller("plain@a2.test")).json["items"]
+    assert [item["user"]["email"] for item in listed] == ["admin@a2.test"]
