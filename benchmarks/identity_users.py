@@ -167,8 +167,9 @@ def bench_import(keep: bool, lines: int = 10_000) -> dict:
         app = _app(url, var_dir)
         from identity.companies import register_company
         from identity.settings import IdentitySettings
+        from portalkit.signed_identity import Identity
         with app.extensions["portal.database"].sessions() as session:
-            company, admin, _token = register_company(session, IdentitySettings.load(), {
+            company, admin, _token = register_company(session, IdentitySettings.load(), Identity(), {
                 "number": "BENCH", "name": "Bench", "administrator": {"email": "admin@bench.test"}})
             company_id, admin_id = company.id, admin.id
         headers = _headers(company_id, ADMINISTRATION, user_id=admin_id)

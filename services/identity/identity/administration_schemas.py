@@ -69,6 +69,7 @@ class UserCounts(Schema):
 
 class FunctionList(Schema):
     items = fields.List(fields.String())
+    total = fields.Integer()
 
 
 class CompanyChoice(Schema):
@@ -78,6 +79,7 @@ class CompanyChoice(Schema):
 
 class CompanyChoices(Schema):
     items = fields.List(fields.Nested(CompanyChoice))
+    total = fields.Integer()
 
 
 class CompanyPageQuery(PageQuery):

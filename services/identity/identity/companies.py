@@ -7,14 +7,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portalkit.errors import PortalError, not_found
+from portalkit.signed_identity import Identity
 
+from . import audit_trail
 from .accounts import new_user
 from .events import outbox
 from .models import Company, User
 from .settings import IdentitySettings
 
 
-def register_company(session: Session, settings: IdentitySettings, data: dict) -> tuple[Company, User, str]:
+def register_company(session: Session, settings: IdentitySettings, identity: Identity,
+                     data: dict) -> tuple[Company, User, str]:
     """Create a client company and its future administrator, who gets an activation mail.
 
     Returns the activation token too, for the demo loader; routes never show it.
@@ -36,6 +39,11 @@ def register_company(session: Session, settings: IdentitySettings, data: dict) -
         outbox.add(session, "AssociateLinked", {"company_id": parent_id, "associate_id": company.id,
                                                 "associate_name": company.name})
     user, token = new_user(session, settings, company, data["administrator"], designated_administrator=True)
+    # The company's administrators read in their trail who opened the company, and when.
+    audit_trail.record(session, identity, "company_registered", company.id, company.id, company.name,
+                       number=company.number, administrator=user.email, parent_id=parent_id)
+    if parent_id:
+        audit_trail.record(session, identity, "associate_linked", parent_id, company.id, company.name)
     try:
         session.commit()
     except IntegrityError:  # a concurrent registration took the number or the address
@@ -44,7 +52,7 @@ def register_company(session: Session, settings: IdentitySettings, data: dict) -
     return company, user, token
 
 
-def link_associate(session: Session, company_id: str, associate_id: str) -> Company:
+def link_associate(session: Session, identity: Identity, company_id: str, associate_id: str) -> Company:
     """Put ``associate_id`` under ``company_id`` in the tree of third-party associates."""
     company, associate = session.get(Company, company_id), session.get(Company, associate_id)
     if company is None:
@@ -57,7 +65,10 @@ def link_associate(session: Session, company_id: str, associate_id: str) -> Comp
         if ancestor.id == associate.id:
             raise PortalError(409, "link_cycle", "This link would make a company its own associate.")
         ancestor = session.get(Company, ancestor.parent_id) if ancestor.parent_id else None
+    previous_parent = associate.parent_id
     associate.parent_id = company.id
+    audit_trail.record(session, identity, "associate_linked", company.id, associate.id, associate.name,
+                       previous_parent_id=previous_parent)
     outbox.add(session, "AssociateLinked", {"company_id": company.id, "associate_id": associate.id,
                                             "associate_name": associate.name})
     session.commit()

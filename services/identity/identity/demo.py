@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portalkit.db import Database, utcnow
 from portalkit.settings import Settings
+from portalkit.signed_identity import Identity
 
 from . import accounts, companies
 from .events import outbox, recipient
@@ -30,7 +31,7 @@ def load(database: Database, settings: IdentitySettings) -> bool:
     with database.sessions() as session:
         if session.scalar(select(Company.id).where(Company.number == COMPANY["number"])):
             return False
-        company, admin, token = companies.register_company(session, settings,
+        company, admin, token = companies.register_company(session, settings, Identity(),  # no one: the loader
                                                            {**COMPANY, "administrator": ADMINISTRATOR})
         accounts.activate(session, settings, token, {"password": ADMINISTRATOR_PASSWORD, "function": "IT manager"})
         user = User(company_id=company.id, email=USER["email"], title=USER["title"],

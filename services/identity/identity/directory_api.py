@@ -14,7 +14,7 @@ blp = Blueprint("directory", __name__, url_prefix="/identity", description="The 
 @blp.response(200, CompanyChoices)
 def companies():
     """List the companies the caller administers: their own, and the supervised associates."""
-    return {"items": directory.companies(db_session(), caller())}
+    return _whole(directory.companies(db_session(), caller()))
 
 
 @blp.route("/users/counts", methods=["GET"])
@@ -32,7 +32,7 @@ def user_counts(query):
 @blp.response(200, FunctionList)
 def functions(query):
     """List the functions of the administered users, for the list's filter."""
-    return {"items": directory.functions(db_session(), caller(), query["company"])}
+    return _whole(directory.functions(db_session(), caller(), query["company"]))
 
 
 @blp.route("/administration-audits", methods=["GET"])
@@ -43,3 +43,8 @@ def administration_trail(query):
     """List the administration actions on the administered companies, newest first."""
     items, total = audit_trail.entries(db_session(), caller(), query)
     return {"items": items, "total": total}
+
+
+def _whole(items: list) -> dict:
+    """A list a picker or a filter shows whole, in the lists' shape."""
+    return {"items": items, "total": len(items)}

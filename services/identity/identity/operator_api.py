@@ -1,5 +1,5 @@
 """Routes of the vendor's operators (``/api/operator/...``): client companies and their associates."""
-from portalkit.web import Blueprint, db_session, operator_only
+from portalkit.web import Blueprint, caller, db_session, operator_only
 
 from . import companies
 from .schemas import AssociateIn, CompanyCreated, CompanyIn, CompanySchema
@@ -14,7 +14,7 @@ blp = Blueprint("operator", __name__, url_prefix="/operator", description="Opera
 @blp.response(201, CompanyCreated)
 def register_company(data):
     """Register a client company and mail its administrator an activation link."""
-    company, administrator, _token = companies.register_company(db_session(), IdentitySettings.load(), data)
+    company, administrator, _token = companies.register_company(db_session(), IdentitySettings.load(), caller(), data)
     return {"company": company, "administrator": administrator}
 
 
@@ -24,4 +24,4 @@ def register_company(data):
 @blp.response(201, CompanySchema)
 def link_associate(data, company_id):
     """Link a third-party associate (subsidiary, shop, indirect customer) under a company."""
-    return companies.link_associate(db_session(), company_id, data["company_id"])
+    return companies.link_associate(db_session(), caller(), company_id, data["company_id"])

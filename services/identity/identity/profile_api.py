@@ -81,4 +81,5 @@ def my_audits(query):
 @blp.response(200, AdministratorList)
 def administrators():
     """List who administers one's company (its administrators, then supervisors above it)."""
-    return {"items": directory.administrators(db_session(), caller())}
+    administrators = directory.administrators(db_session(), caller())
+    return {"items": administrators, "total": len(administrators)}

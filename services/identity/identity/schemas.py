@@ -198,3 +198,4 @@ class AdministratorSchema(Schema):
 
 class AdministratorList(Schema):
     items = fields.List(fields.Nested(AdministratorSchema))
+    total = fields.Integer()

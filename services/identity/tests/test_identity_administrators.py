@@ -70,14 +70,27 @@ def test_every_administration_action_is_in_the_trail(portal):
     portal.client.delete(f"/identity/users/{bruno}", headers=admin)
     trail = portal.client.get("/identity/administration-audits", headers=admin).json
     assert [e["action"] for e in trail["items"]] == ["user_deleted", "user_unlocked", "activation_mail_sent",
-                                                     "user_updated", "user_created"]
+                                                     "user_updated", "user_created", "company_registered"]
     updated = trail["items"][3]
     assert updated["actor_name"] == "Claire Durand" and updated["target_label"] == "bruno@c1.test"
     assert updated["details"] == {"fields": ["function", "security_level"]} and updated["occurred_at"]
     assert portal.client.get(f"/identity/administration-audits?target_id={bruno}&per_page=1",
                              headers=admin).json["total"] == 5
     other = portal.admin_of("C2")
-    assert portal.client.get("/identity/administration-audits", headers=other).json["total"] == 0
+    assert [e["action"] for e in portal.client.get("/identity/administration-audits", headers=other).json["items"]] \
+        == ["company_registered"]  # its own, none of C1's
     assert portal.client.get(f"/identity/administration-audits?company={portal.companies['C1']}",
                              headers=other).status_code == 404
     assert portal.client.get("/identity/administration-audits", headers=portal.caller("admin@c1.test")).status_code == 403
+
+
+def test_the_operators_actions_on_a_company_are_in_its_trail(portal):
+    portal.register("P")
+    portal.register("A1")
+    linked = portal.client.post(f"/operator/companies/{portal.companies['P']}/associates",
+                                json={"company_id": portal.companies["A1"]}, headers=portal.operator)
+    assert linked.status_code == 201
+    trail = portal.client.get("/identity/administration-audits", headers=portal.admin_of("P")).json["items"]
+    assert [(e["action"], e["target_label"]) for e in trail] == [("associate_linked", "Company A1"),
+                                                                 ("company_registered", "Company P")]
+    assert trail[0]["actor_id"] == "op" and trail[1]["details"]["administrator"] == "admin@p.test"

@@ -97,8 +97,9 @@ def test_administrators_are_listed_to_every_user_with_the_supervisors_above(port
     # As catalog scopes it: supervision of the associate A1 itself (which covers A11 below it).
     portal.grant(portal.user("admin@p.test").id, tree["A1"], SUPERVISION)
     for plain, administrator in (("plain@a11.test", "admin@a11.test"), ("plain@a1.test", "admin@a1.test")):
-        listed = portal.client.get("/identity/administrators", headers=portal.caller(plain)).json["items"]
-        assert [(item["role"], item["user"]["email"]) for item in listed] == [
+        answer = portal.client.get("/identity/administrators", headers=portal.caller(plain)).json
+        listed = answer["items"]
+        assert answer["total"] == 2 and [(item["role"], item["user"]["email"]) for item in listed] == [
             ("administrator", administrator), ("supervisor", "admin@p.test")]
     assert "password_hash" not in listed[0]["user"] and listed[0]["user"]["company"]["number"] == "A1"
     # Nothing beside: A2's users are not told of A1's supervisor.
