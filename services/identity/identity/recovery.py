@@ -27,7 +27,8 @@ def request_reset(session: Session, settings: IdentitySettings, email: str) -> N
     not tell a known address from an unknown one.
     """
     spend_hashing_time()
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    # Under a row lock: two requests at the same moment must not both find no recent link.
+    user = session.scalar(select(User).where(User.email == normalise_email(email)).with_for_update(of=User))
     if user is None or user.activated_at is None or user.password_hash is None:
         return
     now = utcnow()
