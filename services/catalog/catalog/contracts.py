@@ -51,14 +51,19 @@ def record_ended(session: Session, data: dict) -> Contract:
     return contract
 
 
-def end_uncovered(session: Session, *conditions) -> list[Subscription]:
-    """End the live subscriptions needing a contract whose holder's company holds none today,
-    among those ``conditions`` select (a company, a service)."""
+def uncovered(session: Session, *conditions) -> list[tuple[Subscription, Service]]:
+    """The live subscriptions needing a contract whose holder's company holds none today (with
+    their service), among those ``conditions`` select (a company, a service)."""
     covered = exists().where(Contract.company_id == Subscription.company_id, active(clock.today()))
-    rows = session.execute(
+    return list(session.execute(
         select(Subscription, Service).join(Service, Service.id == Subscription.service_id)
         .where(Service.needs_contract.is_(True), Subscription.status.in_(LIVE), ~covered, *conditions)
-        .order_by(Subscription.id)).all()
+        .order_by(Subscription.id)).all())
+
+
+def end_uncovered(session: Session, *conditions) -> list[Subscription]:
+    """End the ``uncovered`` subscriptions among those ``conditions`` select."""
+    rows = uncovered(session, *conditions)
     for subscription, service in rows:
         end(session, subscription, service, CONTRACT_ENDED)
     return [subscription for subscription, _ in rows]

@@ -17,9 +17,10 @@ from portalkit.errors import PortalError, not_found
 
 from . import contracts
 from .directory import ADMINISTRATION
-from .endings import SECURITY_LEVEL_RAISED, SERVICE_RETIRED, end
+from .endings import CONTRACT_ENDED, SECURITY_LEVEL_RAISED, SERVICE_RETIRED, end
 from .events import outbox, service_published
 from .families import service_code
+from .last_administrator import administration_rights, check_ending
 from .models import LIVE, Company, Member, Service, Subscription
 from .offer import ordered
 
@@ -76,6 +77,9 @@ def edit_service(session: Session, service_id: str, data: dict) -> Service:
         raise PortalError(409, "service_retired", "A retired service cannot be changed.")
     level_raised = data.get("min_security_level", service.min_security_level) > service.min_security_level
     contract_added = data.get("needs_contract", service.needs_contract) and not service.needs_contract
+    # Locked before anything else: the edit must not leave a company without administrator.
+    rights = administration_rights(session) if service.code == ADMINISTRATION and (
+        level_raised or contract_added) else None
     for name in EDITABLE:
         if name in data:
             setattr(service, name, data[name])
@@ -87,10 +91,14 @@ def edit_service(session: Session, service_id: str, data: dict) -> Service:
             select(Subscription, Member).join(Member, Member.user_id == Subscription.user_id)
             .where(Subscription.service_id == service.id, Subscription.status.in_(LIVE),
                    Member.security_level < service.min_security_level)).all()
+        check_ending(rights, [subscription for subscription, _ in rows])
         for subscription, member in rows:
             end(session, subscription, service, SECURITY_LEVEL_RAISED, member.recipient())
     if contract_added:
-        contracts.end_uncovered(session, Subscription.service_id == service.id)
+        rows = contracts.uncovered(session, Subscription.service_id == service.id)
+        check_ending(rights, [subscription for subscription, _ in rows])
+        for subscription, _ in rows:
+            end(session, subscription, service, CONTRACT_ENDED)
     session.commit()
     return service
 

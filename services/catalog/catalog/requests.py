@@ -21,6 +21,7 @@ from . import clock
 from .access import administered_companies, administers
 from .directory import recipient_of
 from .events import tell
+from .last_administrator import check_end_date, rights_of
 from .models import ACCEPTED, PENDING, REFUSED, Company, Member, Service, Subscription, waiting
 
 SUBSCRIPTION, RENEWAL = "subscription", "renewal"
@@ -58,7 +59,9 @@ def waiting_requests(session: Session, identity: Identity, query: dict) -> tuple
 def accept(session: Session, identity: Identity, request_id: str, expires_on: date | None) -> Subscription:
     """Grant a pending request (or extend a subscription whose renewal was asked for)."""
     check_expiry(expires_on)
-    subscription, service = _waiting(session, identity, request_id)
+    subscription, service, rights = _waiting(session, identity, request_id)
+    if expires_on is not None:
+        check_end_date(rights, subscription.scope_company_id, subscription.user_id)
     renewal = subscription.status == ACCEPTED
     if renewal:
         subscription.renewal_requested_at = subscription.reminded_at = None
@@ -80,7 +83,7 @@ def accept_pending(session: Session, subscription: Subscription, service: Servic
 
 def refuse(session: Session, identity: Identity, request_id: str, reason: str | None) -> Subscription:
     """Refuse a pending request (or a renewal: the subscription then ends on its date)."""
-    subscription, service = _waiting(session, identity, request_id)
+    subscription, service, _ = _waiting(session, identity, request_id)
     renewal = subscription.status == ACCEPTED
     if renewal:
         subscription.renewal_requested_at = None
@@ -93,16 +96,22 @@ def refuse(session: Session, identity: Identity, request_id: str, reason: str | 
     return subscription
 
 
-def _waiting(session: Session, identity: Identity, request_id: str) -> tuple[Subscription, Service]:
+def _waiting(session: Session, identity: Identity,
+             request_id: str) -> tuple[Subscription, Service, list[Subscription] | None]:
+    """The request, locked, and for an administration right its company's rights (locked first,
+    as last_administrator.py wants)."""
     # Locked: two administrators deciding at once answer one 200 and one 409 (PostgreSQL; SQLite
     # takes the write lock at BEGIN already).
-    subscription = session.scalar(select(Subscription).where(Subscription.id == request_id).with_for_update())
+    subscription = session.get(Subscription, request_id)
+    rights = rights_of(session, subscription) if subscription is not None else None
+    subscription = session.scalar(select(Subscription).where(Subscription.id == request_id).with_for_update()
+                                  .execution_options(populate_existing=True))
     if subscription is None or not administers(session, identity, subscription.company_id):
         raise not_found("request")
     if not (subscription.status == PENDING or
             (subscription.status == ACCEPTED and subscription.renewal_requested_at is not None)):
         raise PortalError(409, "already_decided", f"This request was decided already ({subscription.status}).")
-    return subscription, session.get(Service, subscription.service_id)
+    return subscription, session.get(Service, subscription.service_id), rights
 
 
 def _describe(subscription: Subscription, service: Service, member: Member | None, company: Company | None,

@@ -12,10 +12,11 @@ from portalkit.signed_identity import Identity
 
 from .access import administered_member, administers
 from .company_settings import needs_validation
-from .directory import administrators_of, recipient_of
+from .directory import ADMINISTRATION, administrators_of, recipient_of
 from .endings import CANCELLED_BY_ADMINISTRATOR, UNSUBSCRIBED, end
 from .events import tell
 from .families import SECURITY_LEVELS
+from .last_administrator import administration_rights, check_end_date, check_ending, rights_of
 from .models import ACCEPTED, LIVE, PENDING, Member, Service, Subscription
 from .offered import offer_for
 from .requests import accept_pending, check_expiry
@@ -63,13 +64,17 @@ def subscribe(session: Session, identity: Identity, data: dict) -> Subscription:
         raise not_found("service")
     check_level(member, service)
     scope = service.supervised_company_id or member.company_id
+    # A dated administration right may be its company's last one: locked before reading further.
+    dated_administration = expires_on is not None and service.code == ADMINISTRATION
+    rights = administration_rights(session, [scope]) if dated_administration else None
     existing = live_subscription(session, service.id, member.user_id, scope)
-    if existing is not None:
-        if existing.status == PENDING and direct:
-            accept_pending(session, existing, service, identity.user_id, expires_on, member.recipient())
-            session.commit()
-            return existing
+    if existing is not None and not (existing.status == PENDING and direct):
         raise _already_subscribed()
+    check_end_date(rights, scope, member.user_id)
+    if existing is not None:
+        accept_pending(session, existing, service, identity.user_id, expires_on, member.recipient())
+        session.commit()
+        return existing
     now = utcnow()
     pending = not direct and needs_validation(session, service, member.company_id)
     subscription = Subscription(service_id=service.id, user_id=member.user_id, company_id=member.company_id,
@@ -109,10 +114,15 @@ def own_or_administered(session: Session, identity: Identity, subscription_id: s
 
 
 def unsubscribe(session: Session, identity: Identity, subscription_id: str) -> None:
-    """Cancel a subscription (one's own, or as an administrator); an ended one stays as it is."""
+    """Cancel a subscription (one's own, or as an administrator); an ended one stays as it is.
+
+    A company's last administration right is kept, whoever asks (409 ``last_administrator``).
+    """
     subscription = own_or_administered(session, identity, subscription_id)
+    rights = rights_of(session, subscription)
     if subscription.status not in LIVE:
         return
+    check_ending(rights, [subscription])
     reason = UNSUBSCRIBED if subscription.user_id == identity.user_id else CANCELLED_BY_ADMINISTRATOR
     end(session, subscription, session.get(Service, subscription.service_id), reason)
     session.commit()
