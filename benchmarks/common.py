@@ -38,8 +38,9 @@ def real_backend():
 
 
 @contextmanager
-def running_mesh(var_dir: Path, port_base: int, env: dict | None = None, demo: bool = True):
-    mesh = Mesh(var_dir=var_dir, port_base=port_base, env=env or {})
+def running_mesh(var_dir: Path, port_base: int, env: dict | None = None, demo: bool = True,
+                 mesh_class: type[Mesh] = Mesh):
+    mesh = mesh_class(var_dir=var_dir, port_base=port_base, env=env or {})
     try:
         mesh.prepare(demo=demo)
         mesh.start()

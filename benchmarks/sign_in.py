@@ -8,6 +8,10 @@ This machine's speed drifts by about ±10 % within a minute, so the raw rate is 
 before and right after each sign-in run and the ratio taken against their mean. Each run also
 tells the CPU that identity's and the gateway's web processes spent per sign-in (from /proc),
 which is where the gap to the raw rate goes.
+
+A third run, the floor, replaces identity by ``bare_identity.py`` (the hash and nothing else,
+under the same gunicorn) on RabbitMQ + PostgreSQL: how near the raw rate the gateway, gunicorn
+and the hash alone let a sign-in come on this machine, whatever identity does.
 """
 from __future__ import annotations
 
@@ -19,7 +23,9 @@ import threading
 import time
 from pathlib import Path
 
-from common import embedded_env, real_backend, running_mesh, save
+from common import Mesh, embedded_env, real_backend, running_mesh, save
+
+HERE = Path(__file__).resolve().parent
 
 SECONDS, CONNECTIONS = 10, 12
 REPORT = r"""
@@ -67,13 +73,24 @@ def _cpu_ms(pgid: int) -> float:
     return total * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def sign_ins(env: dict, port_base: int) -> dict:
+class BareIdentityMesh(Mesh):
+    """The mesh with ``bare_identity:app`` serving identity's port."""
+
+    def commands(self) -> dict[str, list[str]]:
+        commands = super().commands()
+        gunicorn = commands["identity"][:-1]  # gunicorn, its settings, the bind; not the app
+        commands["identity"] = [*gunicorn, "--pythonpath", f"{HERE},{HERE.parent / 'deploy'}", "bare_identity:app"]
+        return commands
+
+
+def sign_ins(env: dict, port_base: int, mesh_class: type[Mesh] = Mesh) -> dict:
     from mesh import DEMO
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "login.lua"
         script.write_text(REPORT)
         threads = os.environ.get("GUNICORN_THREADS", "8")  # GUNICORN_WORKERS passes through too
-        with running_mesh(Path(folder) / "var", port_base, {**env, "GUNICORN_THREADS": threads}) as mesh:
+        with running_mesh(Path(folder) / "var", port_base, {**env, "GUNICORN_THREADS": threads},
+                          mesh_class=mesh_class) as mesh:
             time.sleep(10)  # the demo data's events and mails are handled: measure a settled mesh
             body = json.dumps({"email": DEMO["user"][0], "password": DEMO["user"][1]})
             groups = {name: mesh.processes[name].pid for name in ("identity", "gateway")}  # own sessions
@@ -89,10 +106,10 @@ def sign_ins(env: dict, port_base: int) -> dict:
             "latency_ms": {k: run[k] for k in ("p50", "p95", "p99")}, "cpu_ms_per_sign_in": cpu}
 
 
-def against_raw(env: dict, port_base: int) -> dict:
+def against_raw(env: dict, port_base: int, mesh_class: type[Mesh] = Mesh) -> dict:
     """A sign-in run between two raw runs, and its ratio to their mean."""
     raw_before = raw_verify_rate()
-    run = sign_ins(env, port_base)
+    run = sign_ins(env, port_base, mesh_class)
     raw_after = raw_verify_rate()
     raw = (raw_before + raw_after) / 2
     return {**run, "raw_argon2id_verifies_per_s": [round(raw_before, 1), round(raw_after, 1)],
@@ -104,9 +121,11 @@ def main() -> dict:
     # default, whose idle workers poll their outbox and bus folder and take some CPU.
     with real_backend() as backend:
         real = against_raw(backend.env(), 29300)
+        floor = against_raw(backend.env(), 29700, BareIdentityMesh)
     embedded = against_raw(embedded_env(), 29400)
-    result = {"rabbitmq_postgresql": real, "embedded": embedded, "ratio": real["ratio"],
-              "ratio_embedded": embedded["ratio"], "target_ratio": ">= 0.8"}
+    result = {"rabbitmq_postgresql": real, "embedded": embedded, "floor_bare_identity": floor,
+              "ratio": real["ratio"], "ratio_embedded": embedded["ratio"], "ratio_floor": floor["ratio"],
+              "target_ratio": ">= 0.8"}
     save("sign_in", result)
     return result
 
