@@ -21,13 +21,37 @@ from mesh import DEMO, Mesh  # noqa: E402,F401
 
 
 def free_port_base(offsets) -> int:
-    """A base port where every ``base + offset`` is free, so that two test runs never collide."""
+    """A base port where every ``base + offset`` can be bound, so that two test runs never collide.
+
+    Drawn below the kernel's ephemeral range: a port there may be the local end of any outgoing
+    connection at the moment a service binds it (seen: a gateway failing with EADDRINUSE).
+    """
     import random
+    low = 10000
+    high = max(low + 200, _ephemeral_ports()[0] - max(offsets) - 1)
     for _ in range(200):
-        base = random.randrange(20000, 60000, 200)
-        if not any(_port_open("127.0.0.1", base + offset) for offset in offsets):
+        base = random.randrange(low, high, 200)
+        if all(_bindable(base + offset) for offset in offsets):
             return base
     raise RuntimeError("no free range of ports")
+
+
+def _ephemeral_ports() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
 
 
 def _port_open(host: str, port: int) -> bool:
