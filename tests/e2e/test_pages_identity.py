@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browsing import Photographer, browser, register_company, sign_in  # noqa: E402,F401
+from meshtools import wait_until  # noqa: E402
 
 pytestmark = pytest.mark.mesh
 PASSWORD = "Sunny-Harbour-42"
@@ -105,6 +106,9 @@ def test_lockout_then_forgotten_password_reset_and_sign_in(mesh, browser):
     shot(page, "profile-email")
     page.get_by_role("button", name="Send the confirmation link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your new address")
+    # The current address hears of the request at once (a stolen session could be behind it).
+    wait_until(lambda: any(mail["Subject"] == "A new e-mail address was asked for your client portal account"
+                           for mail in mesh.mails_to(email)), timeout=30, message="the current address's notice")
     page.goto(mesh.mailed_link(new_email, "/email-change"))
     shot(page, "email-change-confirm")
     page.get_by_role("button", name="Confirm the new address").click()

@@ -82,10 +82,15 @@ def password_reset(event: Event, base_url: str) -> list[Mail]:
 
 
 def email_change_confirmation(event: Event, base_url: str) -> list[Mail]:
+    """The link to the new address; and a word to the current one, which a stolen session could
+    otherwise move away from without its owner hearing of it until it is done."""
     data = event.data
-    return [mail_to("email_change_confirmation", data, address=data["new_email"],
-                    new_email=data["new_email"], expires_at=data["expires_at"],
-                    link=link(base_url, "email_change", data["confirmation_token"]))]
+    confirmation = mail_to("email_change_confirmation", data, address=data["new_email"],
+                           new_email=data["new_email"], expires_at=data["expires_at"],
+                           link=link(base_url, "email_change", data["confirmation_token"]))
+    heads_up = mail_to("email_change_requested", data, new_email=data["new_email"],
+                       expires_at=data["expires_at"], link=link(base_url, "password_forgotten"))
+    return [confirmation, heads_up] if data.get("email") else [confirmation]
 
 
 def email_changed(event: Event, base_url: str) -> list[Mail]:

@@ -30,6 +30,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Confirm your new e-mail address",
         "fr": "Confirmez votre nouvelle adresse e-mail",
     },
+    "email_change_requested": {
+        "en": "A new e-mail address was asked for your client portal account",
+        "fr": "Une nouvelle adresse e-mail a été demandée pour votre compte du portail client",
+    },
     "email_changed_notice": {
         "en": "Your client portal e-mail address was changed",
         "fr": "L’adresse e-mail de votre compte du portail client a changé",

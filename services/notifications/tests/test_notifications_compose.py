@@ -30,9 +30,13 @@ def test_reset_and_email_change_links():
     assert compose.password_reset(reset, BASE_URL)[0].context["link"] == f"{BASE_URL}/password/reset/r1"
     change = make_event("EmailChangeRequested", **person(), new_email="new@company.ws",
                         confirmation_token="c1", expires_at=SOON)
-    [mail] = compose.email_change_confirmation(change, BASE_URL)
+    mail, heads_up = compose.email_change_confirmation(change, BASE_URL)
     assert mail.to == "new@company.ws"  # the address to confirm, not the current one
     assert mail.context["link"] == f"{BASE_URL}/email-change/c1"
+    # The current address hears of it at once, with the way to take the account back.
+    assert (heads_up.kind, heads_up.to) == ("email_change_requested", "ldupont@company.ws")
+    assert heads_up.context["new_email"] == "new@company.ws"
+    assert heads_up.context["link"] == f"{BASE_URL}/password/forgot"
 
 
 def test_a_changed_address_is_told_to_both_addresses():
