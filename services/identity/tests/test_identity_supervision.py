@@ -51,6 +51,23 @@ def test_a_supervisor_of_a1_sees_its_subtree_only(portal, tree):
     assert unpicked.status_code == 400 and "company_id" in unpicked.json["error"]["fields"]
 
 
+def test_a_supervisor_searches_the_whole_subtree_in_order_and_by_pages(portal, tree):
+    supervisor = portal.caller("admin@a1.test", {"A1": SUPERVISION})
+    for number, last_name in (("A1", "Bernard"), ("A11", "Aubert"), ("A11", "Berthier"), ("A1", "Roux")):
+        portal.create_user(supervisor, f"{last_name.lower()}@{number.lower()}.test", last_name=last_name,
+                           company_id=tree[number])
+    portal.create_user(portal.admin_of("A2"), "bertin@a2.test", last_name="Bertin")  # beside: never listed
+
+    def search(**params):
+        query = "&".join(f"{key}={value}" for key, value in {"q": "ber", **params}.items())
+        answer = portal.client.get(f"/identity/users?{query}", headers=supervisor).json
+        return [user["last_name"] for user in answer["items"]], answer["total"]
+    assert search() == (["Aubert", "Bernard", "Berthier"], 3)
+    assert search(per_page=2, page=2) == (["Berthier"], 3)
+    assert search(per_page=2, page=3) == ([], 3)  # past the end: still the total
+    assert search(company=tree["A11"]) == (["Aubert", "Berthier"], 2)
+
+
 def test_a_supervisor_of_p_with_administration_sees_everything_below(portal, tree):
     both = portal.as_caller(user_id=portal.user("admin@p.test").id, company_id=tree["P"],
                             entitlements=frozenset({f"{ADMINISTRATION}@{tree['P']}", f"{SUPERVISION}@{tree['P']}"}))
