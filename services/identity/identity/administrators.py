@@ -42,19 +42,33 @@ def _record(session: Session, data: dict, **moments) -> None:
                                     **moments))
 
 
+def live():
+    """The condition of a grant in force: accepted, and not ended since."""
+    return AdministrationGrant.granted_at.is_not(None) & AdministrationGrant.ended_at.is_(None)
+
+
+def administrators_of(session: Session, company_id: str) -> list[User]:
+    """The users holding "User Management - Administration" of ``company_id`` now."""
+    return list(session.scalars(
+        select(User).join(AdministrationGrant, AdministrationGrant.user_id == User.id)
+        .where(AdministrationGrant.service_code == ADMINISTRATION,
+               AdministrationGrant.scope_company_id == company_id, live())
+        .order_by(User.id)).unique())
+
+
 def _live_administrators(company_id: str):
     return (select(func.count(func.distinct(AdministrationGrant.user_id)))
             .join(User, User.id == AdministrationGrant.user_id)
             .where(AdministrationGrant.service_code == ADMINISTRATION,
                    AdministrationGrant.scope_company_id == company_id,
-                   AdministrationGrant.granted_at.is_not(None), AdministrationGrant.ended_at.is_(None)))
+                   live()))
 
 
 def companies_left_without_administrator(session: Session, user: User) -> list[str]:
     """The companies that would have no administrator left without ``user``."""
     held = set(session.scalars(select(AdministrationGrant.scope_company_id).where(
         AdministrationGrant.user_id == user.id, AdministrationGrant.service_code == ADMINISTRATION,
-        AdministrationGrant.granted_at.is_not(None), AdministrationGrant.ended_at.is_(None))))
+        live())))
     if user.designated_administrator and user.activated_at is None and user.company_id:
         held.add(user.company_id)  # named by the operator: the right comes with their activation
     return sorted(company for company in held

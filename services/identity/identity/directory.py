@@ -9,6 +9,7 @@ from portalkit.errors import not_found
 from portalkit.signed_identity import Identity
 
 from . import access
+from .administrators import live as grant_in_force
 from .models import AdministrationGrant, Company, GroupMember, User, UserGroup
 
 # One expression for the name-or-address search, the same text as the PostgreSQL trigram index
@@ -140,7 +141,6 @@ def administrators(session: Session, identity: Identity) -> list[dict]:
     """Who administers the caller's company: its administrators, then its supervisors."""
     if not identity.company_id:
         return []
-    live = AdministrationGrant.ended_at.is_(None) & AdministrationGrant.granted_at.is_not(None)
     own = and_(AdministrationGrant.service_code == access.ADMINISTRATION,
                AdministrationGrant.scope_company_id == identity.company_id)
     # A supervision right is scoped to the associate it supervises, and covers its subtree:
@@ -150,7 +150,7 @@ def administrators(session: Session, identity: Identity) -> list[dict]:
                                                                  *_ancestors(session, identity.company_id)]))
     rows = session.execute(select(User, AdministrationGrant.service_code)
                            .join(AdministrationGrant, AdministrationGrant.user_id == User.id)
-                           .where(live, or_(own, supervising))
+                           .where(grant_in_force(), or_(own, supervising))
                            .order_by(User.last_name, User.first_name, User.id)).all()
     listed: dict[str, dict] = {}
     for user, code in rows:

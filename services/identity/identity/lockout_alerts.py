@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access
+from .administrators import administrators_of
 from .events import recipient
-from .models import AdministrationGrant, SignInAudit, User
+from .models import SignInAudit, User
 from .settings import IdentitySettings
 
 
@@ -30,11 +30,5 @@ def administrators_to_alert(session: Session, settings: IdentitySettings, user: 
                SignInAudit.occurred_at > since)))
     if user.id in locked or len(locked) + 1 != threshold:
         return [], 0
-    administrators = session.scalars(
-        select(User).join(AdministrationGrant, AdministrationGrant.user_id == User.id)
-        .where(AdministrationGrant.service_code == access.ADMINISTRATION,
-               AdministrationGrant.scope_company_id == user.company_id,
-               AdministrationGrant.granted_at.is_not(None), AdministrationGrant.ended_at.is_(None),
-               User.email.is_not(None))
-        .order_by(User.id)).unique()
-    return [recipient(administrator) for administrator in administrators], threshold
+    return [recipient(administrator) for administrator in administrators_of(session, user.company_id)
+            if administrator.email], threshold
