@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from . import topology
 from .db import Database, UTCDateTime, utcnow
 from .events import Event, UnknownEvent, load_event
+from .outbox import CAUSATION
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ class EventConsumer(ConsumerMixin):
             with self.database.transaction() as session:
                 if session.get(self.handled_model, event.id) is not None:
                     return False
+                # The events this handler writes name the event that caused them (outbox.py).
+                session.info[CAUSATION] = event.id
                 handler(session, event)
                 session.add(self.handled_model(event_id=event.id, event_type=event.type))
         except IntegrityError:

@@ -75,3 +75,19 @@ def main(argv: list[str] | None = None) -> None:
     for name in args:
         upgrade(name)
         print(f"{name}: migrated")
+
+
+def add_outbox_causation() -> None:
+    """Migration step shared by every service with an outbox: its ``causation_id`` column."""
+    import sqlalchemy as sa
+    from alembic import op
+    with op.batch_alter_table("outbox") as batch_op:
+        batch_op.add_column(sa.Column("causation_id", sa.String(length=36), nullable=True))
+        batch_op.create_index("ix_outbox_causation", ["causation_id"], unique=False)
+
+
+def drop_outbox_causation() -> None:
+    from alembic import op
+    with op.batch_alter_table("outbox") as batch_op:
+        batch_op.drop_index("ix_outbox_causation")
+        batch_op.drop_column("causation_id")

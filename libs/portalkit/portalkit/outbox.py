@@ -7,6 +7,7 @@ committed, with publisher confirms and persistent delivery, and marks it sent. O
 """
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import sqlite3
@@ -38,10 +39,14 @@ class OutboxMixin:
     body: Mapped[str] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     published_at = mapped_column(UTCDateTime(), nullable=True)
+    # The event whose handling wrote this one (None for a request's or a job's own events): the
+    # gateway follows these links to hold an answer until everything it caused is applied.
+    causation_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     @declared_attr.directive
     def __table_args__(cls):
-        return (Index("ix_outbox_unpublished", "published_at", "id"),)
+        return (Index("ix_outbox_unpublished", "published_at", "id"),
+                Index("ix_outbox_causation", "causation_id"))
 
 
 def notify_channel(producer: str) -> str:
@@ -56,9 +61,11 @@ class Outbox:
 
     def add(self, session: Session, event_type: str, data: dict, correlation_id: str | None = None) -> dict:
         envelope = new_envelope(event_type, data, correlation_id)
+        routing_key = f"{envelope['producer']}.{event_type}"
         session.add(self.model(event_id=envelope["id"], body=json.dumps(envelope),
-                               routing_key=f"{envelope['producer']}.{event_type}"))
+                               routing_key=routing_key, causation_id=session.info.get(CAUSATION)))
         self._wake_relay_at_commit(session)
+        _remember_written(session, [(envelope["id"], routing_key)])
         return envelope
 
     def add_many(self, session: Session, event_type: str, items: list[dict]) -> None:
@@ -71,18 +78,54 @@ class Outbox:
             raise ValidationError(errors)
         template = new_envelope(event_type, items[0])
         rows = []
+        routing_key = f"{template['producer']}.{event_type}"
+        causation_id = session.info.get(CAUSATION)
         for data in items:
             envelope = {**template, "id": str(uuid.uuid4()), "data": data}
             rows.append({"event_id": envelope["id"], "body": json.dumps(envelope),
-                         "routing_key": f"{envelope['producer']}.{event_type}"})
+                         "routing_key": routing_key, "causation_id": causation_id})
         session.execute(insert(self.model), rows)
         self._wake_relay_at_commit(session)
+        _remember_written(session, [(row["event_id"], routing_key) for row in rows])
 
     def _wake_relay_at_commit(self, session: Session) -> None:
         session.info.setdefault(_CHANNELS, set()).add(notify_channel(self.producer))
 
 
 _CHANNELS = "portal.outbox_channels"
+# session.info keys: the event being handled (set by the consumer) and the events written in the
+# open transaction.
+CAUSATION = "portal.causation_id"
+_PENDING = "portal.events_pending"
+# The events committed while a request runs, whatever session wrote them (``collect_written``).
+_written: contextvars.ContextVar[list | None] = contextvars.ContextVar("portal_written", default=None)
+
+
+def _remember_written(session: Session, events: list[tuple[str, str]]) -> None:
+    session.info.setdefault(_PENDING, []).extend(events)
+
+
+def collect_written() -> list[tuple[str, str]]:
+    """Start collecting the ``(event_id, routing_key)`` of every event committed in this context.
+
+    Returns the list, filled at each commit; a web request starts it and names the events in its
+    answer, so that the gateway can hold the answer until their readers have applied them.
+    """
+    collected: list[tuple[str, str]] = []
+    _written.set(collected)
+    return collected
+
+
+def stop_collecting() -> None:
+    _written.set(None)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    collected = _written.get()
+    if pending and collected is not None:
+        collected.extend(pending)
 
 
 @event.listens_for(Session, "before_commit")
@@ -98,6 +141,7 @@ def _notify_relays(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_channels(session: Session) -> None:
     session.info.pop(_CHANNELS, None)
+    session.info.pop(_PENDING, None)
 
 
 class Relay:
