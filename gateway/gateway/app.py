@@ -20,6 +20,7 @@ from . import sessions, upstream
 from .proxy import ApiProxy
 from .sessions import SessionStore
 from .settings import GatewaySettings
+from .settling import Settler
 from .upstream import Upstream
 
 try:
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     database = Database(portal.database_url)
     store = SessionStore.from_settings(database, settings)
     connections = Upstream.from_settings(settings, portal)
+    connections.settler = Settler(connections, database, settings.consistency_timeout)
     # The module-level accessors (auth.*, upstream.upstream()) serve this app's process.
     sessions.use_store(store)
     upstream.use_upstream(connections)

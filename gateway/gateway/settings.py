@@ -20,6 +20,7 @@ class GatewaySettings:
     session_lifetime_hours: int
     cookie_secure: bool
     secret_key: str
+    consistency_timeout: float
 
     @classmethod
     def load(cls) -> "GatewaySettings":
@@ -35,6 +36,7 @@ class GatewaySettings:
             session_lifetime_hours=env_int("PORTAL_SESSION_LIFETIME_HOURS", 12),
             cookie_secure=env_bool("PORTAL_COOKIE_SECURE", False),
             secret_key=_secret_key(),
+            consistency_timeout=env_float("PORTAL_CONSISTENCY_TIMEOUT", 5.0),
         )
 
 

@@ -18,6 +18,7 @@ from urllib3.connectionpool import connection_from_url
 from urllib3.exceptions import HTTPError, ProtocolError, ReadTimeoutError
 from urllib3.util import parse_url
 
+from portalkit.consistency import HEADER as EVENTS_HEADER
 from portalkit.errors import error_body
 from portalkit.settings import Settings
 from portalkit.signed_identity import ANONYMOUS, HEADER, Identity
@@ -29,9 +30,10 @@ from .settings import GatewaySettings
 log = logging.getLogger(__name__)
 
 # Hop-by-hop headers concern one connection only; Date and Server are the WSGI server's own.
+# The events a service names are the gateway's to wait for, not the client's to read.
 DROPPED_RESPONSE_HEADERS = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-    "trailers", "transfer-encoding", "upgrade", "date", "server"})
+    "trailers", "transfer-encoding", "upgrade", "date", "server", EVENTS_HEADER.lower()})
 # Answers up to this size are read whole, which frees the pooled connection at once.
 READ_WHOLE_LIMIT = 256 * 1024
 STREAM_CHUNK = 64 * 1024
@@ -60,6 +62,8 @@ class Upstream:
     def __init__(self, service_urls: dict[str, str], signer: IdentitySigner,
                  connect_timeout: float = 2.0, read_timeout: float = 30.0, pool_size: int = 16):
         self.signer = signer
+        # Set by the app (``settling.Settler``): holds an answer until its events are applied.
+        self.settler = None
         self.pool_timeout = connect_timeout
         timeout = Timeout(connect=connect_timeout, read=read_timeout)
         self.pools: dict[str, HTTPConnectionPool] = {}
@@ -109,8 +113,15 @@ class Upstream:
         length = response.headers.get("Content-Length")
         if length is not None and length.isdigit() and int(length) <= READ_WHOLE_LIMIT:
             data = _read_whole(service, response, decode=False)
+            self._settle(response)
             return status_line(response.status, response.reason), out, (data,)
+        self._settle(response)
         return status_line(response.status, response.reason), out, StreamedBody(response)
+
+    def _settle(self, response) -> None:
+        events = response.headers.get(EVENTS_HEADER)
+        if events and self.settler is not None:
+            self.settler.settle(events)
 
     def call(self, service: str, method: str, path: str, identity: Identity | None,
              json=None, query: dict | None = None, headers: dict | None = None,
@@ -142,6 +153,7 @@ class Upstream:
             data = _read_whole(service, response, decode=True)
         except UpstreamError as error:
             return error.status, error.body()
+        self._settle(response)
         if not data:
             return response.status, None
         try:

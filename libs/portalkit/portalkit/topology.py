@@ -49,6 +49,11 @@ def _patterns(keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def patterns_of(consumer: str) -> tuple[str, ...]:
+    """The routing-key patterns ``consumer``'s queue is bound to."""
+    return _patterns(SUBSCRIPTIONS[consumer])
+
+
 def queue_name(consumer: str) -> str:
     return f"{consumer}.events"
 

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy.orm import Session
 from webargs.flaskparser import FlaskParser
 
-from . import broker, signed_identity
+from . import broker, consistency, signed_identity
 from .db import Database
 from .errors import PortalError, forbidden, register_error_handlers
 from .settings import Settings
@@ -50,6 +50,7 @@ def create_service_app(component: str, blueprints, settings: Settings | None = N
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     app.before_request(_verify_caller)
+    consistency.install(app, lambda: app.extensions["portal.database"])
     app.teardown_appcontext(_close_session)
     app.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     app.add_url_rule("/ready", "ready", readiness)
