@@ -1,7 +1,6 @@
 """Rights take effect on the next request, and account changes end sessions, through the gateway."""
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -40,25 +39,20 @@ def test_a_granted_right_works_at_once_and_a_withdrawn_one_stops_at_once(mesh):
     _, _, user = _new_user(mesh, administrator)
     assert user.get(mesh.url("/api/identity/users"), timeout=10).status_code == 403
 
-    offer = wait_until(lambda: user.get(mesh.url("/api/catalog/services?q=Administration"), timeout=10).json()
-                       .get("items"), message="the catalog knows the new user")
+    offer = user.get(mesh.url("/api/catalog/services?q=Administration"), timeout=10).json()["items"]
     service = next(s for s in offer if s["code"] == "user-management-administration")
     asked = user.post(mesh.url("/api/catalog/subscriptions"), json={"service_id": service["id"]}, timeout=10)
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
 
     accepted = administrator.post(mesh.url(f"/api/catalog/requests/{asked.json()['id']}/accept"), json={}, timeout=10)
     assert accepted.status_code == 200
-    granted_at = time.monotonic()
-    wait_until(lambda: user.get(mesh.url("/api/identity/users"), timeout=10).status_code == 200,
-               timeout=5, interval=0.01, message="access after the grant")
-    assert time.monotonic() - granted_at < 5
+    assert user.get(mesh.url("/api/identity/users"), timeout=10).status_code == 200  # no waiting
     assert administrator.post(mesh.url(f"/api/catalog/requests/{asked.json()['id']}/accept"), json={},
                               timeout=10).status_code == 409  # decided already
 
     cancelled = administrator.delete(mesh.url(f"/api/catalog/subscriptions/{asked.json()['id']}"), timeout=10)
     assert cancelled.status_code == 204
-    wait_until(lambda: user.get(mesh.url("/api/identity/users"), timeout=10).status_code == 403,
-               timeout=5, interval=0.01, message="access withdrawn after the cancellation")
+    assert user.get(mesh.url("/api/identity/users"), timeout=10).status_code == 403
 
 
 def test_a_password_reset_ends_every_session_of_the_user(mesh):
@@ -72,8 +66,7 @@ def test_a_password_reset_ends_every_session_of_the_user(mesh):
     reset = requests.post(mesh.url("/api/auth/password/reset"), json={"token": token, "password": "Quiet-Meadow-4477!"},
                           timeout=10)
     assert reset.status_code == 204, reset.text
-    wait_until(lambda: user.get(mesh.url("/api/identity/me"), timeout=10).status_code == 401,
-               timeout=5, interval=0.02, message="the old session ended")
+    assert user.get(mesh.url("/api/identity/me"), timeout=10).status_code == 401
     assert requests.post(mesh.url("/api/auth/password/reset"), json={"token": token, "password": "Quiet-Meadow-4477!"},
                          timeout=10).status_code == 410
     mesh.api_login(address, "Quiet-Meadow-4477!")
