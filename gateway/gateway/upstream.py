@@ -9,6 +9,7 @@ from __future__ import annotations
 import json as jsonlib
 import logging
 import threading
+import time
 from http import HTTPStatus
 from typing import Iterable, Iterator
 from urllib.parse import urlencode
@@ -113,15 +114,19 @@ class Upstream:
         length = response.headers.get("Content-Length")
         if length is not None and length.isdigit() and int(length) <= READ_WHOLE_LIMIT:
             data = _read_whole(service, response, decode=False)
-            self._settle(response)
+            self._settle(response, out)
             return status_line(response.status, response.reason), out, (data,)
-        self._settle(response)
+        self._settle(response, out)
         return status_line(response.status, response.reason), out, StreamedBody(response)
 
-    def _settle(self, response) -> None:
+    def _settle(self, response, out: list | None = None) -> None:
+        """Hold the answer until the events it names are applied; say how long in ``Server-Timing``."""
         events = response.headers.get(EVENTS_HEADER)
         if events and self.settler is not None:
+            started = time.perf_counter()
             self.settler.settle(events)
+            if out is not None:
+                out.append(("Server-Timing", f"settle;dur={(time.perf_counter() - started) * 1000:.1f}"))
 
     def call(self, service: str, method: str, path: str, identity: Identity | None,
              json=None, query: dict | None = None, headers: dict | None = None,
