@@ -17,6 +17,8 @@ from portalkit.db import Database
 
 log = logging.getLogger(__name__)
 GATEWAY = "gateway"
+# A service holds one of its threads while it waits on its side: ask again rather than hold long.
+ASK_AT_MOST = 0.25  # seconds
 
 
 class Settler:
@@ -61,7 +63,7 @@ class Settler:
             # The gateway's consumer writes nothing on the bus: no consequences to follow.
             return wait_until_handled(self.database, event_ids, remaining, with_caused=False)
         status, body = self.upstream.call(reader, "POST", HANDLED_PATH, None, json={
-            "events": event_ids, "wait_ms": max(1, int(remaining * 1000))})
+            "events": event_ids, "wait_ms": max(1, int(min(remaining, ASK_AT_MOST) * 1000))})
         if status != 200 or not isinstance(body, dict):
             log.warning("%s could not tell which events it handled (%s)", reader, status)
             time.sleep(min(0.05, max(remaining, 0)))  # an outage: look again, until the deadline
