@@ -65,7 +65,15 @@ def measure(mesh) -> dict:
     return {"grants": GRANTS, "accept_ms": percentiles(accept_ms), "accept_held_ms": percentiles(accept_held),
             "cancel_ms": percentiles(cancel_ms), "cancel_held_ms": percentiles(cancel_held),
             "held_share_p50": round(sorted(accept_held)[GRANTS // 2] / sorted(accept_ms)[GRANTS // 2], 2),
-            "next_request_saw_old_rights": {"after_accept": stale_grants, "after_cancel": stale_withdrawals}}
+            "next_request_saw_old_rights": {"after_accept": stale_grants, "after_cancel": stale_withdrawals},
+            "held_past_the_timeout": _late_warnings(mesh)}
+
+
+def _late_warnings(mesh) -> list[str]:
+    """The gateway's own account of answers it passed on before their events were applied."""
+    log = Path(mesh.var_dir) / "log" / "gateway.log"
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [line[:300] for line in lines if "passed on before" in line or "could not tell" in line][:10]
 
 
 def _held(response) -> float:
