@@ -69,6 +69,12 @@ def test_the_checked_import_is_started_by_its_id_and_reported(client, portal, va
     assert again.status_code == 302 and again.headers["Location"] == f"/administration/imports/{import_id}"
 
 
+def test_the_report_of_a_checked_import_not_started_says_so(client, portal):
+    import_id = IMPORT_ID.search(check(client, GOOD).get_data(as_text=True)).group(1)
+    report = client.get(f"/administration/imports/{import_id}").get_data(as_text=True)
+    assert "checked, not imported yet" in report and 'http-equiv="refresh"' not in report
+
+
 def test_a_preview_identity_no_longer_keeps_is_checked_again(client, portal):
     page = check(client, GOOD).get_data(as_text=True)
     import_id = IMPORT_ID.search(page).group(1)
