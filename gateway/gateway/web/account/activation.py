@@ -12,7 +12,7 @@ from flask import abort, make_response, render_template, request
 from flask_babel import gettext
 
 from ..common import calls, i18n, space_blueprint
-from ..common.details import TITLES
+from ..common.details import MAX_LENGTHS, TITLES
 from . import password_rules
 
 bp = space_blueprint("activation", __name__)
@@ -22,7 +22,6 @@ STEPS = {1: ("title", "last_name", "first_name", "language"),
          3: ("password", "password_confirmation")}
 PROFILE_FIELDS = ("title", "first_name", "last_name", "language", "function", "office_phone", "mobile_phone")
 REQUIRED = ("first_name", "last_name")
-MAX_LENGTHS = {"first_name": 100, "last_name": 100, "function": 100, "office_phone": 40, "mobile_phone": 40}
 MAX_TOKEN_LENGTH = 200
 
 
