@@ -16,12 +16,9 @@ from portalkit.db import Database
 from portalkit.settings import Settings
 from portalkit.web import readiness as ready  # the same database-and-broker check as the services'
 
-from . import sessions, upstream
 from .proxy import ApiProxy
-from .sessions import SessionStore
+from .seams import Gateway
 from .settings import GatewaySettings
-from .settling import Settler
-from .upstream import Upstream
 
 try:
     # The portal's pages, delivered separately (gateway/web, templates, static, translations).
@@ -51,13 +48,7 @@ class ApiDispatcher:
 def create_app(test_config: dict | None = None) -> Flask:
     portal = Settings.load("gateway")
     settings = GatewaySettings.load()
-    database = Database(portal.database_url)
-    store = SessionStore.from_settings(database, settings)
-    connections = Upstream.from_settings(settings, portal)
-    connections.settler = Settler(connections, database, settings.consistency_timeout)
-    # The module-level accessors (auth.*, upstream.upstream()) serve this app's process.
-    sessions.use_store(store)
-    upstream.use_upstream(connections)
+    gateway = Gateway.build(settings, portal, Database(portal.database_url))
 
     # root_path given, not guessed from the name: "gateway" is also the project folder at the
     # checkout's top, which an import from there (pytest's importlib mode) can take for it.
@@ -68,16 +59,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.cookie_secure, PORTAL_COOKIE_SECURE=settings.cookie_secure,
     )
     app.config.update(test_config or {})
-    app.extensions.update({
-        "portal.settings": portal, "portal.database": database,
-        "gateway.settings": settings, "gateway.sessions": store, "gateway.upstream": connections,
-    })
+    # portalkit's readiness check reads the database from "portal.database", as in every service.
+    app.extensions.update({"portal.settings": portal, "portal.database": gateway.database})
+    gateway.install(app)
     app.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     app.add_url_rule("/ready", "ready", ready)
     _register_error_pages(app)
     if web is not None:
         web.init_web(app)
-    app.wsgi_app = ApiDispatcher(ApiProxy(connections, store, settings.cookie_secure), app.wsgi_app)
+    app.wsgi_app = ApiDispatcher(ApiProxy(gateway), app.wsgi_app)
     return app
 
 

@@ -11,9 +11,8 @@ from datetime import datetime
 from portalkit.errors import error_body
 from portalkit.signed_identity import Identity
 
-from . import sessions
-from .sessions import CurrentUser
-from .upstream import upstream
+from .sessions import CurrentUser, SessionStore
+from .upstream import Upstream
 
 COOKIE_NAME = "portal_session"
 
@@ -28,45 +27,49 @@ class SignInResult:
     expires_at: datetime | None = None
 
 
-def sign_in(email: str | None, password: str | None, client_ip: str | None,
-            user_agent: str | None) -> SignInResult:
-    """Check the credentials with identity and open a session (see POST /api/auth/login)."""
-    credentials = {key: value for key, value in (("email", email), ("password", password))
-                   if value is not None}
-    status, answer = upstream().call("identity", "POST", "/auth/login", Identity(client_ip=client_ip),
-                                     json=credentials,
-                                     headers={"User-Agent": user_agent} if user_agent else None)
-    if status != 200:
-        # identity's refusals (400, 401, 423, 429) and the gateway's 503/504 pass unchanged.
-        if not isinstance(answer, dict):
-            answer = error_body("sign_in_failed", "Signing in is not possible right now.")
-        return SignInResult(status, answer)
-    user = answer.get("user") if isinstance(answer, dict) else None
-    if not isinstance(user, dict) or not user.get("id"):
-        return SignInResult(502, error_body("bad_gateway", "The identity service gave an unreadable answer."))
-    company = user.get("company") or {}
-    password_expired = bool(answer.get("password_expired"))
-    token, expires_at = sessions.open_session(
-        user_id=user["id"], company_id=company.get("id"), operator=bool(user.get("operator")),
-        language=user.get("language") or "en", display_name=user.get("display_name") or "",
-        company_name=company.get("name") or "",
-        scope="password_change" if password_expired else "full")
-    if password_expired:
-        body = error_body("password_expired", "Your password has expired: choose a new one.")
-        body.update(token=token, expires_at=expires_at.isoformat())
-        return SignInResult(403, body, token, expires_at)
-    return SignInResult(200, {"token": token, "expires_at": expires_at.isoformat(), "user": user},
-                        token, expires_at)
+class SignIn:
+    """Signing in and out against identity and the gateway's sessions (one per app, see ``seams``)."""
 
+    def __init__(self, upstream: Upstream, sessions: SessionStore):
+        self.upstream, self.sessions = upstream, sessions
 
-def sign_out(token: str | None) -> bool:
-    """End the token's session at once (on every gateway process); False if it was not live."""
-    return sessions.end_session(token)
+    def sign_in(self, email: str | None, password: str | None, client_ip: str | None,
+                user_agent: str | None) -> SignInResult:
+        """Check the credentials with identity and open a session (see POST /api/auth/login)."""
+        credentials = {key: value for key, value in (("email", email), ("password", password))
+                       if value is not None}
+        status, answer = self.upstream.call("identity", "POST", "/auth/login", Identity(client_ip=client_ip),
+                                            json=credentials,
+                                            headers={"User-Agent": user_agent} if user_agent else None)
+        if status != 200:
+            # identity's refusals (400, 401, 423, 429) and the gateway's 503/504 pass unchanged.
+            if not isinstance(answer, dict):
+                answer = error_body("sign_in_failed", "Signing in is not possible right now.")
+            return SignInResult(status, answer)
+        user = answer.get("user") if isinstance(answer, dict) else None
+        if not isinstance(user, dict) or not user.get("id"):
+            return SignInResult(502, error_body("bad_gateway", "The identity service gave an unreadable answer."))
+        company = user.get("company") or {}
+        password_expired = bool(answer.get("password_expired"))
+        token, expires_at = self.sessions.open(
+            user_id=user["id"], company_id=company.get("id"), operator=bool(user.get("operator")),
+            language=user.get("language") or "en", display_name=user.get("display_name") or "",
+            company_name=company.get("name") or "",
+            scope="password_change" if password_expired else "full")
+        if password_expired:
+            body = error_body("password_expired", "Your password has expired: choose a new one.")
+            body.update(token=token, expires_at=expires_at.isoformat())
+            return SignInResult(403, body, token, expires_at)
+        return SignInResult(200, {"token": token, "expires_at": expires_at.isoformat(), "user": user},
+                            token, expires_at)
 
+    def sign_out(self, token: str | None) -> bool:
+        """End the token's session at once (on every gateway process); False if it was not live."""
+        return self.sessions.end(token)
 
-def current_user(token: str | None) -> CurrentUser | None:
-    """The user of a live session token, or None."""
-    return sessions.resolve(token)
+    def current_user(self, token: str | None) -> CurrentUser | None:
+        """The user of a live session token, or None."""
+        return self.sessions.resolve(token)
 
 
 def identity_for(user: CurrentUser | None, client_ip: str | None, language: str | None = None) -> Identity:

@@ -14,8 +14,8 @@ from portalkit.errors import error_body
 from portalkit.signed_identity import HEADER
 
 from . import auth, routes
-from .sessions import SessionStore
-from .upstream import STATUS_LINES, Upstream, UpstreamError
+from .seams import Gateway
+from .upstream import STATUS_LINES, UpstreamError
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,9 @@ INTERNAL_ERROR = _json_answer(500, error_body("internal_error", "Something went 
 class ApiProxy:
     """WSGI application of every ``/api/...`` path."""
 
-    def __init__(self, upstream: Upstream, sessions: SessionStore, cookie_secure: bool = False):
-        self.upstream, self.sessions = upstream, sessions
+    def __init__(self, gateway: Gateway):
+        self.upstream, self.sessions, self.signing_in = gateway.upstream, gateway.sessions, gateway.sign_in
+        cookie_secure = gateway.settings.cookie_secure
         self.cleared_cookie = (f"{auth.COOKIE_NAME}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
                                + ("; Secure" if cookie_secure else ""))
 
@@ -126,8 +127,8 @@ class ApiProxy:
                  if credentials.get(key) is not None and not isinstance(credentials[key], str)}
         if wrong:
             return _json_answer(400, error_body("invalid_input", "Some fields are invalid.", wrong))
-        result = auth.sign_in(credentials.get("email"), credentials.get("password"),
-                              environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
+        result = self.signing_in.sign_in(credentials.get("email"), credentials.get("password"),
+                                         environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
         return _json_answer(result.status, result.body)
 
     def _logout(self, environ) -> tuple[str, list, bytes]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +16,6 @@ from sqlalchemy import delete, insert, or_, update
 from sqlalchemy.orm import Session
 
 from portalkit.db import Database, utcnow
-from portalkit.settings import database_url
 
 from .models import UserSession, new_id
 from .session_reads import SessionReader
@@ -149,40 +147,3 @@ def purge(session: Session, older_than: timedelta) -> int:
     limit = utcnow() - older_than
     return session.execute(delete(UserSession).where(
         or_(UserSession.ended_at < limit, UserSession.expires_at < limit))).rowcount
-
-
-# The process's store, installed by ``create_app`` (or built from the environment on first use).
-_store: SessionStore | None = None
-_store_lock = threading.Lock()
-
-
-def store() -> SessionStore:
-    global _store
-    if _store is None:
-        with _store_lock:
-            if _store is None:
-                _store = SessionStore.from_settings(Database(database_url("gateway")),
-                                                    GatewaySettings.load())
-    return _store
-
-
-def use_store(new_store: SessionStore) -> None:
-    global _store
-    _store = new_store
-
-
-def open_session(user_id: str, company_id: str | None, operator: bool, language: str,
-                 display_name: str, company_name: str, scope: str = "full") -> tuple[str, datetime]:
-    return store().open(user_id, company_id, operator, language, display_name, company_name, scope)
-
-
-def resolve(token: str | None) -> CurrentUser | None:
-    return store().resolve(token)
-
-
-def end_session(token: str | None) -> bool:
-    return store().end(token)
-
-
-def end_user_sessions(user_id: str, except_session_id: str | None = None) -> int:
-    return store().end_user_sessions(user_id, except_session_id)

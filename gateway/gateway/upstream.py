@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json as jsonlib
 import logging
-import threading
 import time
 from http import HTTPStatus
 from typing import Iterable, Iterator
@@ -208,22 +207,3 @@ def _too_late(service: str) -> UpstreamError:
 
 def _unavailable(service: str) -> UpstreamError:
     return UpstreamError(503, "service_unavailable", f"The {service} service is not available right now.")
-
-
-# The process's connections, installed by ``create_app`` (or built from the environment).
-_upstream: Upstream | None = None
-_lock = threading.Lock()
-
-
-def upstream() -> Upstream:
-    global _upstream
-    if _upstream is None:
-        with _lock:
-            if _upstream is None:
-                _upstream = Upstream.from_settings(GatewaySettings.load(), Settings.load("gateway"))
-    return _upstream
-
-
-def use_upstream(new_upstream: Upstream) -> None:
-    global _upstream
-    _upstream = new_upstream

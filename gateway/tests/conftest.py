@@ -1,7 +1,8 @@
 """Fixtures of the gateway's tests: a migrated database in a tmp dir, and fake services over real HTTP.
 
 The services are outside the gateway, so they are faked — but as real HTTP servers in threads,
-so that the pools, timeouts, headers and streaming under test are the real ones.
+so that the pools, timeouts, headers and streaming under test are the real ones. The page tests
+run the real app too, with identity played by the fake portal (``fake_portal/``) over HTTP.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -34,6 +36,8 @@ def _import_the_real_gateway_package() -> None:
 
 
 _import_the_real_gateway_package()
+# The fake portal is a package of this folder, which importlib mode does not put on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @dataclass
@@ -55,6 +59,7 @@ class FakeService:
     routes: dict = field(default_factory=dict)  # (method, path) -> callable(Received) -> answer
     received: list = field(default_factory=list)
     url: str = ""
+    fallback: object = None  # callable(Received) -> answer, for what ``routes`` does not name
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -66,7 +71,7 @@ class FakeService:
                         dict(request.headers), request.get_data(), identity,
                         int(environ.get("REMOTE_PORT") or 0))
         self.received.append(seen)
-        handler = self.routes.get((request.method, request.path))
+        handler = self.routes.get((request.method, request.path)) or self.fallback
         if handler is None:
             answer = Response(json.dumps({"path": request.path, "method": request.method}),
                               200, content_type="application/json")
@@ -154,19 +159,24 @@ def slow():
 
 
 @pytest.fixture
-def database(app):
-    return app.extensions["portal.database"]
+def gateway(app):
+    """The app's seams (sessions, upstream, sign-in), as the proxy and the pages reach them."""
+    from gateway import seams
+    return seams.of(app)
 
 
 @pytest.fixture
-def open_session(app):
-    """Open a session as sign-in would; returns its token."""
-    from gateway import sessions
+def database(gateway):
+    return gateway.database
 
+
+@pytest.fixture
+def open_session(gateway):
+    """Open a session as sign-in would; returns its token."""
     def open_(user_id="u1", company_id="c1", scope="full", **fields) -> str:
         values = dict(operator=False, language="en", display_name="Ann Lee", company_name="Acme")
         values.update(fields)
-        token, _expires_at = sessions.open_session(user_id, company_id, scope=scope, **values)
+        token, _expires_at = gateway.sessions.open(user_id, company_id, scope=scope, **values)
         return token
     return open_
 
@@ -185,21 +195,19 @@ def grant(database):
     return grant_
 
 
-# -- the pages on fakes of the services (gateway.web.preview) ------------------------------------
+# -- the pages, with identity played by the fake portal ---------------------------------------
 
 @pytest.fixture
-def portal(monkeypatch, tmp_path):
-    """The fake identity and catalog the page tests run against, with their demo people."""
-    from gateway.web.preview import demo_portal
-    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
-    return demo_portal()
+def portal(services, gateway):
+    """The fake identity the page tests run against, with its demo people, behind the real app."""
+    from fake_portal import demo_portal
+    portal = demo_portal().attach(gateway)
+    services["identity"].fallback = portal.answer
+    return portal
 
 
 @pytest.fixture
-def administrator_pages(portal, monkeypatch):
-    """A browser signed in as the demo company's administrator, on the pages over the fakes."""
-    from gateway.web.preview import create_preview_app
-    app = create_preview_app(portal, lambda t, n, v: monkeypatch.setattr(t, n, v, raising=False), TESTING=True)
-    client = app.test_client()
+def administrator_pages(portal, client):
+    """A browser signed in as the demo company's administrator."""
     client.set_cookie("portal_session", portal.open_session("claire@client.test"))
     return client

@@ -26,9 +26,8 @@ def test_api_paths_never_reach_the_pages(client, services):
 
 
 def test_the_app_holds_what_the_pages_need(app):
-    for name in ("portal.settings", "portal.database", "gateway.settings", "gateway.sessions",
-                 "gateway.upstream"):
-        assert name in app.extensions
+    from gateway.seams import Gateway, of
+    assert isinstance(of(app), Gateway) and app.extensions["portal.database"] is of(app).database
     assert app.secret_key
 
 

@@ -92,29 +92,30 @@ def test_signing_out_without_a_session_is_401(client, identity_service):
     assert answer.status_code == 401 and answer.json["error"]["code"] == "not_signed_in"
 
 
-def test_signing_out_by_cookie_needs_the_portal_header_and_clears_the_cookie(client, identity_service):
+def test_signing_out_by_cookie_needs_the_portal_header_and_clears_the_cookie(client, gateway, identity_service):
     token = sign_in(client).json["token"]
     client.set_cookie("portal_session", token)
     assert client.post("/api/auth/logout").status_code == 403
     answer = client.post("/api/auth/logout", headers={"X-Requested-With": "portal"})
     assert answer.status_code == 204
     assert "portal_session=;" in answer.headers["Set-Cookie"]
-    assert auth.current_user(token) is None
+    assert gateway.sign_in.current_user(token) is None
 
 
-def test_the_pages_interface_signs_in_and_out(app, services, identity_service):
-    result = auth.sign_in("ann@acme.test", "secret", "192.0.2.8", "browser")
+def test_the_pages_interface_signs_in_and_out(gateway, services, identity_service):
+    signing = gateway.sign_in
+    result = signing.sign_in("ann@acme.test", "secret", "192.0.2.8", "browser")
     assert result.status == 200 and result.token and result.expires_at is not None
-    user = auth.current_user(result.token)
+    user = signing.current_user(result.token)
     assert (user.user_id, user.display_name, user.company_name, user.scope) == ("u1", "Ann Lee", "Acme", "full")
     identity = auth.identity_for(user, "192.0.2.8")
     assert (identity.user_id, identity.session_id, identity.client_ip) == ("u1", user.session_id, "192.0.2.8")
     assert auth.identity_for(None, "192.0.2.8").user_id is None
-    assert auth.sign_out(result.token) is True
-    assert auth.current_user(result.token) is None
-    assert auth.sign_out(result.token) is False
+    assert signing.sign_out(result.token) is True
+    assert signing.current_user(result.token) is None
+    assert signing.sign_out(result.token) is False
 
-    refused = auth.sign_in("wrong@acme.test", "secret", None, None)
+    refused = signing.sign_in("wrong@acme.test", "secret", None, None)
     assert (refused.status, refused.token) == (401, None)
 
 

@@ -1,4 +1,4 @@
-"""The web pages' frame, sign-in, home, sign-out, languages, CSRF and error pages (fake auth behind)."""
+"""The web pages' frame, sign-in, home, sign-out, languages, CSRF and error pages (identity faked over HTTP)."""
 from __future__ import annotations
 
 import re
@@ -7,23 +7,20 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from gateway.web import frame, i18n, visitor
-from gateway.web.preview import create_preview_app
+from gateway.web.common import frame, i18n, visitor
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-PACKAGE = Path(i18n.__file__).resolve().parent.parent
+PACKAGE = Path(i18n.__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def app(portal, monkeypatch):
-    def patch(target, name, value):
-        monkeypatch.setattr(target, name, value, raising=False)
-    return create_preview_app(portal, patch, TESTING=True)
+def client(portal, client):
+    """The real app's browser, with identity played by the fake portal."""
+    return client
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
+def sign_ins(portal) -> list:
+    return [call for call in portal.calls if call[2] == "/auth/login"]
 
 
 def csrf_token(client, path="/login", **kwargs) -> str:
@@ -77,13 +74,11 @@ def test_language_switch_never_sends_elsewhere(client):
 # -- CSRF ---------------------------------------------------------------------------------------
 
 def test_a_form_without_its_token_is_refused(client, portal):
-    calls = []
-    portal.sign_in = lambda *args: calls.append(args)
     response = client.post("/login", data={"email": "claire@client.test", "password": "Portal-Access-93"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "This form has expired" in page and "site-header" in page
-    assert calls == []
+    assert sign_ins(portal) == []
 
 
 def test_a_token_of_another_browser_or_key_is_refused(app, client):
@@ -118,13 +113,11 @@ def test_sign_in_sets_a_safe_session_cookie_and_goes_home(client, portal):
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     token = cookie.split(";")[0].split("=", 1)[1]
-    assert portal.current_user(token).display_name == "Claire Durand"
+    assert portal.user_of(token).display_name == "Claire Durand"
 
 
-def test_session_cookie_is_secure_when_configured(portal, monkeypatch):
-    app = create_preview_app(portal, lambda t, n, v: monkeypatch.setattr(t, n, v, raising=False),
-                             TESTING=True, PORTAL_COOKIE_SECURE=True)
-    client = app.test_client()
+def test_session_cookie_is_secure_when_configured(app, client):
+    app.config["PORTAL_COOKIE_SECURE"] = True
     response = sign_in(client)
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_session="))
     assert "Secure" in cookie
@@ -169,9 +162,8 @@ def test_sign_in_refusal_in_french(client):
 
 
 def test_missing_fields_are_not_sent_to_sign_in(client, portal):
-    portal.sign_in = lambda *args: pytest.fail("sign_in must not be called")
     response = sign_in(client, "claire@client.test", "")
-    assert response.status_code == 400
+    assert response.status_code == 400 and sign_ins(portal) == []
     assert "Enter your password." in response.get_data(as_text=True)
 
 
@@ -180,7 +172,8 @@ def test_expired_password_goes_to_the_renewal_page_and_opens_no_other(client, po
     assert response.status_code == 302 and response.headers["Location"] == "/password/renew"
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_renewal="))
     assert "Path=/password/renew" in cookie and "HttpOnly" in cookie
-    assert portal.signed_out == []
+    renewal = portal.user_of(cookie.split(";")[0].split("=", 1)[1])
+    assert renewal is not None and renewal.scope == "password_change"  # kept for the renewal
     assert client.get("/").status_code == 302  # the renewal session opens no other page
     assert "Your password has expired" in client.get("/password/renew").get_data(as_text=True)
 
@@ -231,13 +224,13 @@ def test_spaces_come_from_the_entitlements():
 
 
 def test_sign_out_ends_the_session_and_clears_the_cookie(client, portal):
-    sign_in(client)
+    session = next(c for c in sign_in(client).headers.getlist("Set-Cookie") if c.startswith("portal_session="))
     token = CSRF.search(client.get("/").get_data(as_text=True)).group(1)
     response = client.post("/logout", data={"csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_session="))
     assert "Expires=Thu, 01 Jan 1970" in cookie
-    assert portal.sessions == {}
+    assert portal.user_of(session.split(";")[0].split("=", 1)[1]) is None
     assert client.get("/").headers["Location"] == "/login"
 
 
@@ -269,8 +262,9 @@ def test_api_paths_keep_the_json_error_shape(client):
     assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_a_crash_is_a_friendly_500_without_trace(portal, monkeypatch):
-    app = create_preview_app(portal, lambda t, n, v: monkeypatch.setattr(t, n, v, raising=False))
+def test_a_crash_is_a_friendly_500_without_trace(portal):
+    from gateway.app import create_app
+    app = create_app()  # not TESTING: errors are handled as in production
 
     @app.route("/boom")
     def boom():
@@ -328,7 +322,7 @@ def test_catalogs_are_compiled_when_missing_or_older(tmp_path):
 
 
 def test_every_text_of_the_pages_has_its_french_translation():
-    method_map = [("web/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("web/**.py", "python"), ("web/**/templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "lazy_gettext": None}
     texts = {message for _, _, message, *_ in extract_from_dir(str(PACKAGE), method_map, keywords=keywords)}
     catalog = i18n.merged_catalog(PACKAGE / "translations" / "fr" / "LC_MESSAGES")

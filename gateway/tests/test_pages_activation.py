@@ -1,11 +1,10 @@
-"""The three activation steps, without script (server-side steps) and their answers (fake identity)."""
+"""The three activation steps, without script (server-side steps) and their answers (identity faked over HTTP)."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from gateway.web.preview import create_preview_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SHOWN_STEP = re.compile(r'<fieldset class="step" data-step="(\d)">')
@@ -14,9 +13,9 @@ PROFILE = {"title": "MME", "last_name": "Dupont", "first_name": "Lovana", "langu
 
 
 @pytest.fixture
-def client(portal, monkeypatch):
-    app = create_preview_app(portal, lambda t, n, v: monkeypatch.setattr(t, n, v, raising=False), TESTING=True)
-    return app.test_client()
+def client(portal, client):
+    """The real app's browser, with identity played by the fake portal."""
+    return client
 
 
 def post_step(client, token="demo", **form):
@@ -166,7 +165,10 @@ def test_validate_activates_and_confirms_in_the_chosen_language(client, portal):
     assert sent == {**PROFILE, "title": None, "language": "fr", "password": "Sunny-Harbour-42"}
     # The link is used now: coming back shows the 410 page, and the account signs in.
     assert client.get("/activate/demo").status_code == 410
-    assert portal.sign_in("new.user@client.test", "Sunny-Harbour-42", "", "").status == 200
+    page = client.get("/login").get_data(as_text=True)
+    signed_in = client.post("/login", data={"email": "new.user@client.test", "password": "Sunny-Harbour-42",
+                                            "csrf_token": CSRF.search(page).group(1)})
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/"
 
 
 def test_enter_on_the_last_step_validates(client):

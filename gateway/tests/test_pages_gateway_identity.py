@@ -8,7 +8,7 @@ import re
 from portalkit.signed_identity import Identity
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-UPLOAD = re.compile(r'name="upload_id" value="([^"]+)"')
+IMPORT_ID = re.compile(r'name="import_id" value="([^"]+)"')
 USER = {"id": "u1", "email": "claire@client.test", "display_name": "Claire Durand", "language": "en",
         "operator": False, "company": {"id": "c1", "name": "Durand Industries"}}
 
@@ -71,18 +71,22 @@ def test_users_list_and_import_through_the_gateway(client, services, grant):
     assert "q=jean" in listed.query and "status=not_activated" in listed.query and "per_page=10" in listed.query
     assert "user-management-administration@c1" in listed.identity.entitlements
 
-    identity.routes[("POST", "/identity/imports")] = lambda seen: (200, {
-        "id": None, "status": "dry_run", "total": 1, "accepted": 1, "rejected": []})
+    identity.routes[("POST", "/identity/imports")] = lambda seen: (202, {
+        "id": "imp-1", "status": "preview", "total": 1, "created": 0, "rejected": [], "preview": [
+            {"line": 1, "email": "zoe@client.test", "title": "MME", "last_name": "Léger", "first_name": "Zoé",
+             "phone": None, "mobile": None, "language": "fr", "security_level": 2}]})
     data = "MME;Léger;Zoé;zoe@client.test\n".encode("cp1252")
     page = client.post("/administration/users/import", content_type="multipart/form-data", data={
         "csrf_token": token_of(client, "/administration/users/import"),
         "file": (io.BytesIO(data), "users.csv")}).get_data(as_text=True)
-    assert "Léger" in page and "Import the 1 users" in page
+    assert "Léger" in page and "Import the 1 users" in page and IMPORT_ID.search(page).group(1) == "imp-1"
     sent = identity.last
     assert sent.headers["Content-Type"].startswith("multipart/form-data; boundary=")
     assert b'name="dry_run"\r\n\r\ntrue' in sent.body and data in sent.body
-    identity.routes[("POST", "/identity/imports")] = lambda seen: (202, {"id": "imp-1", "status": "queued"})
+    identity.routes[("POST", "/identity/imports/imp-1/start")] = lambda seen: (202, {"id": "imp-1", "status": "queued"})
     answer = client.post("/administration/users/import/run", data={
-        "csrf_token": CSRF.search(page).group(1), "upload_id": UPLOAD.search(page).group(1), "file_name": "u.csv"})
+        "csrf_token": CSRF.search(page).group(1), "import_id": "imp-1"})
     assert answer.headers["Location"] == "/administration/imports/imp-1"
-    assert b'name="dry_run"\r\n\r\nfalse' in identity.last.body and data in identity.last.body
+    started = identity.last
+    assert (started.method, started.path, started.body) == ("POST", "/identity/imports/imp-1/start", b"")
+    assert started.identity.user_id == "u1"

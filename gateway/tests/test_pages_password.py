@@ -1,19 +1,18 @@
-"""Forgotten password, reset link and the renewal of an expired password (fake identity behind)."""
+"""Forgotten password, reset link and the renewal of an expired password (identity faked over HTTP)."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from gateway.web.preview import create_preview_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def client(portal, monkeypatch):
-    app = create_preview_app(portal, lambda t, n, v: monkeypatch.setattr(t, n, v, raising=False), TESTING=True)
-    return app.test_client()
+def client(portal, client):
+    """The real app's browser, with identity played by the fake portal."""
+    return client
 
 
 def post(client, path, form_path=None, **data):
@@ -79,7 +78,9 @@ def sign_in_expired(client):
 
 
 def test_expired_password_is_changed_then_the_user_signs_in_again(client, portal):
-    assert sign_in_expired(client).headers["Location"] == "/password/renew"
+    signed_in = sign_in_expired(client)
+    assert signed_in.headers["Location"] == "/password/renew"
+    renewal = next(c for c in signed_in.headers.getlist("Set-Cookie") if c.startswith("portal_renewal="))
     page = client.get("/password/renew").get_data(as_text=True)
     assert "Your password has expired" in page and 'name="current_password"' in page
     response = post(client, "/password/renew", current_password="Portal-Access-93",
@@ -88,7 +89,7 @@ def test_expired_password_is_changed_then_the_user_signs_in_again(client, portal
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_renewal="))
     assert "Expires=Thu, 01 Jan 1970" in cookie
     assert portal.accounts["expired@client.test"]["password"] == "Brisk-Otter-58"
-    assert len(portal.signed_out) == 1  # the renewal session is over
+    assert portal.user_of(renewal.split(";")[0].split("=", 1)[1]) is None  # the renewal session is over
     assert client.get("/password/renew").headers["Location"] == "/login"
 
 

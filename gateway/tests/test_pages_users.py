@@ -1,19 +1,17 @@
-"""The administrator's users list, its actions, and the user form (fake identity behind)."""
+"""The administrator's users list, its actions, and the user form (identity faked over HTTP)."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from gateway.web.preview import FakePortal, demo_portal
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def portal(monkeypatch, tmp_path) -> FakePortal:
-    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
-    portal = demo_portal()
+def portal(portal):
+    """The demo portal, with twelve more users: two pages of the list."""
     for number in range(12):
         portal.identity.add_user(f"user{number:02d}@client.test", f"User{number:02d}", "Zed", function="Clerk")
     return portal

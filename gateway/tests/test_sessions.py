@@ -6,7 +6,6 @@ from sqlalchemy import update
 from portalkit.db import Database, utcnow
 from portalkit.settings import database_url
 
-from gateway import sessions
 from gateway.models import UserSession
 from gateway.sessions import SessionStore, token_digest
 
@@ -116,14 +115,19 @@ def test_unknown_or_absurd_tokens_resolve_to_nobody(store):
         assert store.end(token) is False
 
 
-def test_the_module_functions_use_the_installed_store(store):
-    sessions.use_store(store)
-    token, _ = sessions.open_session("u9", None, True, "fr", "Op", "")
-    user = sessions.resolve(token)
+def test_the_app_holds_one_store_that_the_proxy_and_sign_in_share(app):
+    from gateway import seams
+    gateway = seams.of(app)
+    assert gateway.sign_in.sessions is gateway.sessions and gateway.sign_in.upstream is gateway.upstream
+    token, _ = gateway.sessions.open("u9", None, True, "fr", "Op", "")
+    user = gateway.sign_in.current_user(token)
     assert (user.user_id, user.operator, user.language, user.company_id) == ("u9", True, "fr", None)
-    assert sessions.end_user_sessions("u9") == 1
-    assert sessions.resolve(token) is None
-    assert sessions.end_session(token) is False
+    assert gateway.sessions.end_user_sessions("u9") == 1
+    assert gateway.sign_in.current_user(token) is None
+    # No module of the gateway keeps a process-wide store or pool of its own any more.
+    from gateway import auth, sessions, upstream
+    assert not hasattr(sessions, "use_store") and not hasattr(upstream, "use_upstream")
+    assert not hasattr(auth, "sign_in") and not hasattr(upstream, "upstream")
 
 
 def test_old_sessions_are_purged(store):

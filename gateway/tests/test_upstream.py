@@ -5,13 +5,13 @@ import pytest
 
 from portalkit.signed_identity import Identity
 
+from gateway import seams
 from gateway.identity_header import IdentitySigner
-from gateway.upstream import upstream
 
 
 def test_a_call_sends_json_as_the_identity_and_decodes_the_answer(app, services):
     services["catalog"].routes[("POST", "/catalog/subscriptions")] = lambda seen: (201, {"id": "s1"})
-    status, body = upstream().call("catalog", "POST", "/catalog/subscriptions",
+    status, body = seams.of(app).upstream.call("catalog", "POST", "/catalog/subscriptions",
                                    Identity(user_id="u1", company_id="c1"), json={"service_id": "x"},
                                    query={"dry_run": "true", "skip": None})
     assert (status, body) == (201, {"id": "s1"})
@@ -21,21 +21,21 @@ def test_a_call_sends_json_as_the_identity_and_decodes_the_answer(app, services)
 
 
 def test_a_call_may_name_the_public_path(app, services):
-    upstream().call("identity", "GET", "/api/operator/companies", None)
+    seams.of(app).upstream.call("identity", "GET", "/api/operator/companies", None)
     assert services["identity"].last.path == "/operator/companies"
     assert services["identity"].last.identity.user_id is None
 
 
 def test_a_public_path_of_another_service_is_refused(app, services):
     with pytest.raises(ValueError):
-        upstream().call("catalog", "GET", "/api/identity/me", None)
+        seams.of(app).upstream.call("catalog", "GET", "/api/identity/me", None)
 
 
 def test_an_empty_or_non_json_answer_is_none(app, services):
     services["support"].routes[("DELETE", "/support/requests/1")] = lambda seen: (204, b"")
     services["support"].routes[("GET", "/support/page")] = lambda seen: (200, b"<html>")
-    assert upstream().call("support", "DELETE", "/support/requests/1", None) == (204, None)
-    assert upstream().call("support", "GET", "/support/page", None) == (200, None)
+    assert seams.of(app).upstream.call("support", "DELETE", "/support/requests/1", None) == (204, None)
+    assert seams.of(app).upstream.call("support", "GET", "/support/page", None) == (200, None)
 
 
 def test_unreachable_and_silent_services_answer_in_the_error_shape(var_dir, services, monkeypatch,
@@ -44,10 +44,10 @@ def test_unreachable_and_silent_services_answer_in_the_error_shape(var_dir, serv
     monkeypatch.setenv("PORTAL_UPSTREAM_READ_TIMEOUT", "0.3")
     services["knowledge"].routes[("GET", "/knowledge/articles")] = slow(2.0)
     from gateway.app import create_app
-    create_app()
-    status, body = upstream().call("assets", "GET", "/assets/products", None)
+    app = create_app()
+    status, body = seams.of(app).upstream.call("assets", "GET", "/assets/products", None)
     assert status == 503 and body["error"]["code"] == "service_unavailable"
-    status, body = upstream().call("knowledge", "GET", "/knowledge/articles", None)
+    status, body = seams.of(app).upstream.call("knowledge", "GET", "/knowledge/articles", None)
     assert status == 504 and body["error"]["code"] == "upstream_timeout"
 
 
@@ -86,9 +86,10 @@ def keep_alive_service(var_dir, services, monkeypatch):
 
 def test_connections_to_a_service_are_kept_alive(keep_alive_service):
     from gateway.app import create_app
-    client = create_app().test_client()
+    app = create_app()
+    client = app.test_client()
     for _ in range(5):
-        assert upstream().call("notifications", "GET", "/notifications/preferences", None) == (200, {})
+        assert seams.of(app).upstream.call("notifications", "GET", "/notifications/preferences", None) == (200, {})
         assert client.get("/api/notifications/preferences").status_code == 200
     assert len(keep_alive_service) == 10 and len(set(keep_alive_service)) == 1
 
