@@ -122,19 +122,36 @@ class Rejection(Schema):
     message = fields.String()
 
 
+class PreviewLine(Schema):
+    line = fields.Integer()
+    email = fields.String()
+    title = fields.String()
+    last_name = fields.String()
+    first_name = fields.String()
+    phone = fields.String()
+    mobile = fields.String()
+    language = fields.String(metadata={"description": "en or fr"})
+    security_level = fields.Integer()
+
+
 class ImportReport(Schema):
-    id = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "dry_run, queued, running, done or failed"})
+    id = fields.String()
+    status = fields.String(metadata={"description": "preview (a kept dry run), expired (a preview forgotten), "
+                                                    "queued, running, done or failed"})
     company_id = fields.String()
     file_name = fields.String()
     total = fields.Integer()
     processed = fields.Integer()
     created = fields.Integer()
-    accepted = fields.Integer(metadata={"description": "dry run only: the lines that would be created"})
+    accepted = fields.Integer(metadata={"description": "dry run only: how many lines would be created"})
     rejected = fields.List(fields.Nested(Rejection))
+    preview = fields.List(fields.Nested(PreviewLine),
+                          metadata={"description": "dry run only: the lines that would be created, as read"})
     created_at = fields.AwareDateTime()
     started_at = fields.AwareDateTime(allow_none=True)
     finished_at = fields.AwareDateTime(allow_none=True)
+    expires_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "a preview's end: POST /identity/imports/<id>/start until then"})
 
 
 class ImportPage(Schema):

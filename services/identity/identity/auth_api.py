@@ -1,10 +1,12 @@
 """Routes of signing in, activating an account and recovering a password (``/api/auth/...``)."""
+import functools
+
 from flask import Response, request
 
 from portalkit.errors import not_found
 from portalkit.web import Blueprint, caller, database, db_session
 
-from . import accounts, password_policy, recovery, signin
+from . import accounts, password_policy, recovery, signin, tokens
 from .schemas import (ActivationIn, CredentialsIn, ForgottenIn, PasswordRulesOut, ResetIn, ResetProfile,
                       SignInOut, UserSchema)
 from .settings import IdentitySettings
@@ -24,16 +26,31 @@ def login(credentials):
     return {"user": user, "password_expired": signin.password_expired(settings, user)}
 
 
+def link_in_force(purpose: str):
+    """Answer 410 for a used or expired link before the body is read: whatever it holds, the
+    link is what the caller must hear about."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            tokens.find_usable(db_session(), kwargs["token"], purpose)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
 @blp.route("/activation/<token>", methods=["GET"])
 @blp.response(200, UserSchema)
+@blp.alt_response(410, description="token_invalid: the link is used or expired")
 def activation_profile(token):
     """Show the prefilled profile of the account this link activates."""
     return accounts.activation_profile(db_session(), token)
 
 
 @blp.route("/activation/<token>", methods=["POST"])
+@link_in_force("activation")
 @blp.arguments(ActivationIn)
 @blp.response(200, UserSchema)
+@blp.alt_response(410, description="token_invalid: the link is used or expired (whatever the body holds)")
 def activate(profile, token):
     """Complete the three activation steps; the account can sign in at once."""
     return accounts.activate(db_session(), IdentitySettings.load(), token, profile)

@@ -15,13 +15,17 @@ from marshmallow import ValidationError
 from marshmallow.validate import Email
 
 from portalkit.errors import PortalError
+from portalkit.fields import is_single_line, portal_language
 
 COLUMNS = ("title", "last_name", "first_name", "email", "office_phone", "mobile_phone", "language",
            "security_level")
 HEADER = ("Civility", "Last name", "First name", "Email address", "Phone", "Mobile", "Language code",
           "Security level")
 CIVILITIES = ("M", "MME", "MLE")
-LANGUAGE_CODE = re.compile(r"(en|fr)(?:[-_][a-z]{2})?", re.IGNORECASE)
+# The 9th column of the portal's rejected.csv: a header naming it so marks a file whose lines
+# carry their reason there, left out when the file is imported again.
+REASON_HEADER = re.compile(r"reason|motif|raison", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # What a spreadsheet would take for a formula (OWASP's list): such cells go out behind a "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REASONS = {
@@ -31,8 +35,9 @@ REASONS = {
     "duplicate_in_file": "The e-mail address is on an earlier line of the file.",
     "user_exists": "A user account already exists with this e-mail address.",
     "unknown_civility": "The civility is not one of M, MME, MLE.",
-    "bad_name": "The last or first name is missing or longer than 100 characters.",
-    "bad_phone": "A phone number is longer than 40 characters.",
+    "unbalanced_quote": "A quote opens a cell that does not close on this line (or text follows the closing quote).",
+    "bad_name": "The last or first name is missing, longer than 100 characters, or holds a control character.",
+    "bad_phone": "A phone number is longer than 40 characters or holds a control character.",
     "unknown_language": "The language code is not one the portal speaks (en-US, fr-FR, ...).",
     "bad_level": "The security level is not 1, 2 or 3.",
 }
@@ -70,30 +75,39 @@ def decode(raw: bytes) -> str:
 
 def read_lines(text: str, max_lines: int) -> list[Line]:
     """The file's non-blank lines, header left out, each with its line number; 400 if no line is
-    separated by ";" or ",", 413 past ``max_lines``."""
-    physical = [line for line in text.splitlines() if line.strip()]
-    if not physical:
+    separated by ";" or ",", 413 past ``max_lines``.
+
+    A line is a record: no cell of the format may hold a line break, so a quote left open is
+    that line's fault (``unbalanced_quote``), never a reason to read the next lines into it.
+    """
+    numbered = [(number, line) for number, line in enumerate(_LINE_BREAK.split(text), start=1) if line.strip()]
+    if not numbered:
         raise PortalError(400, "empty_file", "The file holds no line.", {"file": ["empty"]})
-    if len(physical) > max_lines + 1:  # one more for a header
+    if len(numbered) > max_lines + 1:  # one more for a header
         raise _too_many(max_lines)
-    first = physical[0]
+    first = numbered[0][1]
     delimiter = ";" if ";" in first else "," if "," in first else None
     if delimiter is None:
         raise PortalError(400, "csv_separator", "Separate the columns with ';' or ','.", {"file": ["no separator"]})
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines, next_number = [], 1
-    try:
-        for cells in reader:
-            number, next_number = next_number, reader.line_num + 1
-            if any(cell.strip() for cell in cells):
-                lines.append(Line(number, [_unescape(cell.strip()) for cell in cells]))
-    except csv.Error as error:
-        raise PortalError(400, "not_csv", f"The file is not valid CSV: {error}.", {"file": ["not CSV"]}) from None
-    if lines and _is_header(lines[0].cells):
-        lines.pop(0)
+    lines = [line for number, physical in numbered if (line := _read_line(number, physical, delimiter))]
+    if lines and lines[0].reason is None and _is_header(lines[0].cells):
+        header = lines.pop(0)
+        if len(header.cells) > len(COLUMNS) and REASON_HEADER.fullmatch(header.cells[len(COLUMNS)]):
+            for line in lines:  # the portal's rejected.csv: its reason column is no data
+                del line.cells[len(COLUMNS):len(COLUMNS) + 1]
     if len(lines) > max_lines:
         raise _too_many(max_lines)
     return lines
+
+
+def _read_line(number: int, physical: str, delimiter: str) -> Line | None:
+    try:
+        [cells] = csv.reader([physical], delimiter=delimiter, strict=True)
+    except csv.Error:
+        return Line(number, [cell.strip() for cell in physical.split(delimiter)], reason="unbalanced_quote")
+    if not any(cell.strip() for cell in cells):
+        return None
+    return Line(number, [_unescape(cell.strip()) for cell in cells])
 
 
 def judge(lines: list[Line]) -> list[Line]:
@@ -101,6 +115,8 @@ def judge(lines: list[Line]) -> list[Line]:
     are the caller's to check)."""
     seen: set[str] = set()
     for line in lines:
+        if line.reason is not None:
+            continue
         cells = list(line.cells)
         while len(cells) > len(COLUMNS) and not cells[-1]:
             cells.pop()  # Excel's trailing separators
@@ -114,7 +130,7 @@ def judge(lines: list[Line]) -> list[Line]:
             seen.add(values["email"])
         if line.reason is None:
             values["title"] = values["title"].upper()
-            values["language"] = values["language"][:2].lower()
+            values["language"] = portal_language(values["language"])
             values["security_level"] = int(values["security_level"])
             line.values = values
     return lines
@@ -131,11 +147,13 @@ def _refusal(values: dict, seen: set[str]) -> str | None:
         return "duplicate_in_file"
     if values["title"].upper() not in CIVILITIES:
         return "unknown_civility"
-    if not values["last_name"] or len(values["last_name"]) > 100 or len(values["first_name"]) > 100:
+    if not values["last_name"] or len(values["last_name"]) > 100 or len(values["first_name"]) > 100 \
+            or not is_single_line(values["last_name"] + values["first_name"]):
         return "bad_name"
-    if len(values["office_phone"]) > 40 or len(values["mobile_phone"]) > 40:
+    if len(values["office_phone"]) > 40 or len(values["mobile_phone"]) > 40 \
+            or not is_single_line(values["office_phone"] + values["mobile_phone"]):
         return "bad_phone"
-    if not LANGUAGE_CODE.fullmatch(values["language"]):
+    if portal_language(values["language"]) is None:
         return "unknown_language"
     if values["security_level"] not in ("1", "2", "3"):
         return "bad_level"

@@ -16,15 +16,27 @@ blp = Blueprint("imports", __name__, url_prefix="/identity", description="CSV im
 @administrator
 @blp.arguments(ImportForm, location="form")
 @blp.arguments(ImportFile, location="files")
-@blp.response(202, ImportReport)
-@blp.alt_response(200, schema=ImportReport, description="dry_run=true: the report, nothing created")
+@blp.response(202, ImportReport, description="queued for identity's worker; with dry_run=true a kept preview "
+                                              "(status preview, its lines in preview), nothing created")
 def start_import(form, files):
-    """Import users from a CSV file, in the background; ``dry_run=true`` only answers the report."""
+    """Import users from a CSV file, in the background; ``dry_run=true`` keeps it as a preview
+    to start by its id, answering the lines it would create and those it refuses."""
     settings, upload = IdentitySettings.load(), files["file"]
     raw = upload.stream.read(settings.import_max_bytes + 1)
     if form["dry_run"]:
-        return imports.dry_run(db_session(), settings, caller(), raw, form["company_id"]), 200
+        return imports.preview(db_session(), settings, caller(), raw, upload.filename or "", form["company_id"])
     return imports.start(db_session(), settings, caller(), raw, upload.filename or "", form["company_id"])
+
+
+@blp.route("/imports/<import_id>/start", methods=["POST"])
+@administrator
+@blp.response(202, ImportReport, description="queued, as the upload of its file would be")
+@blp.alt_response(404, description="not_found: no such preview of the caller's")
+@blp.alt_response(409, description="import_started: already started")
+@blp.alt_response(410, description="preview_expired: the preview is no longer kept")
+def start_preview(import_id):
+    """Start a kept dry run (the caller's own), exactly as uploading its file would."""
+    return imports.start_preview(db_session(), IdentitySettings.load(), caller(), import_id)
 
 
 @blp.route("/imports", methods=["GET"])

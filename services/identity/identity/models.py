@@ -193,7 +193,11 @@ class AdministrationAudit(Base):
 
 
 class UserImport(Base):
-    """A CSV import of users: its file until it is processed, then its progress and its report."""
+    """A CSV import of users: its file until it is processed, then its progress and its report.
+
+    A dry run is kept as a ``preview`` (its file and the lines it refused) until ``expires_at``;
+    started, it goes on as an upload of the file would; past its time it is ``expired`` and its
+    file forgotten."""
 
     __tablename__ = "user_imports"
     __table_args__ = (Index("ix_user_imports_status", "status", "created_at"),
@@ -203,8 +207,9 @@ class UserImport(Base):
     company_id: Mapped[str] = mapped_column(ForeignKey("companies.id"))
     importer_id: Mapped[str] = mapped_column(String(64))
     file_name: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | running | done | failed
-    content: Mapped[str] = mapped_column(Text, default="")  # the decoded file, emptied once done
+    # preview | expired | queued | running | done | failed
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    content: Mapped[str] = mapped_column(Text, default="")  # the decoded file, emptied once done or expired
     total: Mapped[int] = mapped_column(Integer, default=0)
     processed: Mapped[int] = mapped_column(Integer, default=0)
     created: Mapped[int] = mapped_column(Integer, default=0)
@@ -214,3 +219,5 @@ class UserImport(Base):
     # Bumped after each chunk: a running import whose worker died is taken up again.
     heartbeat_at = mapped_column(UTCDateTime(), nullable=True)
     finished_at = mapped_column(UTCDateTime(), nullable=True)
+    # A preview's end: it may be started until then.
+    expires_at = mapped_column(UTCDateTime(), nullable=True)

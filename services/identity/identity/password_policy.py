@@ -2,7 +2,8 @@
 
 1 weak: 8 characters at least. 2 moderate: 8 characters of 3 classes, nothing of the names, none
 of the last 10 passwords. 3 strong: as moderate, 10 characters. Every level: at most 128
-characters (never truncated), not a common password, not the e-mail address.
+characters (never truncated), not a common password (nor one with a few digits or symbols
+around it), not the e-mail address.
 """
 from __future__ import annotations
 
@@ -38,6 +39,28 @@ def common_passwords() -> frozenset[str]:
     """The shipped list of the 30,000 most common passwords (see data/README.md), lower case."""
     text = resources.files("identity").joinpath("data/common-passwords.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line)
+
+
+# A listed password with a few digits or symbols before or after it ("!!password2024",
+# "Password123!") is as guessable as the listed one: guessers try those first.
+MAX_PADDING, MIN_LISTED_CORE = 6, 4
+
+
+def _padding(text: str) -> int:
+    """How many of ``text``'s first characters (at most MAX_PADDING) are digits or symbols."""
+    count = 0
+    while count < min(MAX_PADDING, len(text)) and not text[count].isalpha():
+        count += 1
+    return count
+
+
+def is_common(password: str) -> bool:
+    """True for a listed password in any case, also with up to 6 digits or symbols before or
+    after it; at most 49 set look-ups."""
+    folded, listed = password.casefold(), common_passwords()
+    lead, trail, length = _padding(folded), _padding(folded[::-1]), len(folded)
+    return any(folded[start:length - end] in listed for start in range(lead + 1) for end in range(trail + 1)
+               if start == end == 0 or length - start - end >= MIN_LISTED_CORE)
 
 
 def fold(text: str) -> str:
@@ -82,7 +105,7 @@ def broken_rules(password: str, level: int, email: str | None = None, names: tup
             broken.append("no_part_of_name")
         if any(verify_password(previous, password) for previous in previous_hashes):
             broken.append("reused_password")
-    if password.casefold() in common_passwords():
+    if is_common(password):
         broken.append("common_password")
     if _is_email(folded, email):
         broken.append("not_email")

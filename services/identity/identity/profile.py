@@ -60,11 +60,15 @@ def change_password(session: Session, settings: IdentitySettings, identity: Iden
 
 
 def request_email_change(session: Session, settings: IdentitySettings, identity: Identity, new_email: str) -> None:
-    """Mail a confirmation link to the new address; the old one stays the login until then."""
+    """Mail a confirmation link to the new address; the old one stays the login until then.
+
+    An address of another account is answered and mailed like a free one, so that the answer
+    tells nobody whose it is; its confirmation then fails (409), told only to that mailbox.
+    """
     user = me(session, identity)
     new_email = normalise_email(new_email)
-    if new_email == user.email or email_taken(session, new_email):
-        raise _in_use()
+    if new_email == user.email:
+        raise PortalError(409, "email_in_use", "This is already your e-mail address.", {"new_email": ["yours already"]})
     token, record = tokens.issue(session, user, EMAIL_CHANGE, timedelta(hours=settings.email_change_token_hours),
                                  new_email=new_email)
     outbox.add(session, "EmailChangeRequested", {**recipient(user), "new_email": new_email,

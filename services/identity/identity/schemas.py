@@ -1,8 +1,9 @@
 """The shapes of identity's account routes (sign-in, activation, recovery, one's profile)."""
 from marshmallow import RAISE, Schema, fields, validate
 
+from portalkit.fields import Language, SingleLine
+
 TITLES = ("M", "MME", "MLE")
-LANGUAGES = ("en", "fr")
 
 
 class Strict(Schema):
@@ -11,7 +12,8 @@ class Strict(Schema):
 
 
 def text(max_length: int, min_length: int = 0, **kwargs):
-    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+    """A single-line text field (names, phones, labels, identifiers): no control character."""
+    return SingleLine(validate=validate.Length(min=min_length, max=max_length), **kwargs)
 
 
 def email_field(**kwargs):
@@ -23,7 +25,7 @@ def title_field(**kwargs):
 
 
 def language_field(**kwargs):
-    return fields.String(validate=validate.OneOf(LANGUAGES), **kwargs)
+    return Language(**kwargs)
 
 
 def level_field(**kwargs):
@@ -87,7 +89,7 @@ class CompanyIn(Strict):
     name = text(200, 1, required=True)
     postcode = text(20, load_default="")
     city = text(100, load_default="")
-    parent_id = fields.String(allow_none=True, validate=validate.Length(max=32))
+    parent_id = text(32, allow_none=True)
     administrator = fields.Nested(AdministratorIn, required=True)
 
 

@@ -25,6 +25,7 @@ class IdentitySettings:
     import_max_lines: int
     import_chunk_lines: int
     import_stale_seconds: int
+    import_preview_minutes: int
     bootstrap_operator_email: str | None
     bootstrap_operator_password: str | None
 
@@ -44,6 +45,7 @@ class IdentitySettings:
             import_max_lines=env_int("PORTAL_IMPORT_MAX_LINES", 20_000),
             import_chunk_lines=env_int("PORTAL_IMPORT_CHUNK_LINES", 1000),
             import_stale_seconds=env_int("PORTAL_IMPORT_STALE_SECONDS", 120),
+            import_preview_minutes=env_int("PORTAL_IMPORT_PREVIEW_MINUTES", 60),
             bootstrap_operator_email=env("PORTAL_BOOTSTRAP_OPERATOR_EMAIL"),
             bootstrap_operator_password=env("PORTAL_BOOTSTRAP_OPERATOR_PASSWORD"),
         )

@@ -139,3 +139,26 @@ def test_activation_keeps_what_the_administrator_entered_when_left_out(portal):
     assert done.status_code == 200, done.json
     assert (done.json["language"], done.json["function"], done.json["office_phone"], done.json["mobile_phone"]) == (
         "fr", "Buyer", "+33 1 23 45 67 89", "+33 6 12 34 56 78")
+
+
+ACTIVATION_BODIES = [{}, {"password": "Tk7#qwmzpr-11"}, {"first_name": "", "colour": "blue"}, {**PROFILE}]
+
+
+def test_a_used_or_expired_activation_link_is_410_whatever_the_body(portal):
+    portal.register("C1", activate=False)
+    used = portal.activation_token("admin@c1.test")
+    portal.activate("admin@c1.test")
+    assert portal.create_user(portal.admin_of("C1"), "late@c1.test").status_code == 201
+    expired = portal.activation_token("late@c1.test")
+    with portal.database.transaction() as session:
+        for record in session.scalars(select(OneTimeToken).where(OneTimeToken.purpose == "activation",
+                                                                 OneTimeToken.used_at.is_(None))):
+            record.expires_at = utcnow() - timedelta(minutes=1)
+    for token in (used, expired, "never-issued"):
+        assert portal.client.get(f"/auth/activation/{token}", headers=portal.as_caller()).status_code == 410
+        for body in ACTIVATION_BODIES:
+            answer = portal.client.post(f"/auth/activation/{token}", json=body, headers=portal.as_caller())
+            assert answer.status_code == 410 and answer.json["error"]["code"] == "token_invalid", (token, body)
+        not_json = portal.client.post(f"/auth/activation/{token}", data="{", content_type="application/json",
+                                      headers=portal.as_caller())
+        assert not_json.status_code == 410

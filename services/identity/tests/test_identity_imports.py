@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from identity import imports
+from identity import csv_format, import_runs
 from identity.models import User, UserImport
 from identity.settings import IdentitySettings
 from portalkit.db import utcnow
@@ -33,7 +33,7 @@ def _upload(portal, headers, content: bytes | str, dry_run=False, name="users.cs
 
 
 def _run_worker(portal):
-    return imports.process_pending(portal.database, IdentitySettings.load())
+    return import_runs.process_pending(portal.database, IdentitySettings.load())
 
 
 def _users(portal):
@@ -79,16 +79,17 @@ def test_dry_run_reports_every_reason_and_creates_nothing(portal, admin):
         "M;Martin;Paul;paul6@company.ws;;;en;1;;",              # 13 good (Excel's trailing separators)
     ]
     report = _upload(portal, admin, "\r\n".join(lines), dry_run=True)
-    assert report.status_code == 200, report.json
+    assert report.status_code == 202, report.json
     body = report.json
-    assert (body["status"], body["total"], body["accepted"], body["created"]) == ("dry_run", 11, 2, 0)
+    assert (body["status"], body["total"], body["accepted"], body["created"]) == ("preview", 11, 2, 0)
+    assert [line["line"] for line in body["preview"]] == [2, 13]
     assert [(r["line"], r["reason"]) for r in body["rejected"]] == [
         (3, "bad_email"), (4, "duplicate_in_file"), (5, "user_exists"), (6, "unknown_civility"),
         (7, "unknown_language"), (8, "bad_level"), (9, "too_many_columns"), (10, "missing_columns"), (11, "bad_name")]
     assert all(r["message"] for r in body["rejected"])
     assert _users(portal) == 1
     with portal.database.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(UserImport)) == 0
+        assert session.scalar(select(func.count()).select_from(UserImport).where(UserImport.status != "preview")) == 0
 
 
 @pytest.mark.parametrize("encoding, bom", [("utf-8", False), ("utf-8", True), ("cp1252", False)])
@@ -145,8 +146,8 @@ def test_oversized_files_are_refused_before_anything_is_created(portal, admin):
     too_big = "M;Martin;Paul;p@company.ws;;;en-US;2;" + "x" * (5 * 1024 * 1024) + "\n"
     big = _upload(portal, admin, too_big)
     assert big.status_code == 413 and big.json["error"]["code"] == "too_large"
-    with portal.database.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(UserImport)) == 0
+    with portal.database.sessions() as session:  # only the accepted dry run's preview is kept
+        assert session.scalars(select(UserImport.status)).all() == ["preview"]
     assert _users(portal) == 1
 
 
@@ -178,7 +179,7 @@ def test_progress_is_shown_chunk_by_chunk_and_a_dead_run_resumes(portal, admin, 
     content = "".join(f"M;Martin;Paul;paul{i}@company.ws;;;en-US;2\n" for i in range(5)) + "M;X;Y;bad;;;en;1\n"
     import_id = _upload(portal, admin, content).json["id"]
     settings = IdentitySettings.load()
-    original = imports._create_chunk
+    original = import_runs._create_chunk
     calls = []
 
     def crash_after_two_chunks(session, settings, job, chunk):
@@ -186,13 +187,13 @@ def test_progress_is_shown_chunk_by_chunk_and_a_dead_run_resumes(portal, admin, 
         if len(calls) == 3:
             raise RuntimeError("worker killed")
         original(session, settings, job, chunk)
-    monkeypatch.setattr(imports, "_create_chunk", crash_after_two_chunks)
-    job_id = imports._claim(portal.database, settings)
+    monkeypatch.setattr(import_runs, "_create_chunk", crash_after_two_chunks)
+    job_id = import_runs._claim(portal.database, settings)
     with pytest.raises(RuntimeError):
-        imports.run(portal.database, settings, job_id)
+        import_runs.run(portal.database, settings, job_id)
     progress = portal.client.get(f"/identity/imports/{import_id}", headers=admin).json
     assert (progress["status"], progress["processed"], progress["created"]) == ("running", 4, 4)
-    monkeypatch.setattr(imports, "_create_chunk", original)
+    monkeypatch.setattr(import_runs, "_create_chunk", original)
     assert _run_worker(portal) == 0  # still running: another worker leaves it alone while fresh
     with portal.database.transaction() as session:
         session.get(UserImport, import_id).heartbeat_at = utcnow() - timedelta(minutes=5)
@@ -211,3 +212,64 @@ def test_imports_are_for_administrators_of_the_company(portal, admin):
     assert _upload(portal, other, SAMPLE, company_id=portal.companies["C1"]).status_code == 404
     assert _upload(portal, portal.caller("admin@c1.test"), SAMPLE).status_code == 403
     assert portal.client.get("/identity/imports", headers=other).json["total"] == 0
+
+
+def test_the_upload_answers_its_report_in_the_reports_shape(portal, admin):
+    started = _upload(portal, admin, SAMPLE + "M;Martin;Paul;not-an-address;;;en-US;2\n")
+    assert started.status_code == 202
+    assert (started.json["status"], started.json["total"], started.json["rejected"]) == ("queued", 5, [])
+    assert started.json == portal.client.get(f"/identity/imports/{started.json['id']}", headers=admin).json
+
+
+def test_an_unbalanced_quote_refuses_its_line_only(portal, admin):
+    content = ("MME;Dupont;Lovana;l1@company.ws;;;en-US;3\n"
+               "M;Martin;Paul;p2@company.ws;;;en-US;2\n"
+               'MME;"Dupont;Anne;a3@company.ws;;;fr-FR;2\n'
+               "M;Petit;Jean;j4@company.ws;;;fr;1\n"
+               'M;"Leroy";Marc;m5@company.ws;;;en;2\n'
+               'M;"Roux"x;Lou;l6@company.ws;;;en;2\n')
+    preview = _upload(portal, admin, content, dry_run=True).json
+    assert [(r["line"], r["reason"]) for r in preview["rejected"]] == [(3, "unbalanced_quote"), (6, "unbalanced_quote")]
+    assert [line["line"] for line in preview["preview"]] == [1, 2, 4, 5]
+    import_id = _upload(portal, admin, content).json["id"]
+    _run_worker(portal)
+    report = portal.client.get(f"/identity/imports/{import_id}", headers=admin).json
+    assert (report["total"], report["created"]) == (6, 4)
+    assert [(r["line"], r["reason"]) for r in report["rejected"]] == [(3, "unbalanced_quote"), (6, "unbalanced_quote")]
+    assert all(portal.user(f"{name}@company.ws") for name in ("l1", "p2", "j4", "m5"))
+    assert portal.user("m5@company.ws").last_name == "Leroy"
+    rejected = portal.client.get(f"/identity/imports/{import_id}/rejected.csv", headers=admin).data.decode("utf-8")
+    assert "a3@company.ws" in rejected and "l6@company.ws" in rejected
+
+
+def test_a_line_break_or_control_character_in_a_cell_is_refused(portal, admin):
+    content = ('M;"Martin\nPaul";Paul;p1@company.ws;;;en;2\n'
+               "M;Martin;Pa\u2028ul;p2@company.ws;;;en;2\n"
+               "M;Martin;Paul;p3@company.ws;+33\u00851;;en;2\n"
+               "M;Martin;Paul;p4@company.ws;;;en;2\n")
+    preview = _upload(portal, admin, content, dry_run=True).json
+    assert [(r["line"], r["reason"]) for r in preview["rejected"]] == [
+        (1, "unbalanced_quote"), (2, "missing_columns"), (3, "bad_name"), (4, "bad_phone")]
+    assert [line["email"] for line in preview["preview"]] == ["p4@company.ws"]
+
+
+def test_rejected_csv_imports_again_as_it_is(portal, admin):
+    content = ("M;Martin;Paul;paul@company.ws;;;en-US;2\n"
+               "M;Martin;Jean;not-an-address;;;en-US;2\n"
+               "MME;Martin;Léa;lea@company.ws;;;de;2\n"
+               "M;Martin;Luc;luc@company.ws;;;en;2;extra\n")
+    import_id = _upload(portal, admin, content).json["id"]
+    _run_worker(portal)
+    exported = portal.client.get(f"/identity/imports/{import_id}/rejected.csv", headers=admin).data
+    header, *rows = list(csv.reader(io.StringIO(exported.decode("utf-8").lstrip("\ufeff")), delimiter=";"))
+    assert header[8] == "Reason" and [row[8] for row in rows] == [
+        csv_format.REASONS[reason] for reason in ("bad_email", "unknown_language", "too_many_columns")]
+    again = _upload(portal, admin, exported, dry_run=True).json
+    assert [(r["line"], r["reason"]) for r in again["rejected"]] == [
+        (2, "bad_email"), (3, "unknown_language"), (4, "too_many_columns")]
+    corrected = exported.decode("utf-8").replace("not-an-address", "jean@company.ws").replace(";de;", ";fr-FR;")
+    second = _upload(portal, admin, corrected).json["id"]
+    _run_worker(portal)
+    report = portal.client.get(f"/identity/imports/{second}", headers=admin).json
+    assert (report["created"], [r["reason"] for r in report["rejected"]]) == (2, ["too_many_columns"])
+    assert portal.user("lea@company.ws").language == "fr" and portal.user("jean@company.ws").last_name == "Martin"

@@ -35,6 +35,11 @@ def company(portal):
     (1, "x" * 129, {"max_length_128"}),
     (1, "iloveyou", {"common_password"}),
     (1, "Sunshine", {"common_password"}),          # case-blind
+    (1, "PASSWORD", {"common_password"}),
+    (1, "Password123!", {"common_password"}),      # a listed one with digits and a symbol after it
+    (1, "!!password2024", {"common_password"}),    # ... and symbols before it
+    (2, "#Sunshine2024", {"common_password"}),
+    (1, "Sunshine-Harbour-7", set()),               # a listed word inside a longer one is fine
     (1, "lea@c1.test", {"not_email"}),
     (2, "tkqwzbmrx", {"three_character_classes"}),
     (2, "Xo-elodie-42", {"no_part_of_name"}),       # "Élodie" without its accent

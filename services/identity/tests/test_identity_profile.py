@@ -30,8 +30,8 @@ def test_email_change_needs_the_new_address_confirmed(portal):
     portal.register("C1")
     portal.register("C2")
     headers = portal.caller("admin@c1.test")
-    taken = portal.client.post("/identity/me/email", json={"new_email": "ADMIN@c2.test"}, headers=headers)
-    assert taken.status_code == 409 and taken.json["error"]["code"] == "email_in_use"
+    own = portal.client.post("/identity/me/email", json={"new_email": "ADMIN@c1.test"}, headers=headers)
+    assert own.status_code == 409 and own.json["error"]["code"] == "email_in_use"
     assert portal.client.post("/identity/me/email", json={"new_email": "nope"}, headers=headers).status_code == 400
     asked = portal.client.post("/identity/me/email", json={"new_email": "Claire.New@c1.test"}, headers=headers)
     assert asked.status_code == 202
@@ -47,6 +47,26 @@ def test_email_change_needs_the_new_address_confirmed(portal):
     assert changed["previous_email"] == "admin@c1.test" and changed["email"] == "claire.new@c1.test"
     assert portal.events("UserUpdated")[-1]["email"] == "claire.new@c1.test"
     assert portal.client.post(f"/identity/email-change/{token}", headers=portal.as_caller()).status_code == 410
+
+
+def test_another_accounts_address_is_answered_like_a_free_one_and_never_confirmed(portal):
+    portal.register("C1")
+    portal.register("C2")
+    headers = portal.caller("admin@c1.test")
+    answers, requests = [], []
+    for address in ("ADMIN@c2.test", "op@vendor.test", "free@c1.test"):  # another company's, an operator's, free
+        answer = portal.client.post("/identity/me/email", json={"new_email": address}, headers=headers)
+        answers.append((answer.status_code, answer.data))
+        requests.append(portal.events("EmailChangeRequested")[-1])
+        if address != "free@c1.test":  # its owner's mailbox is the only one that can try the link
+            confirmed = portal.client.post(f"/identity/email-change/{requests[-1]['confirmation_token']}",
+                                           headers=portal.as_caller())
+            assert confirmed.status_code == 409 and confirmed.json["error"]["code"] == "email_in_use"
+    assert answers == [(202, b"")] * 3
+    assert [request["new_email"] for request in requests] == ["admin@c2.test", "op@vendor.test", "free@c1.test"]
+    assert requests[0].keys() == requests[2].keys()
+    assert portal.login("admin@c2.test").status_code == 200 and portal.login("admin@c1.test").status_code == 200
+    assert portal.events("UserEmailChanged") == []
 
 
 def test_an_address_taken_before_confirmation_is_refused(portal):

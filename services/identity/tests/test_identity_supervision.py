@@ -95,7 +95,7 @@ def test_an_associate_administrator_cannot_reach_up_or_beside(portal, tree):
 def test_supervised_imports_and_groups_follow_the_same_limits(portal, tree):
     supervisor = portal.caller("admin@p.test", {"P": SUPERVISION})
     csv_file = "MME;Dupont;Lovana;ldupont@a2.test;;;en-US;3\n".encode()
-    for number, status in (("A2", 200), ("P", 200), ("S", 404)):
+    for number, status in (("A2", 202), ("P", 202), ("S", 404)):
         response = portal.client.post("/identity/imports", data={"file": (io.BytesIO(csv_file), "u.csv"),
                                                                  "dry_run": "true", "company_id": tree[number]},
                                       headers=supervisor, content_type="multipart/form-data")

@@ -1,0 +1,70 @@
+"""Marshmallow fields every service reads the same way: a single line of text (no control
+character, no line break) and a language given as any BCP 47 tag, kept as the portal's own."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from marshmallow import ValidationError, fields
+
+# The portal speaks these; a tag keeps only its primary language.
+PORTAL_LANGUAGES = ("en", "fr")
+# RFC 5646's well-formed shape on a primary language the portal speaks: script, region (ISO
+# 3166 or UN M.49), variants, extensions, private use. "_" is accepted too (Excel, POSIX
+# locales write "fr_CA").
+_TAG = re.compile(r"""(?P<language>en|fr)
+    (?:[-_][a-z]{4})?
+    (?:[-_](?:[a-z]{2}|[0-9]{3}))?
+    (?:[-_](?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*
+    (?:[-_][a-wyz0-9](?:[-_][a-z0-9]{2,8})+)*
+    (?:[-_]x(?:[-_][a-z0-9]{1,8})+)?""", re.IGNORECASE | re.VERBOSE)
+# Bidirectional embeddings, overrides and isolates: they reorder what is shown (a name that
+# reads differently from what it holds).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+SINGLE_LINE_MESSAGE = "Must be a single line, without control characters."
+
+
+def portal_language(tag: str | None) -> str | None:
+    """The portal's language (``en`` or ``fr``) of a BCP 47 tag in any case, None if it speaks
+    none of it: ``fr-CA`` → ``fr``, ``en-Latn-GB`` → ``en``, ``de`` → None."""
+    match = _TAG.fullmatch(tag or "")
+    return match.group("language").lower() if match else None
+
+
+def is_single_line(text: str) -> bool:
+    """True when ``text`` holds no control character (tab, line break, NUL, C1...), no Unicode
+    line or paragraph separator and no bidirectional control."""
+    return not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI_CONTROLS for c in text)
+
+
+def single_line(value: str) -> None:
+    """A validator refusing text :func:`is_single_line` refuses."""
+    if isinstance(value, str) and not is_single_line(value):
+        raise ValidationError(SINGLE_LINE_MESSAGE)
+
+
+class SingleLine(fields.String):
+    """A string of one line: names, phones, titles, labels (never a free-text body)."""
+
+    def __init__(self, *args, validate=None, **kwargs):
+        validators = [validate] if callable(validate) else list(validate or [])
+        super().__init__(*args, validate=[single_line, *validators], **kwargs)
+
+
+class Language(fields.String):
+    """A BCP 47 tag in, the portal's language (``en`` or ``fr``) kept; 400 for any other."""
+
+    default_error_messages = {
+        "unknown_language": "Not a language the portal speaks: give en or fr, with a region if you like (en-US, fr-FR).",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault(
+            "description", "a BCP 47 tag (en, en-US, fr-FR, fr-CA...), kept as en or fr")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        language = portal_language(super()._deserialize(value, attr, data, **kwargs))
+        if language is None:
+            raise self.make_error("unknown_language")
+        return language
