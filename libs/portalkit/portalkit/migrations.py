@@ -23,23 +23,50 @@ def config_for(package: str, url: str) -> Config:
     return config
 
 
+# What CREATE DATABASE answers when a concurrent creator won the race: DuplicateDatabase, or a
+# unique violation on pg_database when both passed the server's own check at once.
+ALREADY_CREATED = {"42P04", "23505"}
+
+
 def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database named by ``url`` if the server lacks it."""
+    """Create the PostgreSQL database named by ``url`` if the server lacks it.
+
+    Scaled containers start together: a database another one has just created is fine, any other
+    failure (no right to create it, server refusing) is raised, not hidden until the migration.
+    """
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     target = make_url(url)
     if not target.drivername.startswith("postgresql"):
         return
     engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                    {"name": target.database}).scalar()
-        if not exists:
-            try:
-                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-            except Exception:  # noqa: BLE001 - a concurrent creator won the race
-                pass
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            if not database_exists(connection, target.database):
+                create_database(connection, target.database)
+    finally:
+        engine.dispose()
+
+
+def database_exists(connection, name: str) -> bool:
+    return connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                              {"name": name}).scalar() is not None
+
+
+def create_database(connection, name: str) -> None:
+    """CREATE DATABASE ``name``; a database created meanwhile by someone else is not an error."""
+    from sqlalchemy.exc import DBAPIError
+    quoted = name.replace('"', '""')
+    try:
+        connection.execute(text(f'CREATE DATABASE "{quoted}"'))
+    except DBAPIError as error:
+        if _sqlstate(error) not in ALREADY_CREATED:
+            raise
+
+
+def _sqlstate(error) -> str | None:
+    original = getattr(error, "orig", None)
+    return getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
 
 
 def upgrade(package: str, component: str | None = None, url: str | None = None) -> None:
