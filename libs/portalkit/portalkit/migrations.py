@@ -118,3 +118,24 @@ def drop_outbox_causation() -> None:
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.drop_index("ix_outbox_causation")
         batch_op.drop_column("causation_id")
+
+
+def add_member_activation() -> None:
+    """Migration step of a service keeping members (portalkit.directory): ``activated_at`` and
+    ``updated_by_event_at``. The members known before were learnt at their activation: they are
+    taken as activated at the migration's time."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    from .db import UTCDateTime
+    with op.batch_alter_table("members") as batch_op:
+        batch_op.add_column(sa.Column("activated_at", UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("updated_by_event_at", UTCDateTime(timezone=True), nullable=True))
+    op.execute("UPDATE members SET activated_at = CURRENT_TIMESTAMP")
+
+
+def drop_member_activation() -> None:
+    from alembic import op
+    with op.batch_alter_table("members") as batch_op:
+        batch_op.drop_column("updated_by_event_at")
+        batch_op.drop_column("activated_at")
