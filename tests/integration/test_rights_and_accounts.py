@@ -62,23 +62,6 @@ def test_a_granted_right_works_at_once_and_a_withdrawn_one_stops_at_once(mesh):
                timeout=5, interval=0.01, message="access withdrawn after the cancellation")
 
 
-def test_an_administrator_creates_a_user_and_gives_them_services_in_one_go(mesh):
-    administrator = _administrator(mesh)
-    address = f"u{uuid.uuid4().hex[:10]}@demo.localhost"
-    created = administrator.post(mesh.url("/api/identity/users"), timeout=10, json={
-        "email": address, "title": "M", "last_name": "Roux", "first_name": "Hugo", "language": "en",
-        "function": "Buyer", "office_phone": "", "mobile_phone": "", "security_level": 1})
-    assert created.status_code == 201, created.text
-    user_id = created.json()["id"]
-    offer = administrator.get(mesh.url(f"/api/catalog/services?user_id={user_id}&per_page=200"), timeout=10)
-    assert offer.status_code == 200, offer.text
-    invoices = next(s for s in offer.json()["items"] if s["code"] == "invoice-viewing-service")
-    given = administrator.post(mesh.url("/api/catalog/subscriptions"), timeout=10,
-                               json={"service_id": invoices["id"], "user_id": user_id})
-    assert given.status_code == 201, given.text
-    assert given.json()["status"] == "accepted" and given.json()["awaiting_activation"] is True
-
-
 def test_a_password_reset_ends_every_session_of_the_user(mesh):
     administrator = _administrator(mesh)
     address, _, user = _new_user(mesh, administrator)
