@@ -2,7 +2,8 @@
 columns (mixins, each service its own tables and migrations) and the handlers of identity's events
 that keep them, for the service's ``HANDLERS``.
 
-A service declares ``class Company(CompanyMixin, Base)`` and ``class Member(MemberMixin, Base)``,
+A service declares ``class Company(CompanyMixin, Base)`` and ``class Member(MemberMixin, Base)``
+(and ``class ForgottenMember(ForgottenMemberMixin, Base)`` to remember deleted users),
 adds the columns of its own it needs named as the user events name them (``security_level``,
 ``title``…: they are copied when present), then ``IDENTITY = IdentityDirectory(Company, Member)``
 and ``HANDLERS = {**IDENTITY.handlers(), ...}``. Its own reactions wrap a handler: they call it
@@ -10,8 +11,9 @@ and work on the company or member it returns.
 
 Every handler is safe to run twice and against events arriving out of order (a retried event comes
 back after newer ones): a member keeps the fields of the newest user event applied
-(``updated_by_event_at``), never loses its activation, and a company registered after a link to
-its parent keeps that parent.
+(``updated_by_event_at``), never loses its activation, a deleted one does not come back (with
+``ForgottenMemberMixin``), and a company registered after a link to its parent keeps that parent.
+A member handler answers None for a user deleted already: a service's reactions skip them.
 """
 from __future__ import annotations
 
@@ -74,11 +76,21 @@ class MemberMixin:
                 "last_name": self.last_name, "language": self.language}
 
 
-class IdentityDirectory:
-    """The handlers that keep a service's ``company`` (and ``member``) tables from identity's events."""
+class ForgottenMemberMixin:
+    """A deleted user: an event about them come after their deletion (a retry) brings nothing back."""
 
-    def __init__(self, company: type, member: type | None = None):
-        self.company, self.member = company, member
+    __tablename__ = "forgotten_members"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    forgotten_at = mapped_column(UTCDateTime(), nullable=False)
+
+
+class IdentityDirectory:
+    """The handlers that keep a service's ``company`` (and ``member``) tables from identity's events;
+    with ``forgotten``, deleted users are remembered so that a late event does not revive them."""
+
+    def __init__(self, company: type, member: type | None = None, forgotten: type | None = None):
+        self.company, self.member, self.forgotten = company, member, forgotten
         columns = member.__table__.columns.keys() if member is not None else ()
         self.member_fields = tuple(name for name in MEMBER_FIELDS if name in columns)
 
@@ -137,16 +149,22 @@ class IdentityDirectory:
 
     def on_user_deleted(self, session: Session, event: Event):
         """Forget the member; answer the member as it was (None if it was not known)."""
-        member = session.get(self.member, event.data["user_id"])
+        user_id = event.data["user_id"]
+        member = session.get(self.member, user_id)
         if member is not None:
             session.delete(member)
-            session.flush()
+        if self.forgotten is not None and session.get(self.forgotten, user_id) is None:
+            session.add(self.forgotten(user_id=user_id, forgotten_at=event.occurred_at))
+        session.flush()
         return member
 
     def record_member(self, session: Session, event: Event):
-        """Create or refresh a member from a user event's data, unless a newer one was applied."""
+        """Create or refresh a member from a user event's data, unless a newer one was applied;
+        None for a user deleted already (their event came late)."""
         data = event.data
         member = session.get(self.member, data["user_id"])
+        if member is None and self.forgotten is not None and session.get(self.forgotten, data["user_id"]):
+            return None
         if member is None:
             member = self.member(user_id=data["user_id"])
             session.add(member)

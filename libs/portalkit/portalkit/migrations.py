@@ -121,8 +121,8 @@ def drop_outbox_causation() -> None:
 
 
 def add_member_activation() -> None:
-    """Migration step of a service keeping members (portalkit.directory): ``activated_at`` and
-    ``updated_by_event_at``. The members known before were learnt at their activation: they are
+    """Migration step of a service keeping members (portalkit.directory): ``activated_at``,
+    ``updated_by_event_at`` and the ``forgotten_members`` table. The members known before were learnt at their activation: they are
     taken as activated at the migration's time."""
     import sqlalchemy as sa
     from alembic import op
@@ -132,10 +132,15 @@ def add_member_activation() -> None:
         batch_op.add_column(sa.Column("activated_at", UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("updated_by_event_at", UTCDateTime(timezone=True), nullable=True))
     op.execute("UPDATE members SET activated_at = CURRENT_TIMESTAMP")
+    op.create_table("forgotten_members",
+                    sa.Column("user_id", sa.String(length=64), nullable=False),
+                    sa.Column("forgotten_at", UTCDateTime(timezone=True), nullable=False),
+                    sa.PrimaryKeyConstraint("user_id", name=op.f("pk_forgotten_members")))
 
 
 def drop_member_activation() -> None:
     from alembic import op
+    op.drop_table("forgotten_members")
     with op.batch_alter_table("members") as batch_op:
         batch_op.drop_column("updated_by_event_at")
         batch_op.drop_column("activated_at")

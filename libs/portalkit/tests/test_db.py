@@ -1,5 +1,4 @@
 """The pool of a PostgreSQL database: a connection dropped while idle is never handed out."""
-import pytest
 from sqlalchemy import create_engine, text
 
 from portalkit import db

@@ -7,7 +7,7 @@ from sqlalchemy import Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.db import Database, utcnow
-from portalkit.directory import CompanyMixin, IdentityDirectory, MemberMixin
+from portalkit.directory import CompanyMixin, ForgottenMemberMixin, IdentityDirectory, MemberMixin
 from portalkit.events import load_event, new_envelope
 
 
@@ -24,6 +24,10 @@ class Member(MemberMixin, Base):
     security_level: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class ForgottenMember(ForgottenMemberMixin, Base):
+    pass
+
+
 class OtherBase(DeclarativeBase):
     metadata = MetaData()
 
@@ -32,7 +36,7 @@ class NamesOnly(MemberMixin, OtherBase):
     """Another service's members, with the mixin's fields only (no security level)."""
 
 
-IDENTITY = IdentityDirectory(Company, Member)
+IDENTITY = IdentityDirectory(Company, Member, ForgottenMember)
 START = utcnow()
 
 
@@ -137,4 +141,13 @@ def test_a_deleted_member_is_forgotten_and_deleting_twice_is_fine(database, hand
     handle("UserCreated", user(), at=1)
     handle("UserDeleted", user(), at=2)
     handle("UserDeleted", user(), at=2)
+    assert members(database) == {}
+
+
+def test_a_late_event_about_a_deleted_user_does_not_bring_them_back(database, handle):
+    handle("UserCreated", user(), at=1)
+    handle("UserDeleted", user(), at=3)
+    handle("UserUpdated", user(last_name="Late"), at=2)  # retried after the deletion
+    handle("UserActivated", user(), at=2)
+    handle("UserCreated", user(), at=1)
     assert members(database) == {}

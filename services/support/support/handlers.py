@@ -5,9 +5,9 @@ portalkit's directory; support learns members at their activation.
 """
 from portalkit.directory import IdentityDirectory
 
-from .models import Company, Member
+from .models import Company, ForgottenMember, Member
 
-IDENTITY = IdentityDirectory(Company, Member)
+IDENTITY = IdentityDirectory(Company, Member, ForgottenMember)
 
 HANDLERS = IDENTITY.handlers("CompanyRegistered", "AssociateLinked", "UserActivated", "UserUpdated",
                              "UserDeleted")

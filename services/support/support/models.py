@@ -5,7 +5,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from portalkit.consumer import HandledEventMixin
-from portalkit.directory import CompanyMixin, MemberMixin
+from portalkit.directory import CompanyMixin, ForgottenMemberMixin, MemberMixin
 from portalkit.outbox import OutboxMixin
 
 # Named constraints, so that later batch migrations on SQLite can find them again.
@@ -33,3 +33,7 @@ class Company(CompanyMixin, Base):
 
 class Member(MemberMixin, Base):
     """A user of a client company: who opened or follows a request, by name (``display_name``)."""
+
+
+class ForgottenMember(ForgottenMemberMixin, Base):
+    """A deleted user: their late events do not bring them back."""
