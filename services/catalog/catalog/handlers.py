@@ -26,18 +26,21 @@ def on_user_created(session: Session, event: Event) -> None:
     """Know the user at once, and prepare what their activation grants (in force once they can
     sign in): an administrator may subscribe them right after creating them."""
     member = IDENTITY.on_user_created(session, event)
-    grants.grant_to_new_member(session, member, event.data["company_administrator"])
+    if member is not None:  # None: deleted already
+        grants.grant_to_new_member(session, member, event.data["company_administrator"])
 
 
 def on_user_activated(session: Session, event: Event) -> None:
     member = IDENTITY.on_user_activated(session, event)
-    # What UserCreated prepared is not granted twice; this grants what it could not know.
-    grants.grant_to_new_member(session, member, event.data["company_administrator"])
+    if member is not None:
+        # What UserCreated prepared is not granted twice; this grants what it could not know.
+        grants.grant_to_new_member(session, member, event.data["company_administrator"])
 
 
 def on_user_updated(session: Session, event: Event) -> None:
     member = IDENTITY.on_user_updated(session, event)
-    grants.end_beyond_level(session, member)
+    if member is not None:
+        grants.end_beyond_level(session, member)
 
 
 def on_user_deleted(session: Session, event: Event) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
 from portalkit.db import UTCDateTime, utcnow
-from portalkit.directory import CompanyMixin, MemberMixin
+from portalkit.directory import CompanyMixin, ForgottenMemberMixin, MemberMixin
 from portalkit.outbox import OutboxMixin
 
 from .families import is_french
@@ -141,6 +141,10 @@ class Member(MemberMixin, Base):
     prepared for them before they activate (grants.py), in force once they can sign in."""
 
     security_level: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ForgottenMember(ForgottenMemberMixin, Base):
+    """A deleted user: their late events neither bring them back nor grant them anything."""
 
 
 class CompanyServiceSetting(Base):

@@ -2,7 +2,6 @@
 unsubscribing; asking for a subscription's renewal."""
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 

@@ -111,3 +111,27 @@ def test_only_a_user_identity_never_told_of_is_unknown(client, seeded, signed, a
     # Named by an administrator, a user the catalog does not know is no user of their company.
     response = client.get("/catalog/services?user_id=stranger", headers=administrator("boss"))
     assert response.status_code == 404
+
+
+def test_a_late_event_about_a_deleted_user_grants_them_nothing(seeded, create, handle, user_data, events):
+    create("new")
+    handle("UserDeleted", user_data("new"))
+    told = len(events("SubscriptionAccepted"))
+    handle("UserActivated", user_data("new", company_administrator=False))  # retried, came late
+    handle("UserCreated", user_data("new"))
+    assert len(events("SubscriptionAccepted")) == told
+    with seeded.sessions() as session:
+        assert session.get(Member, "new") is None
+
+
+def test_requests_are_told_to_the_administrators_who_can_sign_in(client, seeded, activate, create, administrator,
+                                                                 signed, service_id, events):
+    activate("boss", company_administrator=True)
+    create("new")
+    client.post("/catalog/subscriptions", json={"service_id": service_id(ADMINISTRATION), "user_id": "new"},
+                headers=administrator("boss"))
+    activate("u1")
+    response = client.post("/catalog/subscriptions", json={"service_id": service_id(ADMINISTRATION)},
+                           headers=signed("u1"))
+    assert response.get_json()["status"] == "pending"
+    assert [a["user_id"] for a in events("SubscriptionRequested")[-1]["administrators"]] == ["boss"]
