@@ -73,6 +73,9 @@ class UserCreated(Recipient):
     security_level = fields.Integer(load_default=1)
     activation_token = _opt(fields.String())
     activation_expires_at = _opt(fields.AwareDateTime())
+    # The company's first administrator, named by the operator: their "User Management -
+    # Administration" is prepared from this event on (it is in force once they activate).
+    company_administrator = fields.Boolean(load_default=False)
 
 
 class UserActivated(Recipient):

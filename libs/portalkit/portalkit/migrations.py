@@ -23,23 +23,50 @@ def config_for(package: str, url: str) -> Config:
     return config
 
 
+# What CREATE DATABASE answers when a concurrent creator won the race: DuplicateDatabase, or a
+# unique violation on pg_database when both passed the server's own check at once.
+ALREADY_CREATED = {"42P04", "23505"}
+
+
 def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database named by ``url`` if the server lacks it."""
+    """Create the PostgreSQL database named by ``url`` if the server lacks it.
+
+    Scaled containers start together: a database another one has just created is fine, any other
+    failure (no right to create it, server refusing) is raised, not hidden until the migration.
+    """
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     target = make_url(url)
     if not target.drivername.startswith("postgresql"):
         return
     engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                    {"name": target.database}).scalar()
-        if not exists:
-            try:
-                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-            except Exception:  # noqa: BLE001 - a concurrent creator won the race
-                pass
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            if not database_exists(connection, target.database):
+                create_database(connection, target.database)
+    finally:
+        engine.dispose()
+
+
+def database_exists(connection, name: str) -> bool:
+    return connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                              {"name": name}).scalar() is not None
+
+
+def create_database(connection, name: str) -> None:
+    """CREATE DATABASE ``name``; a database created meanwhile by someone else is not an error."""
+    from sqlalchemy.exc import DBAPIError
+    quoted = name.replace('"', '""')
+    try:
+        connection.execute(text(f'CREATE DATABASE "{quoted}"'))
+    except DBAPIError as error:
+        if _sqlstate(error) not in ALREADY_CREATED:
+            raise
+
+
+def _sqlstate(error) -> str | None:
+    original = getattr(error, "orig", None)
+    return getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
 
 
 def upgrade(package: str, component: str | None = None, url: str | None = None) -> None:
@@ -91,3 +118,29 @@ def drop_outbox_causation() -> None:
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.drop_index("ix_outbox_causation")
         batch_op.drop_column("causation_id")
+
+
+def add_member_activation() -> None:
+    """Migration step of a service keeping members (portalkit.directory): ``activated_at``,
+    ``updated_by_event_at`` and the ``forgotten_members`` table. The members known before were learnt at their activation: they are
+    taken as activated at the migration's time."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    from .db import UTCDateTime
+    with op.batch_alter_table("members") as batch_op:
+        batch_op.add_column(sa.Column("activated_at", UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("updated_by_event_at", UTCDateTime(timezone=True), nullable=True))
+    op.execute("UPDATE members SET activated_at = CURRENT_TIMESTAMP")
+    op.create_table("forgotten_members",
+                    sa.Column("user_id", sa.String(length=64), nullable=False),
+                    sa.Column("forgotten_at", UTCDateTime(timezone=True), nullable=False),
+                    sa.PrimaryKeyConstraint("user_id", name=op.f("pk_forgotten_members")))
+
+
+def drop_member_activation() -> None:
+    from alembic import op
+    op.drop_table("forgotten_members")
+    with op.batch_alter_table("members") as batch_op:
+        batch_op.drop_column("updated_by_event_at")
+        batch_op.drop_column("activated_at")

@@ -17,11 +17,12 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     # identity lists each company's administrators and keeps the last one from being deleted.
     "identity": ("catalog.SubscriptionAccepted", "catalog.SubscriptionCancelled",
                  "catalog.SubscriptionExpired"),
-    "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserActivated",
-                "identity.UserUpdated", "identity.UserDeleted", "assets.ContractActivated",
-                "assets.ContractEnded"),
-    "assets": ("identity.CompanyRegistered",),
-    "knowledge": ("identity.CompanyRegistered",),
+    # The catalog knows users from their creation: an administrator subscribes them at once.
+    "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserCreated",
+                "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted",
+                "assets.ContractActivated", "assets.ContractEnded"),
+    "assets": ("identity.CompanyRegistered", "identity.AssociateLinked"),
+    "knowledge": ("identity.CompanyRegistered", "identity.AssociateLinked"),
     "support": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserActivated",
                 "identity.UserUpdated", "identity.UserDeleted"),
     "notifications": ("identity.#", "catalog.Subscription*", "assets.UpdateReleased",

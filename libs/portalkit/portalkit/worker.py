@@ -6,6 +6,7 @@ import signal
 import threading
 
 from . import broker, topology
+from .jobs import PeriodicJob, run_jobs
 from .consumer import EventConsumer, Handler
 from .db import Database
 from .outbox import Outbox, Relay
@@ -16,8 +17,9 @@ log = logging.getLogger(__name__)
 
 def run_worker(component: str, database: Database, outbox: Outbox | None = None,
                handled_model: type | None = None, handlers: dict[str, Handler] | None = None,
-               settings: Settings | None = None, on_tick=None) -> None:
-    """Relay ``outbox`` and consume ``<component>.events`` until SIGTERM or SIGINT."""
+               settings: Settings | None = None, jobs: list[PeriodicJob] | None = None) -> None:
+    """Relay ``outbox``, consume ``<component>.events`` and run the periodic ``jobs``
+    (``portalkit.jobs.every``) until SIGTERM or SIGINT."""
     settings = settings or Settings.load(component)
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {component}-worker %(levelname)s %(message)s")
     stopping = threading.Event()
@@ -34,6 +36,8 @@ def run_worker(component: str, database: Database, outbox: Outbox | None = None,
         consumer = EventConsumer(broker.connect(settings), component, database, handled_model,
                                  handlers, settings.bus_max_retries, settings.bus_retry_delay)
         threads.append(threading.Thread(target=consumer.run, name="consumer", daemon=True))
+    if jobs:
+        threads.append(threading.Thread(target=run_jobs, args=(list(jobs), stopping), name="jobs", daemon=True))
 
     def stop(*_):
         stopping.set()
@@ -47,8 +51,7 @@ def run_worker(component: str, database: Database, outbox: Outbox | None = None,
     for thread in threads:
         thread.start()
     log.info("worker started (%s)", ", ".join(t.name for t in threads) or "idle")
-    while not stopping.wait(1.0):
-        if on_tick is not None:
-            on_tick()
+    while not stopping.wait(1.0):  # a timed wait: the signal handlers run in this thread
+        pass
     for thread in threads:
         thread.join(timeout=5)

@@ -1,27 +1,8 @@
 """The pool of a PostgreSQL database: a connection dropped while idle is never handed out."""
-import os
-import socket
-from urllib.parse import urlparse
-
-import pytest
 from sqlalchemy import create_engine, text
 
 from portalkit import db
 from portalkit.db import Database
-
-SERVER = os.environ.get("PORTAL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
-
-
-@pytest.fixture
-def server_url():
-    parsed = urlparse(SERVER)
-    try:
-        socket.create_connection((parsed.hostname, parsed.port or 5432), timeout=1).close()
-    except OSError as error:
-        if os.environ.get("PORTAL_REQUIRE_REAL_BROKER") == "1":
-            pytest.fail(f"PostgreSQL required but unavailable: {error}")
-        pytest.skip(f"PostgreSQL unavailable: {error}")
-    return f"{SERVER}/postgres"
 
 
 def _backend_pid(database: Database) -> int:

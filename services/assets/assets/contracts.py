@@ -6,8 +6,6 @@ the day after, by the worker's daily check (``run_due``), so the catalog only ev
 """
 from __future__ import annotations
 
-import logging
-import time
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -15,12 +13,11 @@ from sqlalchemy.orm import Session
 
 from portalkit.db import Database, utcnow
 from portalkit.errors import PortalError, not_found
+from portalkit.jobs import PeriodicJob, every
 
 from . import clock
 from .events import outbox
 from .models import Company, Contract
-
-log = logging.getLogger(__name__)
 
 
 def record(session: Session, data: dict) -> Contract:
@@ -97,18 +94,9 @@ def _invalid(field: str, message: str) -> PortalError:
     return PortalError(400, "invalid_input", "Some fields are invalid.", {field: [message]})
 
 
-class ContractCheck:
-    """The worker's ``on_tick`` (every second): ``run_due`` every ``interval`` seconds."""
-
-    def __init__(self, database: Database, interval: float):
-        self.database, self.interval, self.next_run = database, interval, 0.0
-
-    def __call__(self) -> None:
-        if time.monotonic() < self.next_run:
-            return
-        self.next_run = time.monotonic() + self.interval
-        try:
-            with self.database.transaction() as session:
-                run_due(session, clock.today())
-        except Exception:  # noqa: BLE001 - the worker must outlive a failed check; the next one retries
-            log.exception("contract check failed")
+def contract_check(database: Database, interval: float) -> PeriodicJob:
+    """The worker's periodic job: ``run_due`` for today every ``interval`` seconds."""
+    def run() -> None:
+        with database.transaction() as session:
+            run_due(session, clock.today())
+    return every(interval, run, "contract check")

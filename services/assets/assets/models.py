@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
 from portalkit.db import UTCDateTime, utcnow
+from portalkit.directory import CompanyMixin
 from portalkit.outbox import OutboxMixin
 
 # Named constraints, so that later batch migrations on SQLite can find them again.
@@ -30,15 +31,8 @@ class HandledEvent(HandledEventMixin, Base):
     pass
 
 
-class Company(Base):
-    """identity's client company, as assets needs it (from CompanyRegistered)."""
-
-    __tablename__ = "companies"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    number: Mapped[str] = mapped_column(String(40), default="")
-    name: Mapped[str] = mapped_column(String(200), default="")
-    parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+class Company(CompanyMixin, Base):
+    """identity's client company, as assets needs it (portalkit.directory)."""
 
 
 class Contract(Base):

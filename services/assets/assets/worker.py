@@ -4,7 +4,7 @@ from portalkit.db import Database
 from portalkit.settings import Settings
 from portalkit.worker import run_worker
 
-from .contracts import ContractCheck
+from .contracts import contract_check
 from .events import outbox
 from .handlers import HANDLERS
 from .models import HandledEvent
@@ -15,7 +15,7 @@ def main() -> None:
     settings = Settings.load("assets")
     database = Database(settings.database_url)
     run_worker("assets", database, outbox=outbox, handled_model=HandledEvent, handlers=HANDLERS,
-               settings=settings, on_tick=ContractCheck(database, AssetsSettings.load().contract_interval))
+               settings=settings, jobs=[contract_check(database, AssetsSettings.load().contract_interval)])
 
 
 if __name__ == "__main__":

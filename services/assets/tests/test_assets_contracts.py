@@ -102,12 +102,10 @@ def test_operators_list_and_read_contracts(client, company, handle, operator):
 def test_the_worker_check_runs_at_its_interval_and_survives_a_failure(database, monkeypatch, company):
     calls = []
     monkeypatch.setattr(contracts, "run_due", lambda session, day: calls.append(day))
-    check = contracts.ContractCheck(database, interval=60)
-    check()
-    check()
+    check = contracts.contract_check(database, interval=60)
+    assert check.run_if_due(1000.0) and not check.run_if_due(1059.0)
     assert calls == [date(2026, 11, 23)]
-    check.next_run = 0
     monkeypatch.setattr(contracts, "run_due", lambda session, day: 1 / 0)
-    check()
+    assert check.run_if_due(1060.0)  # logged, not raised
     with database.sessions() as session:
         assert session.query(Contract).count() == 0

@@ -10,10 +10,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portalkit.errors import forbidden, not_found
+from portalkit.entitlements import ADMINISTRATION, SUPERVISION
+from portalkit.errors import PortalError, forbidden, not_found
 from portalkit.signed_identity import Identity
 
-from .directory import ADMINISTRATION, SUPERVISION
 from .models import Company, Member
 
 
@@ -53,3 +53,15 @@ def administered_member(session: Session, identity: Identity, user_id: str) -> M
 
 def administers(session: Session, identity: Identity, company_id: str) -> bool:
     return company_id in administered_companies(session, identity)
+
+
+def member_of(session: Session, identity: Identity) -> Member:
+    """The caller as a member of a client company; the catalog knows users from their creation."""
+    if identity.company_id is None:
+        raise forbidden("Only the users of a client company subscribe to services.", "not_a_company_user")
+    member = session.get(Member, identity.user_id)
+    if member is None:
+        # identity has never told the catalog of this user (their UserCreated is not in yet).
+        raise PortalError(409, "member_unknown",
+                          "The catalog does not know your account yet; try again in a moment.")
+    return member

@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
+from portalkit.entitlements import ADMINISTRATOR_MAKING
 from portalkit.errors import PortalError, not_found
 from portalkit.signed_identity import Identity
 
 from .access import administered_company
-from .directory import ADMINISTRATION, SUPERVISION
 from .models import CompanyServiceSetting, Service
 from .offered import offer_for
 
-LOCKED = {ADMINISTRATION, SUPERVISION}  # entitlement codes
+LOCKED = ADMINISTRATOR_MAKING  # entitlement codes
 
 
 def settings_of(session: Session, company_id: str | None, service_ids=None) -> dict[str, CompanyServiceSetting]:

@@ -5,13 +5,13 @@ The reminder is the event ``SubscriptionExpiring``; notifications turns it into 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portalkit.db import Database, utcnow
+from portalkit.jobs import PeriodicJob, every
 
 from . import clock
 from .directory import administrators_of, recipient_of
@@ -70,22 +70,10 @@ def run_once(database: Database, settings: CatalogSettings) -> dict:
     return done
 
 
-class ExpiryJob:
-    """The worker's ``on_tick`` (called every second): runs the job every ``expiry_interval`` s."""
-
-    def __init__(self, database: Database, settings: CatalogSettings):
-        self.database, self.settings = database, settings
-        self.next_run = 0.0
-
-    def __call__(self) -> None:
-        now = time.monotonic()
-        if now < self.next_run:
-            return
-        self.next_run = now + self.settings.expiry_interval
-        try:
-            done = run_once(self.database, self.settings)
-        except Exception:  # noqa: BLE001 - the worker must outlive a failed run; the next one retries
-            log.exception("expiry job failed")
-            return
+def expiry_job(database: Database, settings: CatalogSettings) -> PeriodicJob:
+    """The worker's periodic job: ``run_once`` every ``expiry_interval`` seconds, its work logged."""
+    def run() -> None:
+        done = run_once(database, settings)
         if any(done.values()):
             log.info("expiry job: %(expired)d expired, %(reminded)d reminded", done)
+    return every(settings.expiry_interval, run, "expiry job")

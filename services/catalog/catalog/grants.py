@@ -1,6 +1,10 @@
 """What the catalog grants and ends when identity's users and assets' contracts change (the
 worker's use cases).
 
+A user's grants are prepared from their creation on: accepted, and told at once (the gateway's
+read-model has them when the user first signs in), in force from their activation since nobody
+signs in before (``awaiting_activation`` in the answers until then).
+
 They run inside the consumer's transaction and never commit: the handled-event record and the
 outbox rows commit with them, so a redelivered event changes nothing twice.
 """
@@ -10,14 +14,14 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
+from portalkit.entitlements import ADMINISTRATION
 
 from .company_settings import automatic
-from .directory import ADMINISTRATION
+from .eligibility import live_subscription
 from .endings import SECURITY_LEVEL_LOWERED, USER_DELETED, end
 from .events import tell
 from .models import ACCEPTED, LIVE, PENDING, CompanyServiceSetting, Member, Service, Subscription
 from .offered import offer_for
-from .subscriptions import live_subscription
 
 
 class ServiceMissing(LookupError):
@@ -56,9 +60,13 @@ def automatic_services(session: Session, company_id: str, *conditions) -> list[S
         .order_by(Service.code)))
 
 
-def grant_on_activation(session: Session, member: Member, company_administrator: bool) -> list[Subscription]:
-    """Grant a newly active member the automatic services their level allows, and the company's
-    first administrator "User Management - Administration" for their company."""
+def grant_to_new_member(session: Session, member: Member, company_administrator: bool) -> list[Subscription]:
+    """Grant a new member the automatic services their level allows, and the company's first
+    administrator "User Management - Administration" for their company.
+
+    Run at their creation (UserCreated), so that their activation finds it all in place, and again
+    at their activation, which grants only what was not decided yet (_grant_once).
+    """
     services = automatic_services(session, member.company_id,
                                   Service.min_security_level <= member.security_level)
     if company_administrator:

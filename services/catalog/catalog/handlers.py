@@ -1,40 +1,52 @@
-"""The events the catalog consumes (identity's and assets'), and what each one does: ``HANDLERS``."""
+"""The events the catalog consumes (identity's and assets'), and what each one does: ``HANDLERS``.
+
+identity's companies and members are kept by portalkit's directory (``directory.IDENTITY``); the
+catalog's own reactions come on top: grants prepared at a user's creation and completed at their
+activation, ends when a level drops or a user goes, supervision services as associates link.
+"""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from portalkit.events import Event
 
-from . import clock, contracts, directory, grants, supervision
+from . import clock, contracts, grants, supervision
+from .directory import IDENTITY
 
 RECIPIENT_FIELDS = ("user_id", "email", "first_name", "last_name", "language")
 
 
-def on_company_registered(session: Session, event: Event) -> None:
-    data = event.data
-    directory.record_company(session, data["company_id"], data["number"], data["name"], data.get("parent_id"))
-
-
 def on_associate_linked(session: Session, event: Event) -> None:
     data = event.data
-    directory.link_associate(session, data["company_id"], data["associate_id"], data["associate_name"])
+    IDENTITY.on_associate_linked(session, event)
     supervision.on_associate_linked(session, data["company_id"], data["associate_id"], data["associate_name"])
 
 
+def on_user_created(session: Session, event: Event) -> None:
+    """Know the user at once, and prepare what their activation grants (in force once they can
+    sign in): an administrator may subscribe them right after creating them."""
+    member = IDENTITY.on_user_created(session, event)
+    if member is not None:  # None: deleted already
+        grants.grant_to_new_member(session, member, event.data["company_administrator"])
+
+
 def on_user_activated(session: Session, event: Event) -> None:
-    member = directory.record_member(session, event.data)
-    grants.grant_on_activation(session, member, event.data["company_administrator"])
+    member = IDENTITY.on_user_activated(session, event)
+    if member is not None:
+        # What UserCreated prepared is not granted twice; this grants what it could not know.
+        grants.grant_to_new_member(session, member, event.data["company_administrator"])
 
 
 def on_user_updated(session: Session, event: Event) -> None:
-    member = directory.record_member(session, event.data)
-    grants.end_beyond_level(session, member)
+    member = IDENTITY.on_user_updated(session, event)
+    if member is not None:
+        grants.end_beyond_level(session, member)
 
 
 def on_user_deleted(session: Session, event: Event) -> None:
     recipient = {name: event.data[name] for name in RECIPIENT_FIELDS if name in event.data}
     grants.cancel_all(session, event.data["user_id"], recipient)
-    directory.forget_member(session, event.data["user_id"])
+    IDENTITY.on_user_deleted(session, event)
 
 
 def on_contract_activated(session: Session, event: Event) -> None:
@@ -49,8 +61,9 @@ def on_contract_ended(session: Session, event: Event) -> None:
 
 
 HANDLERS = {
-    "identity.CompanyRegistered": on_company_registered,
+    "identity.CompanyRegistered": IDENTITY.on_company_registered,
     "identity.AssociateLinked": on_associate_linked,
+    "identity.UserCreated": on_user_created,
     "identity.UserActivated": on_user_activated,
     "identity.UserUpdated": on_user_updated,
     "identity.UserDeleted": on_user_deleted,

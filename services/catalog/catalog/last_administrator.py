@@ -1,6 +1,7 @@
 """A company keeps at least one administrator: nothing done through catalog's API may end the last
 accepted "User Management - Administration" of a company, nor give that last right an end date
-(409 ``last_administrator``). identity keeps the same rule for deleting users.
+(409 ``last_administrator``). A right prepared for a user not activated yet does not count: the
+company would be left with an administrator who may never sign in. identity keeps the same rule for deleting users.
 
 Every use case that may break it first locks the live administration subscriptions of the
 companies concerned (``administration_rights``), then looks at what would be left. Two
@@ -18,12 +19,12 @@ from __future__ import annotations
 from typing import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from portalkit.entitlements import ADMINISTRATION
 from portalkit.errors import PortalError
 
-from .directory import ADMINISTRATION
-from .models import ACCEPTED, LIVE, Service, Subscription
+from .models import ACCEPTED, LIVE, Member, Service, Subscription
 
 LAST_ADMINISTRATOR = "last_administrator"
 
@@ -50,13 +51,22 @@ def rights_of(session: Session, subscription: Subscription) -> list[Subscription
     return rights
 
 
+def in_force(right: Subscription) -> bool:
+    """An accepted right its holder can use: a user created but not activated yet is no
+    administrator to leave a company with (their activation link may never be used)."""
+    if right.status != ACCEPTED:
+        return False
+    holder = object_session(right).get(Member, right.user_id)
+    return holder is None or holder.activated
+
+
 def check_ending(rights: list[Subscription] | None, ending: Iterable[Subscription]) -> None:
     """Refuse to end ``ending`` if a company of ``rights`` would be left without an accepted one."""
     if not rights:
         return
     ended = {subscription.id for subscription in ending}
-    held = {right.scope_company_id for right in rights if right.status == ACCEPTED}
-    kept = {right.scope_company_id for right in rights if right.status == ACCEPTED and right.id not in ended}
+    held = {right.scope_company_id for right in rights if in_force(right)}
+    kept = {right.scope_company_id for right in rights if in_force(right) and right.id not in ended}
     if held - kept:
         raise PortalError(409, LAST_ADMINISTRATOR,
                           "A company keeps at least one administrator: give the right to someone else first.")
@@ -67,7 +77,7 @@ def check_end_date(rights: list[Subscription] | None, company_id: str, user_id: 
     the company would lose its last administrator on that day."""
     if rights is None:
         return
-    if not any(right.status == ACCEPTED and right.scope_company_id == company_id and right.user_id != user_id
+    if not any(in_force(right) and right.scope_company_id == company_id and right.user_id != user_id
                for right in rights):
         raise PortalError(409, LAST_ADMINISTRATOR,
                           "A company keeps at least one administrator: its last administration right "

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
 from portalkit.db import UTCDateTime, utcnow
+from portalkit.directory import CompanyMixin, ForgottenMemberMixin, MemberMixin
 from portalkit.outbox import OutboxMixin
 
 from .families import is_french
@@ -131,34 +132,19 @@ class Subscription(Base):
     renewal_requested_at = mapped_column(UTCDateTime(), nullable=True)
 
 
-class Company(Base):
-    """identity's client company, as the catalog needs it (from CompanyRegistered, AssociateLinked)."""
-
-    __tablename__ = "companies"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    number: Mapped[str] = mapped_column(String(40), default="")
-    name: Mapped[str] = mapped_column(String(200), default="")
-    parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+class Company(CompanyMixin, Base):
+    """identity's client company, as the catalog needs it (portalkit.directory)."""
 
 
-class Member(Base):
-    """An activated user of a client company, as the catalog needs it (from identity's user events)."""
+class Member(MemberMixin, Base):
+    """A user of a client company, known from their creation (UserCreated) on: subscriptions are
+    prepared for them before they activate (grants.py), in force once they can sign in."""
 
-    __tablename__ = "members"
-
-    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    company_id: Mapped[str] = mapped_column(String(64), index=True)
-    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
-    first_name: Mapped[str] = mapped_column(String(100), default="")
-    last_name: Mapped[str] = mapped_column(String(100), default="")
-    language: Mapped[str] = mapped_column(String(5), default="en")
     security_level: Mapped[int] = mapped_column(Integer, default=1)
 
-    def recipient(self) -> dict:
-        """The person fields every subscription event carries (contract ``Recipient``)."""
-        return {"user_id": self.user_id, "email": self.email, "first_name": self.first_name,
-                "last_name": self.last_name, "language": self.language}
+
+class ForgottenMember(ForgottenMemberMixin, Base):
+    """A deleted user: their late events neither bring them back nor grant them anything."""
 
 
 class CompanyServiceSetting(Base):

@@ -8,7 +8,7 @@ from portalkit.signed_identity import Identity
 
 from .access import administered_member
 from .families import family_title
-from .models import Service, Subscription
+from .models import ACCEPTED, Member, Service, Subscription
 from .offer import matching
 
 
@@ -20,6 +20,8 @@ def subscriptions_of(session: Session, identity: Identity, query: dict) -> tuple
     user_id = identity.user_id
     if query.get("user_id") and query["user_id"] != identity.user_id:
         user_id = administered_member(session, identity, query["user_id"]).user_id
+    member = session.get(Member, user_id)
+    awaiting_activation = member is not None and not member.activated
     conditions = [Subscription.user_id == user_id,
                   *matching({"family": query.get("family"), "q": query.get("q")}, identity.language)]
     if query.get("status"):
@@ -29,10 +31,14 @@ def subscriptions_of(session: Session, identity: Identity, query: dict) -> tuple
     page, per_page = query["page"], query["per_page"]
     rows = session.execute(joined.order_by(Subscription.requested_at.desc(), Subscription.id)
                            .offset((page - 1) * per_page).limit(per_page))
-    return [describe(subscription, service, identity.language) for subscription, service in rows], total
+    return [describe(subscription, service, identity.language, awaiting_activation)
+            for subscription, service in rows], total
 
 
-def describe(subscription: Subscription, service: Service, language: str) -> dict:
+def describe(subscription: Subscription, service: Service, language: str,
+             awaiting_activation: bool = False) -> dict:
+    """A subscription as listed; ``awaiting_activation``: its holder has not activated their account
+    yet, so an accepted one is in force from their activation."""
     return {"id": subscription.id, "user_id": subscription.user_id, "service_id": service.id,
             "service_code": service.code, "service_title": service.title(language),
             "family": service.family, "family_title": family_title(service.family, language),
@@ -40,4 +46,5 @@ def describe(subscription: Subscription, service: Service, language: str) -> dic
             "scope_company_id": subscription.scope_company_id,
             "requested_at": subscription.requested_at, "decided_at": subscription.decided_at,
             "expires_on": subscription.expires_on, "reason": subscription.reason,
-            "renewal_requested_at": subscription.renewal_requested_at}
+            "renewal_requested_at": subscription.renewal_requested_at,
+            "awaiting_activation": awaiting_activation and subscription.status == ACCEPTED}

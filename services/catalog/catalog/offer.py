@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 
 from portalkit.signed_identity import Identity
 
-from .access import administered_member
+from .access import administered_member, member_of
 from .company_settings import flags, settings_of
 from .families import FAMILIES, family_title, is_french
-from .models import LIVE, CompanyServiceSetting, Member, Service, Subscription
-from .offered import offer_for
+from .eligibility import eligibility_of
+from .models import LIVE, CompanyServiceSetting, Service, Subscription
 
 # The manual lists the families in this order; the offer keeps it.
 FAMILY_ORDER = case({family: rank for rank, family in enumerate(FAMILIES)}, value=Service.family,
@@ -48,27 +48,27 @@ def ordered(language: str) -> tuple:
 
 
 def held_by(user_id: str):
-    """The condition on services ``user_id`` holds or has requested (for any company)."""
+    """The condition on services ``user_id`` holds or has requested (for any company): the
+    profile page's count; the offer itself follows eligibility.py."""
     return exists().where(Subscription.service_id == Service.id, Subscription.user_id == user_id,
                           Subscription.status.in_(LIVE))
 
 
 def list_offer(session: Session, identity: Identity, query: dict) -> tuple[list[dict], int]:
-    """The services a user may still subscribe to: offered, neither held nor requested.
+    """The services a user may still subscribe to (eligibility.py: what subscribing accepts).
 
     The user is the caller, or a user an administrator names (``user_id``).
     """
-    user_id, company_id = identity.user_id, identity.company_id
     if query.get("user_id") and query["user_id"] != identity.user_id:
-        member: Member = administered_member(session, identity, query["user_id"])
-        user_id, company_id = member.user_id, member.company_id
-    conditions = [offer_for(session, company_id).condition(), ~held_by(user_id),
-                  *matching(query, identity.language)]
+        member = administered_member(session, identity, query["user_id"])
+    else:
+        member = member_of(session, identity)
+    conditions = [eligibility_of(session, member).condition(), *matching(query, identity.language)]
     total = session.scalar(select(func.count()).select_from(Service).where(*conditions))
     page, per_page = query["page"], query["per_page"]
     services = session.scalars(select(Service).where(*conditions).order_by(*ordered(identity.language))
                                .offset((page - 1) * per_page).limit(per_page)).all()
-    settings = settings_of(session, company_id, [service.id for service in services])
+    settings = settings_of(session, member.company_id, [service.id for service in services])
     return [describe(service, identity.language, settings.get(service.id)) for service in services], total
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, false, or_
 from sqlalchemy.orm import Session
 
+from portalkit.entitlements import SUPERVISION
+
 from .contracts import holds_contract
-from .directory import SUPERVISION
 from .models import Service
 from .supervision import below
 

@@ -13,10 +13,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
+from portalkit.entitlements import ADMINISTRATION
 from portalkit.errors import PortalError, not_found
 
 from . import contracts
-from .directory import ADMINISTRATION
 from .endings import CONTRACT_ENDED, SECURITY_LEVEL_RAISED, SERVICE_RETIRED, end
 from .events import outbox, service_published
 from .families import service_code

@@ -97,6 +97,8 @@ class SubscriptionSchema(Schema):
     expires_on = fields.Date(allow_none=True)
     reason = fields.String(allow_none=True)
     renewal_requested_at = fields.AwareDateTime(allow_none=True)
+    # Accepted for a user who has not activated their account yet: in force from their activation.
+    awaiting_activation = fields.Boolean()
 
 
 class SubscriptionPage(Schema):
@@ -115,6 +117,8 @@ class SubscriptionState(Schema):
     status = fields.String()
     expires_on = fields.Date(allow_none=True)
     renewal_requested_at = fields.AwareDateTime(allow_none=True)
+    # Accepted for a user who has not activated their account yet: in force from their activation.
+    awaiting_activation = fields.Boolean()
 
 
 class RequestQuery(PageQuery):

@@ -2,79 +2,53 @@
 unsubscribing; asking for a subscription's renewal."""
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
+from portalkit.entitlements import ADMINISTRATION
 from portalkit.errors import PortalError, forbidden, not_found
 from portalkit.signed_identity import Identity
 
-from .access import administered_member, administers
+from .access import administered_member, administers, member_of
 from .company_settings import needs_validation
-from .directory import ADMINISTRATION, administrators_of, recipient_of
+from .directory import administrators_of, recipient_of
+from .eligibility import eligibility_of
 from .endings import CANCELLED_BY_ADMINISTRATOR, UNSUBSCRIBED, end
 from .events import tell
-from .families import SECURITY_LEVELS
 from .last_administrator import administration_rights, check_end_date, check_ending, rights_of
 from .models import ACCEPTED, LIVE, PENDING, Member, Service, Subscription
-from .offered import offer_for
 from .requests import accept_pending, check_expiry
 
 
-def member_of(session: Session, identity: Identity) -> Member:
-    """The caller as a member of a client company; the catalog learns of them at activation."""
-    if identity.company_id is None:
-        raise forbidden("Only the users of a client company subscribe to services.", "not_a_company_user")
-    member = session.get(Member, identity.user_id)
-    if member is None:
-        # identity's UserActivated has not reached the catalog yet: a matter of moments.
-        raise PortalError(409, "member_unknown",
-                          "The catalog does not know your account yet; try again in a moment.")
-    return member
-
-
-def live_subscription(session: Session, service_id: str, user_id: str,
-                      scope_company_id: str) -> Subscription | None:
-    """The subscription ``user_id`` holds or has requested for this service and company."""
-    return session.scalar(select(Subscription).where(
-        Subscription.service_id == service_id, Subscription.user_id == user_id,
-        Subscription.scope_company_id == scope_company_id, Subscription.status.in_(LIVE)))
-
-
-def check_level(member: Member, service: Service) -> None:
-    needed = service.min_security_level
-    if member.security_level < needed:
-        raise PortalError(403, "security_level_too_low",
-                          f"This service needs password security level {needed} "
-                          f"({SECURITY_LEVELS[needed]}); the user's is {member.security_level}.",
-                          {"min_security_level": needed})
-
-
-def subscribe(session: Session, identity: Identity, data: dict) -> Subscription:
+def subscribe(session: Session, identity: Identity, data: dict) -> dict:
     """Subscribe the caller (pending an administrator where the company wants it), or, for an
-    administrator naming ``user_id``, subscribe that user directly, with an optional end date."""
+    administrator naming ``user_id``, subscribe that user directly, with an optional end date.
+
+    What may be subscribed to is eligibility.py's rule, the one the offer lists by. A user created
+    but not activated yet may be subscribed by an administrator: the subscription is accepted at
+    once (and told: the gateway's read-model holds it when they first sign in), in force from
+    their activation, since they cannot sign in before.
+    """
     member, direct = _subscriber(session, identity, data.get("user_id"))
     expires_on = data.get("expires_on")
     if expires_on is not None and not direct:
         raise forbidden("Only an administrator subscribing a user sets an expiry date.", "not_an_administrator")
     check_expiry(expires_on)
-    service = session.get(Service, data["service_id"])
-    if service is None or not offer_for(session, member.company_id).includes(service):
-        raise not_found("service")
-    check_level(member, service)
-    scope = service.supervised_company_id or member.company_id
+    eligibility = eligibility_of(session, member)
+    service = eligibility.check_open(session.get(Service, data["service_id"]))
+    scope = eligibility.scope_of(service)
     # A dated administration right may be its company's last one: locked before reading further.
     dated_administration = expires_on is not None and service.code == ADMINISTRATION
     rights = administration_rights(session, [scope]) if dated_administration else None
-    existing = live_subscription(session, service.id, member.user_id, scope)
+    existing = eligibility.live_subscription(session, service)
     if existing is not None and not (existing.status == PENDING and direct):
         raise _already_subscribed()
     check_end_date(rights, scope, member.user_id)
     if existing is not None:
         accept_pending(session, existing, service, identity.user_id, expires_on, member.recipient())
         session.commit()
-        return existing
+        return state(existing, member)
     now = utcnow()
     pending = not direct and needs_validation(session, service, member.company_id)
     subscription = Subscription(service_id=service.id, user_id=member.user_id, company_id=member.company_id,
@@ -94,7 +68,15 @@ def subscribe(session: Session, identity: Identity, data: dict) -> Subscription:
     except IntegrityError:  # a concurrent request for the same service won
         session.rollback()
         raise _already_subscribed() from None
-    return subscription
+    return state(subscription, member)
+
+
+def state(subscription: Subscription, member: Member) -> dict:
+    """A subscription's answer: ``awaiting_activation`` while its holder has not activated their
+    account (accepted, in force from their first sign-in on)."""
+    return {"id": subscription.id, "status": subscription.status, "expires_on": subscription.expires_on,
+            "renewal_requested_at": subscription.renewal_requested_at,
+            "awaiting_activation": not member.activated}
 
 
 def _subscriber(session: Session, identity: Identity, user_id: str | None) -> tuple[Member, bool]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .directory import SUPERVISION
+from portalkit.entitlements import SUPERVISION
+
 from .endings import SUPERVISION_MOVED, end
 from .events import service_published
 from .families import service_code

@@ -5,7 +5,7 @@ from portalkit.settings import Settings
 from portalkit.worker import run_worker
 
 from .events import outbox
-from .expiry import ExpiryJob
+from .expiry import expiry_job
 from .handlers import HANDLERS
 from .models import HandledEvent
 from .settings import CatalogSettings
@@ -15,7 +15,7 @@ def main() -> None:
     settings = Settings.load("catalog")
     database = Database(settings.database_url)
     run_worker("catalog", database, outbox=outbox, handled_model=HandledEvent, handlers=HANDLERS,
-               settings=settings, on_tick=ExpiryJob(database, CatalogSettings.load()))
+               settings=settings, jobs=[expiry_job(database, CatalogSettings.load())])
 
 
 if __name__ == "__main__":

@@ -137,6 +137,28 @@ def activate(handle):
 
 
 @pytest.fixture
+def create(handle):
+    """Make a user known to the catalog as identity's UserCreated does: created by an administrator
+    (or the operator, for a ``company_administrator``), not activated yet."""
+    def run(user_id: str, company_id: str = COMPANY, security_level: int = 1,
+            company_administrator: bool = False, **extra):
+        return handle("UserCreated", _user_data(user_id, company_id, security_level,
+                                               company_administrator=company_administrator, **extra))
+    return run
+
+
+@pytest.fixture
+def member(database):
+    """Record a member and nothing else (no grant): ``member("u1", security_level=2)``."""
+    def run(user_id: str, company_id: str = COMPANY, security_level: int = 3, **fields):
+        from catalog.models import Member
+        with database.transaction() as session:
+            session.add(Member(user_id=user_id, company_id=company_id, security_level=security_level,
+                               email=f"{user_id}@example.com", **fields))
+    return run
+
+
+@pytest.fixture
 def app(database):
     return create_app({"TESTING": True})
 

@@ -36,7 +36,8 @@ def test_a_company_makes_a_service_automatic_for_its_new_users_only(client, comp
 
 
 def test_a_company_requires_validation_for_a_service(client, company, administrator, service_id, activate, signed,
-                                                    events):
+                                                    events, member):
+    member("u2")
     put(client, administrator("boss"), service_id(INVOICES), auto_subscribe=False, needs_validation=True)
     put(client, administrator("boss"), service_id(STORE), auto_subscribe=False, needs_validation=False)
     activate("u1")

@@ -121,16 +121,15 @@ def test_renewal_refusals(client, seeded, expiring, signed, administrator):
     assert client.post(f"/catalog/subscriptions/{expiring}/renewal", headers=administrator("boss")).status_code == 200
 
 
-def test_the_worker_tick_runs_the_job_at_its_interval_and_survives_a_failure(monkeypatch, seeded):
+def test_the_worker_job_runs_at_its_interval_and_survives_a_failure(monkeypatch, seeded):
     runs = []
     monkeypatch.setattr(expiry, "run_once", lambda database, settings: runs.append(1) or {"expired": 0, "reminded": 0})
-    job = expiry.ExpiryJob(seeded, SETTINGS)
-    job()
-    job()
+    job = expiry.expiry_job(seeded, SETTINGS)
+    assert job.seconds == SETTINGS.expiry_interval
+    assert job.run_if_due(100.0) and not job.run_if_due(100.0 + SETTINGS.expiry_interval - 1)
     assert len(runs) == 1
-    job.next_run = 0.0
     monkeypatch.setattr(expiry, "run_once", lambda database, settings: 1 / 0)
-    job()  # logged, not raised: the worker goes on
+    assert job.run_if_due(100.0 + SETTINGS.expiry_interval)  # logged, not raised: the worker goes on
 
 
 def test_the_interval_is_a_setting(monkeypatch):

@@ -23,8 +23,9 @@ def test_an_anonymous_visitor_is_refused(client, seeded, signed):
     assert response.get_json()["error"]["code"] == "not_signed_in"
 
 
-def test_a_new_user_sees_the_whole_catalog_paged_in_the_manuals_order(client, seeded, signed, contract):
+def test_a_new_user_sees_the_whole_catalog_paged_in_the_manuals_order(client, seeded, signed, contract, member):
     contract()  # every service is offered, but the model of the per-associate supervision services
+    member("u1")  # (known after the contract: it grants nothing to them)
     response = client.get("/catalog/services?per_page=5", headers=signed("u1"))
     assert response.status_code == 200
     body = response.get_json()
@@ -38,7 +39,8 @@ def test_a_new_user_sees_the_whole_catalog_paged_in_the_manuals_order(client, se
     assert [item["family"] for item in last["items"]] == ["Support"] * 2
 
 
-def test_services_needing_a_contract_are_offered_only_under_contract(client, seeded, signed, contract):
+def test_services_needing_a_contract_are_offered_only_under_contract(client, seeded, signed, contract, member):
+    member("u1")
     without = codes(client.get("/catalog/services?per_page=200", headers=signed("u1")))
     assert len(without) == 17 and "download-updates" not in without and "saas-administrator" not in without
     contract(company_id="company-b")  # another company's contract changes nothing here
@@ -47,7 +49,8 @@ def test_services_needing_a_contract_are_offered_only_under_contract(client, see
     assert "download-updates" in codes(client.get("/catalog/services?per_page=200", headers=signed("u1")))
 
 
-def test_texts_follow_the_callers_language(client, seeded, signed):
+def test_texts_follow_the_callers_language(client, seeded, signed, member):
+    member("u1")
     query = "/catalog/services?family=Management&q=user"
     english = client.get(query, headers=signed("u1")).get_json()["items"]
     # The generic supervision service is only the model of the per-associate ones.
@@ -59,13 +62,15 @@ def test_texts_follow_the_callers_language(client, seeded, signed):
     assert french[0]["description"].startswith("L'administrateur peut créer")
 
 
-def test_search_is_literal(client, seeded, signed):
+def test_search_is_literal(client, seeded, signed, member):
+    member("u1")
     response = client.get("/catalog/services?q=%25", headers=signed("u1"))
     assert response.get_json()["total"] == 0
 
 
-def test_services_held_or_requested_are_left_out(client, seeded, activate, signed):
-    activate("u1")  # holds the automatic services
+def test_services_held_or_requested_are_left_out(client, seeded, activate, signed, member):
+    activate("u1", security_level=3)  # holds the automatic services
+    member("u2")
     with seeded.transaction() as session:
         administration = session.scalar(select(Service).where(Service.code == "user-management-administration"))
         session.add(Subscription(service_id=administration.id, user_id="u1", company_id=COMPANY,
@@ -79,7 +84,8 @@ def test_services_held_or_requested_are_left_out(client, seeded, activate, signe
     assert len(codes(client.get("/catalog/services?per_page=200", headers=signed("u2")))) == 17
 
 
-def test_retired_services_and_other_companies_services_are_left_out(client, seeded, signed):
+def test_retired_services_and_other_companies_services_are_left_out(client, seeded, signed, member):
+    member("u1")
     with seeded.transaction() as session:
         session.add(Service(code="acme-news", family="Support", title_en="Acme news", scope_company_id=COMPANY))
         session.add(Service(code="shop-news", family="Support", title_en="Shop news", scope_company_id="other"))

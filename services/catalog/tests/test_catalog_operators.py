@@ -28,14 +28,16 @@ def test_an_operator_creates_a_service_in_both_languages(client, seeded, operato
     assert events("ServicePublished") == [{"service_id": body["id"], "code": "payroll-exports",
                                            "family": "Online services", "title_en": "Payroll exports",
                                            "title_fr": "Exports de paie"}]
-    activate("u1", language="fr")
+    activate("u1", language="fr", security_level=2)
     offered = client.get("/catalog/services?q=paie", headers=signed("u1", language="fr")).get_json()["items"]
     assert [(item["title"], item["needs_validation"]) for item in offered] == [("Exports de paie", True)]
     assert client.get(f"/operator/services/{body['id']}", headers=operator).get_json()["title_fr"] == "Exports de paie"
 
 
-def test_a_service_for_one_company_is_offered_to_it_alone(client, seeded, operator, handle, signed):
+def test_a_service_for_one_company_is_offered_to_it_alone(client, seeded, operator, handle, signed, member):
     handle("CompanyRegistered", {"company_id": COMPANY, "number": "C-1", "name": "Acme"})
+    member("u1")
+    member("u2", "company-b")
     response = client.post("/operator/services", json={**NEW, "scope_company_id": COMPANY}, headers=operator)
     assert response.status_code == 201
     assert client.get("/catalog/services?q=payroll", headers=signed("u1")).get_json()["total"] == 1

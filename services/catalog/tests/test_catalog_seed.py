@@ -92,3 +92,10 @@ def test_the_command_adds_the_supervision_services_of_associates_linked_before(d
     with database.sessions() as session:
         service = session.scalar(select(Service).where(Service.supervised_company_id == "s"))
         assert (service.scope_company_id, service.title_en) == ("p", "User Management - Supervision Administration of Shop")
+
+
+def test_every_entitlement_the_portal_names_is_a_service_of_the_seed():
+    from catalog.seed import read_catalog
+    from portalkit import entitlements
+    seeded = {service["code"] for service in read_catalog()}
+    assert entitlements.ALL <= seeded

@@ -9,14 +9,13 @@ import functools
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portalkit.entitlements import ADMINISTRATION, SUPERVISION
 from portalkit.errors import PortalError, forbidden, not_found
 from portalkit.signed_identity import Identity
 from portalkit.web import caller
 
 from .models import Company, User
 
-ADMINISTRATION = "user-management-administration"
-SUPERVISION = "user-management-supervision-administration"
 PASSWORD_CHANGE_SCOPE = "password_change"
 
 

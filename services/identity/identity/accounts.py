@@ -74,7 +74,8 @@ def send_activation(session: Session, settings: IdentitySettings, user: User, fi
 def activation_event(user, company_name: str, token: str, expires_at) -> dict:
     """The UserCreated event that has ``user`` (a User, or a row with its fields) mailed the link."""
     return {**recipient(user), "company_id": user.company_id, "company_name": company_name, "title": user.title,
-            "security_level": user.security_level, "activation_token": token, "activation_expires_at": expires_at}
+            "security_level": user.security_level, "activation_token": token, "activation_expires_at": expires_at,
+            "company_administrator": bool(getattr(user, "designated_administrator", False))}
 
 
 def activation_profile(session: Session, token: str) -> User:

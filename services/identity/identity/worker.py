@@ -1,9 +1,7 @@
 """identity's worker process: relays its outbox, keeps the administrators read-model from
 catalog's events, runs the queued CSV imports and forgets the import previews past their time."""
-import logging
-import time
-
 from portalkit.db import Database
+from portalkit.jobs import every
 from portalkit.settings import Settings
 from portalkit.worker import run_worker
 
@@ -13,7 +11,6 @@ from .handlers import HANDLERS
 from .models import HandledEvent
 from .settings import IdentitySettings
 
-log = logging.getLogger(__name__)
 # Forgetting previews frees space only (a late start is refused anyway): once a minute is enough.
 PREVIEW_SWEEP_SECONDS = 60
 
@@ -22,22 +19,15 @@ def main() -> None:
     settings = Settings.load("identity")
     database = Database(settings.database_url)
     identity_settings = IdentitySettings.load()
-    next_sweep = 0.0
 
-    def run_imports() -> None:
-        # Called every second by run_worker: an error here must not stop the worker's loop.
-        nonlocal next_sweep
-        try:
-            import_runs.process_pending(database, identity_settings)
-            if time.monotonic() >= next_sweep:
-                with database.sessions() as session:
-                    imports.forget_expired_previews(session)
-                next_sweep = time.monotonic() + PREVIEW_SWEEP_SECONDS
-        except Exception:  # noqa: BLE001
-            log.exception("running imports failed; trying again in a second")
+    def forget_expired_previews() -> None:
+        with database.sessions() as session:
+            imports.forget_expired_previews(session)
 
     run_worker("identity", database, outbox=outbox, handled_model=HandledEvent, handlers=HANDLERS,
-               settings=settings, on_tick=run_imports)
+               settings=settings, jobs=[
+                   every(1.0, lambda: import_runs.process_pending(database, identity_settings), "running imports"),
+                   every(PREVIEW_SWEEP_SECONDS, forget_expired_previews, "forgetting expired import previews")])
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """knowledge's tables: the companies read-model fed by identity, and the bus's two tables."""
 from __future__ import annotations
 
-from sqlalchemy import MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
 
 from portalkit.consumer import HandledEventMixin
+from portalkit.directory import CompanyMixin
 from portalkit.outbox import OutboxMixin
 
 # Named constraints, so that later batch migrations on SQLite can find them again.
@@ -26,12 +27,5 @@ class HandledEvent(HandledEventMixin, Base):
     pass
 
 
-class Company(Base):
-    """identity's client company, as knowledge needs it (from CompanyRegistered)."""
-
-    __tablename__ = "companies"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    number: Mapped[str] = mapped_column(String(40), default="")
-    name: Mapped[str] = mapped_column(String(200), default="")
-    parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+class Company(CompanyMixin, Base):
+    """identity's client company, as knowledge needs it (portalkit.directory)."""

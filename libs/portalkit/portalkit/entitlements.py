@@ -1,0 +1,30 @@
+"""The entitlement codes the portal's services and pages check, named once.
+
+An entitlement is ``<code>@<company_id>``: the code of a catalog service (its English title, as
+``catalog.families.service_code`` makes it from the catalog's seed) and the company it applies to.
+"""
+from __future__ import annotations
+
+# Make a company administrator, a supervisor of one associate (each per-associate supervision
+# service grants this one, for that associate).
+ADMINISTRATION = "user-management-administration"
+SUPERVISION = "user-management-supervision-administration"
+# The services whose subscriptions make administrators: always validated, never automatic.
+ADMINISTRATOR_MAKING = frozenset({ADMINISTRATION, SUPERVISION})
+
+# Support requests: one's own, the company's, a supervised associate's.
+REQUEST_SERVICE = "request-service"
+REQUEST_SERVICE_ADMINISTRATION = "request-service-administration"
+REQUEST_SERVICE_SUPERVISION = "request-service-supervision"
+
+# Assets: updates, invoices and credits, intervention reports and attendance sheets.
+DOWNLOAD_UPDATES = "download-updates"
+INVOICE_VIEWING = "invoice-viewing-service"
+INTERVENTION_REPORTS_VIEWING = "intervention-reports-and-attendance-sheet-viewing-service"
+
+# Knowledge: the FAQs' search and articles.
+VIEW_FAQS = "view-faqs"
+
+ALL = frozenset({ADMINISTRATION, SUPERVISION, REQUEST_SERVICE, REQUEST_SERVICE_ADMINISTRATION,
+                 REQUEST_SERVICE_SUPERVISION, DOWNLOAD_UPDATES, INVOICE_VIEWING,
+                 INTERVENTION_REPORTS_VIEWING, VIEW_FAQS})
