@@ -1,8 +1,8 @@
 """Nothing is lost, nothing is done twice: count the effects, not the messages.
 
 Several processes publish through their outbox (each with its own relay) while the consumer is
-killed with SIGKILL and restarted, and — on RabbitMQ — while the broker restarts. On both the
-embedded transport and RabbitMQ, every event must have exactly one effect.
+killed with SIGKILL and restarted, and — on RabbitMQ — while the broker restarts. On the embedded
+transport and on RabbitMQ's quorum and classic queues, every event must have exactly one effect.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from meshtools import RealBackend
 PUBLISHERS, EVENTS_EACH, RATE = 3, 300, 60.0
 
 
-@pytest.fixture(params=["embedded", "rabbitmq-postgresql"])
+@pytest.fixture(params=["embedded", "rabbitmq-quorum-postgresql", "rabbitmq-classic-postgresql"])
 def bus_env(request, tmp_path):
     env = {**os.environ, "PORTAL_VAR_DIR": str(tmp_path / "var"), "PYTHONUNBUFFERED": "1",
            "PORTAL_BUS_RETRY_DELAY": "0.05"}
@@ -37,6 +37,7 @@ def bus_env(request, tmp_path):
             pytest.fail(f"RabbitMQ + PostgreSQL required but unavailable: {error}")
         pytest.skip(f"RabbitMQ + PostgreSQL unavailable: {error}")
     env.update(real.env())
+    env["PORTAL_BUS_QUORUM_QUEUES"] = "1" if "quorum" in request.param else "0"
     env["PORTAL_PROBE_DATABASE_URL"] = env["PORTAL_DATABASE_URL"].replace("{service}", "probe")
     from portalkit.migrations import ensure_database
     ensure_database(env["PORTAL_PROBE_DATABASE_URL"])
