@@ -13,7 +13,8 @@ EVENTS = Exchange("portal.events", type="topic", durable=True)
 RETRY = Exchange("portal.retry", type="direct", durable=True)
 DEAD_LETTER = Exchange("portal.dead-letter", type="direct", durable=True)
 
-# Which routing keys (``<producer>.<EventName>``) each consumer's queue receives: EVENTS.md.
+# Which routing keys (``<producer>.<EventName>``) each consumer's queue receives (docs/events.md
+# is written from this and the contracts: regenerate it when this changes).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     # identity lists each company's administrators and keeps the last one from being deleted.
     "identity": ("catalog.SubscriptionAccepted", "catalog.SubscriptionCancelled",
