@@ -39,7 +39,9 @@ def mesh(request, tmp_path_factory):
     try:
         running.prepare(demo=True)
         running.start()
-        yield RunningMesh(running, backend, real)
+        started = RunningMesh(running, backend, real)
+        started.wait_until_demo_in_force()
+        yield started
     finally:
         running.stop()
         if real is not None:

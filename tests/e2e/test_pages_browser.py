@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browsing import Photographer, browser, register_company  # noqa: E402,F401
+from browsing import Photographer, register_company  # noqa: E402
 
 pytestmark = pytest.mark.mesh
 PASSWORD = "Sunny-Harbour-42"
