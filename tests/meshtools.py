@@ -106,6 +106,18 @@ class RealBackend:
         except (DockerException, OSError):
             return False
 
+    def reset_queues(self) -> None:
+        """Delete the portal's queues here: a test sharing this broker starts from none, whichever
+        type (quorum or classic) the test before it declared them with."""
+        from kombu import Connection
+        from portalkit import topology
+        with Connection(self.broker_url, connect_timeout=5) as connection:
+            channel = connection.channel()
+            for queue in topology.all_queues():
+                for name in (queue.name, queue.name + ".migrating"):
+                    channel.queue_delete(name)  # RabbitMQ answers ok for a queue that is not there
+            channel.close()
+
     def env(self) -> dict:
         return {"PORTAL_BROKER_URL": self.broker_url,
                 "PORTAL_DATABASE_URL": f"{self.server_url}/portal_t{self.tag}_{{service}}"}
@@ -125,6 +137,18 @@ class RealBackend:
         engine.dispose()
         if self.vhost:
             subprocess.run(["rabbitmqctl", "delete_vhost", self.vhost], capture_output=True)
+
+
+def real_backend() -> RealBackend:
+    """RabbitMQ + PostgreSQL, or the test skipped when they are missing — failed where
+    PORTAL_REQUIRE_REAL_BROKER=1 (CI)."""
+    import pytest
+    try:
+        return RealBackend()
+    except Exception as error:  # noqa: BLE001 - reported as skip or failure
+        if os.environ.get("PORTAL_REQUIRE_REAL_BROKER") == "1":
+            pytest.fail(f"RabbitMQ + PostgreSQL required but unavailable: {error}")
+        pytest.skip(f"RabbitMQ + PostgreSQL unavailable: {error}")
 
 
 class RunningMesh:

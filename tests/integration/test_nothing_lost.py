@@ -15,7 +15,6 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from meshtools import RealBackend
 
 PUBLISHERS, EVENTS_EACH, RATE = 3, 300, 60.0
 
@@ -30,21 +29,17 @@ def bus_env(request, tmp_path):
         env["PORTAL_PROBE_DATABASE_URL"] = f"sqlite:///{tmp_path}/probe.db"
         yield env, None
         return
-    try:
-        real = RealBackend()
-    except Exception as error:  # noqa: BLE001
-        if os.environ.get("PORTAL_REQUIRE_REAL_BROKER") == "1":
-            pytest.fail(f"RabbitMQ + PostgreSQL required but unavailable: {error}")
-        pytest.skip(f"RabbitMQ + PostgreSQL unavailable: {error}")
+    real = request.getfixturevalue("bus_broker")
+    real.reset_queues()
+    quorum = "quorum" in request.param
     env.update(real.env())
-    env["PORTAL_BUS_QUORUM_QUEUES"] = "1" if "quorum" in request.param else "0"
-    env["PORTAL_PROBE_DATABASE_URL"] = env["PORTAL_DATABASE_URL"].replace("{service}", "probe")
+    env["PORTAL_BUS_QUORUM_QUEUES"] = "1" if quorum else "0"
+    # A database of its own per run: the broker is shared, the counted effects must not be.
+    env["PORTAL_PROBE_DATABASE_URL"] = env["PORTAL_DATABASE_URL"].replace(
+        "{service}", "probe_quorum" if quorum else "probe_classic")
     from portalkit.migrations import ensure_database
     ensure_database(env["PORTAL_PROBE_DATABASE_URL"])
-    try:
-        yield env, real
-    finally:
-        real.close()
+    yield env, real
 
 
 def _start(env, *args, log):

@@ -15,7 +15,7 @@ import pytest
 from kombu import Producer
 from sqlalchemy.orm import DeclarativeBase
 
-from meshtools import RealBackend, wait_until
+from meshtools import wait_until
 from portalkit import broker, topology
 from portalkit.consumer import EventConsumer, HandledEventMixin
 from portalkit.db import Database
@@ -32,18 +32,11 @@ class HandledEvent(HandledEventMixin, Base):
     pass
 
 
-@pytest.fixture(scope="module")
-def rabbitmq():
-    try:
-        real = RealBackend()
-    except Exception as error:  # noqa: BLE001 - reported as skip or failure
-        if os.environ.get("PORTAL_REQUIRE_REAL_BROKER") == "1":
-            pytest.fail(f"RabbitMQ required but unavailable: {error}")
-        pytest.skip(f"RabbitMQ unavailable: {error}")
-    try:
-        yield real
-    finally:
-        real.close()
+@pytest.fixture
+def rabbitmq(bus_broker):
+    """The shared broker, with none of the portal's queues yet."""
+    bus_broker.reset_queues()
+    return bus_broker
 
 
 def _settings(monkeypatch, rabbitmq, tmp_path, quorum=True) -> Settings:
