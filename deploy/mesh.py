@@ -89,15 +89,24 @@ class Mesh:
     def prepare(self, demo: bool = True) -> None:
         """Migrate every database, load the catalog and (optionally) the demo data."""
         env = self.environment()
-        self._run([_bin("portal-migrate"), *SERVICES, "gateway"], env)
-        self._run([sys.executable, "-m", "catalog.seed"], env)
+        self._run([[_bin("portal-migrate"), *SERVICES, "gateway"]], env)
+        # Two databases, two processes at once: each spends most of its time importing.
+        loads = [[sys.executable, "-m", "catalog.seed"]]
         if demo:
-            self._run([sys.executable, "-m", "identity.demo"], env)
+            loads.append([sys.executable, "-m", "identity.demo"])
+        self._run(loads, env)
 
-    def _run(self, command: list[str], env: dict) -> None:
-        result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    def _run(self, commands: list[list[str]], env: dict) -> None:
+        """Run ``commands`` side by side; fail with the output of the first that fails."""
+        running = [(command, subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                                              stderr=subprocess.PIPE, text=True)) for command in commands]
+        failures = []
+        for command, process in running:
+            stdout, stderr = process.communicate()
+            if process.returncode != 0:
+                failures.append(f"{' '.join(command)} failed:\n{stdout}\n{stderr}")
+        if failures:
+            raise RuntimeError(failures[0])
 
     # -- running -----------------------------------------------------------------------------
     def commands(self) -> dict[str, list[str]]:
@@ -140,11 +149,12 @@ class Mesh:
         os.killpg(process.pid, sig)
         process.wait(timeout=30)
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 15) -> None:
+        """SIGTERM every process, and SIGKILL those still running ``grace`` seconds later."""
         for process in self.processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + grace
         for process in self.processes.values():
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
