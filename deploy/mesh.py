@@ -28,6 +28,23 @@ DEMO = {
 }
 
 
+OWN_PASSWORD = "(the password you set)"
+
+
+def sign_ins(env: dict) -> list[tuple[str, str, str]]:
+    """The sign-ins ``make up`` prints, from the environment identity runs with (``environment()``):
+    the operator in force, whose password is shown only if it is the demo one, then the demo people."""
+    email = env["PORTAL_BOOTSTRAP_OPERATOR_EMAIL"]
+    password = env["PORTAL_BOOTSTRAP_OPERATOR_PASSWORD"]
+    password = password if password == DEMO["operator"][1] else OWN_PASSWORD
+    return [("operator", email, password), *((role, *DEMO[role]) for role in DEMO if role != "operator")]
+
+
+def sign_in_lines(env: dict, var_dir: Path) -> list[str]:
+    lines = [f"  {role:<14} {email:<28} {password}" for role, email, password in sign_ins(env)]
+    return lines + [f"  (identity creates that operator only if {var_dir} holds none yet: an earlier one stays)"]
+
+
 def _bin(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
@@ -54,8 +71,10 @@ class Mesh:
 
     def environment(self) -> dict:
         env = {**os.environ, **self.env}
-        env.setdefault("PORTAL_BOOTSTRAP_OPERATOR_EMAIL", DEMO["operator"][0])
-        env.setdefault("PORTAL_BOOTSTRAP_OPERATOR_PASSWORD", DEMO["operator"][1])
+        # Empty counts as unset, as identity reads it: else an exported empty value bootstraps no one.
+        for name, default in zip(("PORTAL_BOOTSTRAP_OPERATOR_EMAIL", "PORTAL_BOOTSTRAP_OPERATOR_PASSWORD"),
+                                 DEMO["operator"]):
+            env[name] = env.get(name) or default
         env.update({
             "PORTAL_VAR_DIR": str(self.var_dir), "PORT": str(self.ports["gateway"]),
             "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL") or self.base_url,
@@ -70,15 +89,24 @@ class Mesh:
     def prepare(self, demo: bool = True) -> None:
         """Migrate every database, load the catalog and (optionally) the demo data."""
         env = self.environment()
-        self._run([_bin("portal-migrate"), *SERVICES, "gateway"], env)
-        self._run([sys.executable, "-m", "catalog.seed"], env)
+        self._run([[_bin("portal-migrate"), *SERVICES, "gateway"]], env)
+        # Two databases, two processes at once: each spends most of its time importing.
+        loads = [[sys.executable, "-m", "catalog.seed"]]
         if demo:
-            self._run([sys.executable, "-m", "identity.demo"], env)
+            loads.append([sys.executable, "-m", "identity.demo"])
+        self._run(loads, env)
 
-    def _run(self, command: list[str], env: dict) -> None:
-        result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    def _run(self, commands: list[list[str]], env: dict) -> None:
+        """Run ``commands`` side by side; fail with the output of the first that fails."""
+        running = [(command, subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                                              stderr=subprocess.PIPE, text=True)) for command in commands]
+        failures = []
+        for command, process in running:
+            stdout, stderr = process.communicate()
+            if process.returncode != 0:
+                failures.append(f"{' '.join(command)} failed:\n{stdout}\n{stderr}")
+        if failures:
+            raise RuntimeError(failures[0])
 
     # -- running -----------------------------------------------------------------------------
     def commands(self) -> dict[str, list[str]]:
@@ -121,11 +149,12 @@ class Mesh:
         os.killpg(process.pid, sig)
         process.wait(timeout=30)
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 15) -> None:
+        """SIGTERM every process, and SIGKILL those still running ``grace`` seconds later."""
         for process in self.processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + grace
         for process in self.processes.values():
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
@@ -166,8 +195,7 @@ def up(argv: list[str]) -> None:
         broker = os.environ.get("PORTAL_BROKER_URL", "filesystem:// (embedded)")
         print(f"\nThe portal is up: {mesh.base_url}   (bus: {broker.split('@')[-1]})")
         print(f"Mails land in {mesh.mail_dir}")
-        for role, (email, password) in DEMO.items():
-            print(f"  {role:<14} {email:<28} {password}")
+        print("\n".join(sign_in_lines(mesh.environment(), mesh.var_dir)))
         print("Ctrl-C stops everything.\n", flush=True)
         while not stopping.wait(1):
             for name, process in mesh.processes.items():

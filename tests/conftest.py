@@ -7,14 +7,13 @@ is skipped — unless PORTAL_REQUIRE_REAL_BROKER=1 (CI), which turns the skip in
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from meshtools import Mesh, RealBackend, RunningMesh, free_port_base  # noqa: E402
+from meshtools import Mesh, RunningMesh, free_port_base, real_backend  # noqa: E402
 from mesh import PORT_OFFSETS  # noqa: E402
 
 BACKENDS = ("embedded", "rabbitmq-postgresql")
@@ -27,20 +26,29 @@ def mesh(request, tmp_path_factory):
     # Whatever the developer's shell says, the embedded mesh uses SQLite and the folder bus.
     env = {"PORTAL_BROKER_URL": "filesystem://", "PORTAL_DATABASE_URL": ""}
     if backend != "embedded":
-        try:
-            real = RealBackend()
-        except Exception as error:  # noqa: BLE001 - reported as skip or failure below
-            if os.environ.get("PORTAL_REQUIRE_REAL_BROKER") == "1":
-                pytest.fail(f"RabbitMQ + PostgreSQL required but unavailable: {error}")
-            pytest.skip(f"RabbitMQ + PostgreSQL unavailable: {error}")
+        real = real_backend()
         env = real.env()
     running = Mesh(var_dir=tmp_path_factory.mktemp(f"mesh-{backend}"),
                    port_base=free_port_base(PORT_OFFSETS.values()), env=env)
     try:
         running.prepare(demo=True)
         running.start()
-        yield RunningMesh(running, backend, real)
+        started = RunningMesh(running, backend, real)
+        started.wait_until_demo_in_force()
+        yield started
     finally:
-        running.stop()
+        # Its state is thrown away: no need to let gunicorn drain kept-alive connections (10 s).
+        running.stop(grace=2)
         if real is not None:
             real.close()
+
+
+@pytest.fixture(scope="session")
+def bus_broker():
+    """RabbitMQ + PostgreSQL for the bus's own tests (not the mesh's: those run beside it), shared
+    by them to spare a virtual host each; every user calls ``reset_queues()`` first."""
+    real = real_backend()
+    try:
+        yield real
+    finally:
+        real.close()

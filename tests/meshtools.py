@@ -106,6 +106,18 @@ class RealBackend:
         except (DockerException, OSError):
             return False
 
+    def reset_queues(self) -> None:
+        """Delete the portal's queues here: a test sharing this broker starts from none, whichever
+        type (quorum or classic) the test before it declared them with."""
+        from kombu import Connection
+        from portalkit import topology
+        with Connection(self.broker_url, connect_timeout=5) as connection:
+            channel = connection.channel()
+            for queue in topology.all_queues():
+                for name in (queue.name, queue.name + ".migrating"):
+                    channel.queue_delete(name)  # RabbitMQ answers ok for a queue that is not there
+            channel.close()
+
     def env(self) -> dict:
         return {"PORTAL_BROKER_URL": self.broker_url,
                 "PORTAL_DATABASE_URL": f"{self.server_url}/portal_t{self.tag}_{{service}}"}
@@ -127,13 +139,27 @@ class RealBackend:
             subprocess.run(["rabbitmqctl", "delete_vhost", self.vhost], capture_output=True)
 
 
+def real_backend() -> RealBackend:
+    """RabbitMQ + PostgreSQL, or the test skipped when they are missing — failed where
+    PORTAL_REQUIRE_REAL_BROKER=1 (CI)."""
+    import pytest
+    try:
+        return RealBackend()
+    except Exception as error:  # noqa: BLE001 - reported as skip or failure
+        if os.environ.get("PORTAL_REQUIRE_REAL_BROKER") == "1":
+            pytest.fail(f"RabbitMQ + PostgreSQL required but unavailable: {error}")
+        pytest.skip(f"RabbitMQ + PostgreSQL unavailable: {error}")
+
+
 class RunningMesh:
     """What a test sees of a running mesh: its URL, its mail, and ways to sign in."""
 
     def __init__(self, mesh: Mesh, backend: str, real: RealBackend | None):
         self.mesh, self.backend, self.real = mesh, backend, real
         self.base_url = mesh.base_url
-        self.operator_email, self.operator_password = DEMO["operator"]
+        env = mesh.environment()
+        self.operator_email = env["PORTAL_BOOTSTRAP_OPERATOR_EMAIL"]
+        self.operator_password = env["PORTAL_BOOTSTRAP_OPERATOR_PASSWORD"]
         self.demo = DEMO
 
     def url(self, path: str) -> str:
@@ -146,30 +172,49 @@ class RunningMesh:
         session.headers["Authorization"] = f"Bearer {response.json()['token']}"
         return session
 
-    def mails_to(self, address: str) -> list[email.message.EmailMessage]:
+    def mails_to(self, address: str, subject: str | None = None) -> list[email.message.EmailMessage]:
+        """The mails to ``address`` (with that subject), in the order they came."""
         found = []
         for path in sorted(self.mesh.mail_dir.glob("*.eml")):
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if address.lower() in str(message.get("To", "")).lower():
+            if address.lower() in str(message.get("To", "")).lower() and subject in (None, message["Subject"]):
                 found.append(message)
         return found
 
-    def wait_for_mail(self, to_address: str, timeout: float = 30, count: int = 1) -> email.message.EmailMessage:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            mails = self.mails_to(to_address)
-            if len(mails) >= count:
-                return mails[-1]
-            time.sleep(0.1)
-        raise AssertionError(f"no mail to {to_address} within {timeout}s")
+    def wait_for_mail(self, to_address: str, subject: str | None = None, containing: str | None = None,
+                      nth: int = 1, timeout: float = 30) -> email.message.EmailMessage:
+        """The ``nth`` mail to ``to_address`` that has ``subject`` and whose text holds ``containing``:
+        a test waits for the very mail it then reads, whatever else the address receives meanwhile."""
+        def arrived():
+            matching = [mail for mail in self.mails_to(to_address, subject)
+                        if containing is None or containing in mail_text(mail)]
+            return matching[nth - 1] if len(matching) >= nth else None
+        what = " ".join(filter(None, (f"mail #{nth} to {to_address}", subject and f"«{subject}»",
+                                      containing and f"holding {containing}")))
+        return wait_until(arrived, timeout=timeout, interval=0.1, message=what)
 
-    def mailed_link(self, to_address: str, path: str, count: int = 1) -> str:
-        """The ``<base>/<path>/<token>`` link of the ``count``-th mail to ``to_address``."""
-        mail = self.wait_for_mail(to_address, count=count)
-        text = mail.get_body(preferencelist=("plain",)).get_content()
-        match = re.search(re.escape(self.base_url) + "/" + path.strip("/") + r"/[A-Za-z0-9_\-]+", text)
-        assert match, text
+    def mailed_link(self, to_address: str, path: str, nth: int = 1) -> str:
+        """The ``<base>/<path>/<token>`` link of the ``nth`` mail to ``to_address`` that holds one."""
+        prefix = f"{self.base_url}/{path.strip('/')}/"
+        mail = self.wait_for_mail(to_address, containing=prefix, nth=nth)
+        match = re.search(re.escape(prefix) + r"[A-Za-z0-9_\-]+", mail_text(mail))
+        assert match, mail_text(mail)
         return match.group(0)
+
+    def wait_until_demo_in_force(self, timeout: float = 60) -> None:
+        """The demo data is loaded before the mesh starts and its events are handled after: the
+        demo administrator's right and the catalog's knowledge of the demo user arrive over the
+        bus. Tests start once both are there, as a newcomer's first sign-in expects."""
+        administrator = self.api_login(*self.demo["administrator"])
+        wait_until(lambda: administrator.get(self.url("/api/identity/users"), timeout=10).status_code == 200,
+                   timeout=timeout, message="the demo administrator's right")
+        user = self.api_login(*self.demo["user"])
+        wait_until(lambda: user.get(self.url("/api/catalog/services"), timeout=10).json().get("items"),
+                   timeout=timeout, message="the catalog's offer to the demo user")
+
+
+def mail_text(mail: email.message.EmailMessage) -> str:
+    return mail.get_body(preferencelist=("plain",)).get_content()
 
 
 def wait_until(predicate, timeout: float = 15, interval: float = 0.05, message: str = "condition"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,13 +26,6 @@ def launched_browser():
             self.browser.close()
             self.playwright.stop()
     return _Launched()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium per test module (import it into the module to use it)."""
-    with launched_browser() as launched:
-        yield launched
 
 
 class Photographer:

@@ -15,8 +15,7 @@ import requests
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browsing import Photographer, browser, sign_in  # noqa: E402,F401
-from meshtools import wait_until  # noqa: E402
+from browsing import Photographer, sign_in  # noqa: E402
 
 pytestmark = pytest.mark.mesh
 OLD_PASSWORD = "orchardlights"      # enough at the weak level: at least 8 characters, not common
@@ -27,10 +26,7 @@ NEW_PASSWORD = "Silver-Kettle-58"   # strong: 16 characters, 4 classes, nothing 
 
 def _user_due_for_renewal(mesh, tag: str) -> str:
     """A new weak-level user of the demo company, activated, whose level the administrator then raises."""
-    administrator = mesh.api_login(*mesh.demo["administrator"])
-    # The administration right comes over the bus.
-    wait_until(lambda: administrator.get(mesh.url("/api/identity/users"), timeout=10).status_code == 200,
-               timeout=30, message="the demo administrator's right")
+    administrator = mesh.api_login(*mesh.demo["administrator"])  # the mesh starts with the demo in force
     email = f"camille.{tag}@demo.localhost"
     created = administrator.post(mesh.url("/api/identity/users"), timeout=10, json={
         "email": email, "title": "MME", "last_name": "Berger", "first_name": "Camille", "language": "en",

@@ -6,6 +6,7 @@ import re
 import pytest
 import requests
 
+from meshtools import mail_text
 
 pytestmark = pytest.mark.mesh
 ADMINISTRATION = "user-management-administration"
@@ -21,8 +22,8 @@ def _register_company(mesh, operator, number, email, language="en"):
 
 
 def _activation_token(mesh, email):
-    mail = mesh.wait_for_mail(email)
-    text = mail.get_body(preferencelist=("plain",)).get_content()
+    mail = mesh.wait_for_mail(email, containing=f"{mesh.base_url}/activate/")
+    text = mail_text(mail)
     match = re.search(re.escape(mesh.base_url) + r"/activate/([A-Za-z0-9_\-]+)", text)
     assert match, text
     return mail, match.group(1)

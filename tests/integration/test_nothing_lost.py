@@ -1,8 +1,8 @@
 """Nothing is lost, nothing is done twice: count the effects, not the messages.
 
 Several processes publish through their outbox (each with its own relay) while the consumer is
-killed with SIGKILL and restarted, and — on RabbitMQ — while the broker restarts. On both the
-embedded transport and RabbitMQ, every event must have exactly one effect.
+killed with SIGKILL and restarted, and — on RabbitMQ — while the broker restarts. On the embedded
+transport and on RabbitMQ's quorum and classic queues, every event must have exactly one effect.
 """
 from __future__ import annotations
 
@@ -15,12 +15,11 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from meshtools import RealBackend
 
 PUBLISHERS, EVENTS_EACH, RATE = 3, 300, 60.0
 
 
-@pytest.fixture(params=["embedded", "rabbitmq-postgresql"])
+@pytest.fixture(params=["embedded", "rabbitmq-quorum-postgresql", "rabbitmq-classic-postgresql"])
 def bus_env(request, tmp_path):
     env = {**os.environ, "PORTAL_VAR_DIR": str(tmp_path / "var"), "PYTHONUNBUFFERED": "1",
            "PORTAL_BUS_RETRY_DELAY": "0.05"}
@@ -30,20 +29,17 @@ def bus_env(request, tmp_path):
         env["PORTAL_PROBE_DATABASE_URL"] = f"sqlite:///{tmp_path}/probe.db"
         yield env, None
         return
-    try:
-        real = RealBackend()
-    except Exception as error:  # noqa: BLE001
-        if os.environ.get("PORTAL_REQUIRE_REAL_BROKER") == "1":
-            pytest.fail(f"RabbitMQ + PostgreSQL required but unavailable: {error}")
-        pytest.skip(f"RabbitMQ + PostgreSQL unavailable: {error}")
+    real = request.getfixturevalue("bus_broker")
+    real.reset_queues()
+    quorum = "quorum" in request.param
     env.update(real.env())
-    env["PORTAL_PROBE_DATABASE_URL"] = env["PORTAL_DATABASE_URL"].replace("{service}", "probe")
+    env["PORTAL_BUS_QUORUM_QUEUES"] = "1" if quorum else "0"
+    # A database of its own per run: the broker is shared, the counted effects must not be.
+    env["PORTAL_PROBE_DATABASE_URL"] = env["PORTAL_DATABASE_URL"].replace(
+        "{service}", "probe_quorum" if quorum else "probe_classic")
     from portalkit.migrations import ensure_database
     ensure_database(env["PORTAL_PROBE_DATABASE_URL"])
-    try:
-        yield env, real
-    finally:
-        real.close()
+    yield env, real
 
 
 def _start(env, *args, log):

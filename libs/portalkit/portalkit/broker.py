@@ -23,6 +23,7 @@ from kombu.transport import filesystem, virtual
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps, loads
 
+from . import topology
 from .settings import Settings, var_dir
 
 
@@ -165,8 +166,10 @@ def connect(settings: Settings) -> Connection:
         options["polling_interval"] = settings.bus_polling_interval
         return Connection("filesystem://localhost/", transport=AtomicFilesystemTransport,
                           transport_options=options)
+    queue_type = "quorum" if settings.bus_quorum_queues else "classic"
     return Connection(url, connect_timeout=5,
-                      transport_options={"confirm_publish": True, "max_retries": 3})
+                      transport_options={"confirm_publish": True, "max_retries": 3,
+                                         topology.QUEUE_TYPE_OPTION: queue_type})
 
 
 def is_embedded(settings: Settings) -> bool:

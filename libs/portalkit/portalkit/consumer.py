@@ -50,7 +50,8 @@ class EventConsumer(ConsumerMixin):
         self.max_retries, self.retry_delay, self.prefetch_count = max_retries, retry_delay, prefetch_count
 
     def get_consumers(self, Consumer, channel):
-        return [Consumer(queues=[topology.event_queue(self.consumer)], callbacks=[self.on_message],
+        queue = topology.event_queue(self.consumer, topology.uses_quorum_queues(self.connection))
+        return [Consumer(queues=[queue], callbacks=[self.on_message],
                          accept=["json"], prefetch_count=self.prefetch_count)]
 
     def on_connection_revived(self):

@@ -102,6 +102,8 @@ class Settings:
     bus_max_retries: int
     bus_retry_delay: float
     outbox_polling_interval: float
+    # RabbitMQ only: the consumers' queues are quorum queues (replicated on a cluster).
+    bus_quorum_queues: bool = True
 
     @classmethod
     def load(cls, component: str) -> "Settings":
@@ -116,4 +118,5 @@ class Settings:
             bus_max_retries=env_int("PORTAL_BUS_MAX_RETRIES", 5),
             bus_retry_delay=env_float("PORTAL_BUS_RETRY_DELAY", 0.5),
             outbox_polling_interval=env_float("PORTAL_OUTBOX_POLLING_INTERVAL", 0.02),
+            bus_quorum_queues=env_bool("PORTAL_BUS_QUORUM_QUEUES", True),
         )

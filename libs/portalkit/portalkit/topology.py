@@ -2,6 +2,7 @@
 
 Every process declares all of it before publishing or consuming: on the broker-less transport
 an exchange a process has not declared is taken as ``direct`` and its messages silently dropped.
+On RabbitMQ the queues are quorum queues (replicated across a cluster's nodes) unless told not to.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ EVENTS = Exchange("portal.events", type="topic", durable=True)
 RETRY = Exchange("portal.retry", type="direct", durable=True)
 DEAD_LETTER = Exchange("portal.dead-letter", type="direct", durable=True)
 
-# Which routing keys (``<producer>.<EventName>``) each consumer's queue receives: EVENTS.md.
+# Which routing keys (``<producer>.<EventName>``) each consumer's queue receives (docs/events.md
+# is written from this and the contracts: regenerate it when this changes).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     # identity lists each company's administrators and keeps the last one from being deleted.
     "identity": ("catalog.SubscriptionAccepted", "catalog.SubscriptionCancelled",
@@ -55,22 +57,58 @@ def patterns_of(consumer: str) -> tuple[str, ...]:
     return _patterns(SUBSCRIPTIONS[consumer])
 
 
+# broker.connect() names the queue type in the connection's transport options, which kombu
+# keeps through the clones ConsumerMixin makes: every declaration of a process then agrees, and
+# a queue declared once as quorum is never redeclared classic (RabbitMQ refuses either change).
+QUEUE_TYPE_OPTION = "portal_queue_type"
+# A message whose delivery this many times ended without an ack (the consumer crashed while
+# handling it, each time) is parked in the dead-letter queue by RabbitMQ itself. Handler errors
+# never count here: the consumer acks them and retries a copy (consumer.py). Deliberately a
+# constant: RabbitMQ refuses a queue redeclared with another value (a policy may override it).
+DELIVERY_LIMIT = 20
+
+
 def queue_name(consumer: str) -> str:
     return f"{consumer}.events"
 
 
-def event_queue(consumer: str) -> Queue:
+def dead_letter_queue_name(consumer: str) -> str:
+    return f"{consumer}.dead-letter"
+
+
+def uses_quorum_queues(connection: Connection) -> bool:
+    return (connection.transport_options or {}).get(QUEUE_TYPE_OPTION) == "quorum"
+
+
+def event_queue_arguments(consumer: str, quorum: bool) -> dict | None:
+    if not quorum:
+        return None
+    return {"x-queue-type": "quorum", "x-delivery-limit": DELIVERY_LIMIT,
+            "x-dead-letter-exchange": DEAD_LETTER.name, "x-dead-letter-routing-key": consumer,
+            # Parked messages are moved under confirms, never dropped on the way; that strategy
+            # needs the queue to refuse publishes when full instead of dropping its oldest.
+            "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
+
+
+def dead_letter_queue_arguments(quorum: bool) -> dict | None:
+    return {"x-queue-type": "quorum"} if quorum else None
+
+
+def event_queue(consumer: str, quorum: bool = False) -> Queue:
     bindings = [binding(EVENTS, routing_key=key) for key in _patterns(SUBSCRIPTIONS[consumer])]
     bindings.append(binding(RETRY, routing_key=consumer))
-    return Queue(queue_name(consumer), bindings=bindings, durable=True)
+    return Queue(queue_name(consumer), bindings=bindings, durable=True,
+                 queue_arguments=event_queue_arguments(consumer, quorum))
 
 
-def dead_letter_queue(consumer: str) -> Queue:
-    return Queue(f"{consumer}.dead-letter", exchange=DEAD_LETTER, routing_key=consumer, durable=True)
+def dead_letter_queue(consumer: str, quorum: bool = False) -> Queue:
+    return Queue(dead_letter_queue_name(consumer), exchange=DEAD_LETTER, routing_key=consumer,
+                 durable=True, queue_arguments=dead_letter_queue_arguments(quorum))
 
 
-def all_queues() -> list[Queue]:
-    return [q for consumer in SUBSCRIPTIONS for q in (event_queue(consumer), dead_letter_queue(consumer))]
+def all_queues(quorum: bool = False) -> list[Queue]:
+    return [q for consumer in SUBSCRIPTIONS
+            for q in (event_queue(consumer, quorum), dead_letter_queue(consumer, quorum))]
 
 
 def declare(connection: Connection) -> None:
@@ -78,5 +116,5 @@ def declare(connection: Connection) -> None:
     channel = connection.default_channel
     for exchange in (EVENTS, RETRY, DEAD_LETTER):
         exchange(channel).declare()
-    for queue in all_queues():
+    for queue in all_queues(uses_quorum_queues(connection)):
         queue(channel).declare()
