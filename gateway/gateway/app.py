@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask, abort, jsonify, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
@@ -21,7 +21,7 @@ from .proxy import ApiProxy
 from .sessions import SessionStore
 from .settings import GatewaySettings
 from .settling import Settler
-from .upstream import Upstream
+from .throttle import Throttle, ThrottledUpstream
 
 try:
     # The portal's pages, delivered separately (gateway/web, templates, static, translations).
@@ -53,7 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     settings = GatewaySettings.load()
     database = Database(portal.database_url)
     store = SessionStore.from_settings(database, settings)
-    connections = Upstream.from_settings(settings, portal)
+    connections = ThrottledUpstream.from_settings(settings, portal)
+    connections.throttle = Throttle.from_settings(settings)
     connections.settler = Settler(connections, database, settings.consistency_timeout)
     # The module-level accessors (auth.*, upstream.upstream()) serve this app's process.
     sessions.use_store(store)
@@ -75,10 +76,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     app.add_url_rule("/ready", "ready", ready)
     _register_error_pages(app)
+    _guard_pages(app, settings.max_url_bytes)
     if web is not None:
         web.init_web(app)
-    app.wsgi_app = ApiDispatcher(ApiProxy(connections, store, settings.cookie_secure), app.wsgi_app)
+    app.wsgi_app = ApiDispatcher(ApiProxy(connections, store, settings.cookie_secure, connections.throttle,
+                                          settings.max_url_bytes), app.wsgi_app)
     return app
+
+
+def _guard_pages(app: Flask, max_url_bytes: int) -> None:
+    """Outside /api too: a too long address is the error page 414; no answer is type-sniffed."""
+
+    @app.before_request
+    def _refuse_long_addresses():
+        if len(request.environ.get("PATH_INFO") or "") + len(request.environ.get("QUERY_STRING") or "") \
+                > max_url_bytes:
+            abort(414)
+
+    @app.after_request
+    def _nosniff(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -13,6 +13,7 @@ from portalkit.signed_identity import Identity
 
 from . import sessions
 from .sessions import CurrentUser
+from .throttle import TooManyTries
 from .upstream import upstream
 
 COOKIE_NAME = "portal_session"
@@ -26,6 +27,7 @@ class SignInResult:
     body: dict
     token: str | None = None
     expires_at: datetime | None = None
+    retry_after: int | None = None  # seconds, when the throttle refused the attempt (429)
 
 
 def sign_in(email: str | None, password: str | None, client_ip: str | None,
@@ -33,9 +35,12 @@ def sign_in(email: str | None, password: str | None, client_ip: str | None,
     """Check the credentials with identity and open a session (see POST /api/auth/login)."""
     credentials = {key: value for key, value in (("email", email), ("password", password))
                    if value is not None}
-    status, answer = upstream().call("identity", "POST", "/auth/login", Identity(client_ip=client_ip),
-                                     json=credentials,
-                                     headers={"User-Agent": user_agent} if user_agent else None)
+    try:
+        status, answer = upstream().call("identity", "POST", "/auth/login", Identity(client_ip=client_ip),
+                                         json=credentials,
+                                         headers={"User-Agent": user_agent} if user_agent else None)
+    except TooManyTries as refusal:  # the throttle, per address and per account (throttle.py)
+        return SignInResult(429, refusal.body(), retry_after=refusal.seconds)
     if status != 200:
         # identity's refusals (400, 401, 423, 429) and the gateway's 503/504 pass unchanged.
         if not isinstance(answer, dict):
