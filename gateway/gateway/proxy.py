@@ -71,9 +71,11 @@ def too_many_tries(refusal: TooManyTries) -> tuple[str, list, bytes]:
 
 def _with_edge_headers(start_response):
     def start(status, headers, exc_info=None):
-        if not any(name.lower() == "cache-control" for name, _ in headers):
+        names = {name.lower() for name, _ in headers}
+        if "cache-control" not in names:
             headers.append(NO_STORE)
-        headers.append(NOSNIFF)
+        if "x-content-type-options" not in names:  # the services' own answers carry it already
+            headers.append(NOSNIFF)
         return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
     return start
 
