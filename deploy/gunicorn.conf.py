@@ -15,3 +15,6 @@ graceful_timeout = 10
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
+# No request-line limit of gunicorn's own below its 1 MiB bound (its refusal is an HTML page):
+# the gateway refuses addresses over PORTAL_MAX_URL_BYTES itself, in the portal's error shape.
+limit_request_line = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask, abort, jsonify, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # root_path given, not guessed from the name: "gateway" is also the project folder at the
     # checkout's top, which an import from there (pytest's importlib mode) can take for it.
-    app = Flask("gateway", root_path=str(Path(__file__).resolve().parent))
+    app = Flask("gateway", root_path=str(Path(__file__).resolve().parent), static_folder=None)
     app.config.update(
         SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -65,10 +65,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     app.add_url_rule("/ready", "ready", ready)
     _register_error_pages(app)
+    _guard_pages(app, settings.max_url_bytes)
     if web is not None:
         web.init_web(app)
     app.wsgi_app = ApiDispatcher(ApiProxy(gateway), app.wsgi_app)
     return app
+
+
+def _guard_pages(app: Flask, max_url_bytes: int) -> None:
+    """Outside /api too: a too long address is the error page 414; no answer is type-sniffed."""
+
+    @app.before_request
+    def _refuse_long_addresses():
+        if len(request.environ.get("PATH_INFO") or "") + len(request.environ.get("QUERY_STRING") or "") \
+                > max_url_bytes:
+            abort(414)
+
+    @app.after_request
+    def _nosniff(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -12,6 +12,7 @@ from portalkit.errors import error_body
 from portalkit.signed_identity import Identity
 
 from .sessions import CurrentUser, SessionStore
+from .throttle import TooManyTries
 from .upstream import Upstream
 
 COOKIE_NAME = "portal_session"
@@ -25,6 +26,7 @@ class SignInResult:
     body: dict
     token: str | None = None
     expires_at: datetime | None = None
+    retry_after: int | None = None  # seconds, when the throttle refused the attempt (429)
 
 
 class SignIn:
@@ -38,9 +40,12 @@ class SignIn:
         """Check the credentials with identity and open a session (see POST /api/auth/login)."""
         credentials = {key: value for key, value in (("email", email), ("password", password))
                        if value is not None}
-        status, answer = self.upstream.call("identity", "POST", "/auth/login", Identity(client_ip=client_ip),
-                                            json=credentials,
-                                            headers={"User-Agent": user_agent} if user_agent else None)
+        try:
+            status, answer = self.upstream.call("identity", "POST", "/auth/login", Identity(client_ip=client_ip),
+                                                json=credentials,
+                                                headers={"User-Agent": user_agent} if user_agent else None)
+        except TooManyTries as refusal:  # the throttle, per address and per account (throttle.py)
+            return SignInResult(429, refusal.body(), retry_after=refusal.seconds)
         if status != 200:
             # identity's refusals (400, 401, 423, 429) and the gateway's 503/504 pass unchanged.
             if not isinstance(answer, dict):

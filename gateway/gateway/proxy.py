@@ -11,10 +11,12 @@ import re
 from urllib.parse import quote
 
 from portalkit.errors import error_body
+from portalkit.request_input import MAX_BODY_BYTES, UnreadableInput, load_json
 from portalkit.signed_identity import HEADER
 
 from . import auth, routes
 from .seams import Gateway
+from .throttle import TooManyTries, attempt_of
 from .upstream import STATUS_LINES, UpstreamError
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,30 @@ NOT_SIGNED_IN = _json_answer(401, error_body("not_signed_in", "Sign in first: th
 CSRF_FAILED = _json_answer(403, error_body(
     "csrf_failed", "A call authenticated by the session cookie must carry X-Requested-With: portal."))
 INTERNAL_ERROR = _json_answer(500, error_body("internal_error", "Something went wrong on our side."))
+TOO_LARGE = _json_answer(413, error_body(
+    "too_large", f"The body is larger than the {MAX_BODY_BYTES} bytes the portal accepts."))
+# Every API answer: never sniffed as another type; never stored unless the service chose otherwise.
+NOSNIFF = ("X-Content-Type-Options", "nosniff")
+NO_STORE = ("Cache-Control", "no-store")
+
+
+def uri_too_long(limit: int) -> tuple[str, list, bytes]:
+    return _json_answer(414, error_body("uri_too_long", f"The address is longer than {limit} bytes."))
+
+
+def too_many_tries(refusal: TooManyTries) -> tuple[str, list, bytes]:
+    return _json_answer(429, refusal.body(), (("Retry-After", str(refusal.seconds)),))
+
+
+def _with_edge_headers(start_response):
+    def start(status, headers, exc_info=None):
+        names = {name.lower() for name, _ in headers}
+        if "cache-control" not in names:
+            headers.append(NO_STORE)
+        if "x-content-type-options" not in names:  # the services' own answers carry it already
+            headers.append(NOSNIFF)
+        return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+    return start
 
 
 class ApiProxy:
@@ -60,10 +86,14 @@ class ApiProxy:
     def __init__(self, gateway: Gateway):
         self.upstream, self.sessions, self.signing_in = gateway.upstream, gateway.sessions, gateway.sign_in
         cookie_secure = gateway.settings.cookie_secure
+        # The throttle rides on the upstream (throttle.ThrottledUpstream), shared with the pages.
+        self.throttle = getattr(gateway.upstream, "throttle", None)
+        self.max_url_bytes = gateway.settings.max_url_bytes
         self.cleared_cookie = (f"{auth.COOKIE_NAME}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
                                + ("; Secure" if cookie_secure else ""))
 
     def __call__(self, environ, start_response):
+        start_response = _with_edge_headers(start_response)
         try:
             return self._answer(environ, start_response)
         except Exception:  # noqa: BLE001 - a client gets the error shape, never a stack trace
@@ -73,6 +103,8 @@ class ApiProxy:
     def _answer(self, environ, start_response):
         path = environ.get("PATH_INFO") or "/"
         method = environ["REQUEST_METHOD"]
+        if len(path) + len(environ.get("QUERY_STRING") or "") > self.max_url_bytes:
+            return _send(start_response, uri_too_long(self.max_url_bytes))
         if method == "POST" and path in (LOGIN_PATH, LOGOUT_PATH):
             answer = self._login(environ) if path == LOGIN_PATH else self._logout(environ)
             return _send(start_response, answer)
@@ -97,14 +129,25 @@ class ApiProxy:
         query = environ.get("QUERY_STRING")
         if query:
             target = f"{target}?{query if _PRINTABLE_ASCII.match(query) else _quoted(query, _SAFE_QUERY_CHARACTERS)}"
+        attempt = None
         try:
             body = _request_body(environ, headers)
+            if self.throttle is not None and route.service == "identity":
+                attempt = attempt_of(method, route.upstream_path(path), _json_or_none(body), client_ip)
+                if attempt is not None:
+                    self.throttle.check(attempt)
             status, out_headers, chunks = self.upstream.forward(route.service, method, target,
                                                                 headers, body)
         except UpstreamError as error:
             return _send(start_response, _json_answer(error.status, error.body()))
         except _BadRequest as error:
             return _send(start_response, _json_answer(400, error_body("invalid_input", str(error))))
+        except _TooLarge:
+            return _send(start_response, TOO_LARGE)
+        except TooManyTries as refusal:
+            return _send(start_response, too_many_tries(refusal))
+        if attempt is not None:
+            self.throttle.record(attempt, int(status[:3]))
         start_response(status, out_headers)
         return chunks
 
@@ -116,10 +159,11 @@ class ApiProxy:
             length = -1
         if length > LOGIN_BODY_LIMIT:
             return _json_answer(413, error_body("too_large", "The sign-in request is too large."))
+        raw = environ["wsgi.input"].read(length) if length > 0 else b""
         try:
-            credentials = json.loads(environ["wsgi.input"].read(length) if length > 0 else b"")
-        except ValueError:
-            credentials = None
+            credentials = load_json(raw) if raw.strip() else None
+        except UnreadableInput as error:  # not JSON, nested too deeply, or not text
+            return _json_answer(400, error_body("invalid_input", error.message, error.fields))
         if not isinstance(credentials, dict):
             return _json_answer(400, error_body("invalid_input", "Send a JSON object {email, password}.",
                                                 {"_schema": ["Invalid JSON object."]}))
@@ -129,7 +173,8 @@ class ApiProxy:
             return _json_answer(400, error_body("invalid_input", "Some fields are invalid.", wrong))
         result = self.signing_in.sign_in(credentials.get("email"), credentials.get("password"),
                                          environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
-        return _json_answer(result.status, result.body)
+        retry = (("Retry-After", str(result.retry_after)),) if result.retry_after else ()
+        return _json_answer(result.status, result.body, retry)
 
     def _logout(self, environ) -> tuple[str, list, bytes]:
         """End the caller's session at once."""
@@ -145,6 +190,20 @@ class ApiProxy:
 
 class _BadRequest(ValueError):
     pass
+
+
+class _TooLarge(Exception):
+    """A body past ``MAX_BODY_BYTES``; raised while it streams, it also cuts the upstream call."""
+
+
+def _json_or_none(body):
+    """The decoded JSON of a body read whole (None otherwise): the account a throttled call names."""
+    if not isinstance(body, bytes):
+        return None
+    try:
+        return load_json(body)
+    except UnreadableInput:
+        return None
 
 
 def _send(start_response, answer: tuple[str, list, bytes]):
@@ -210,6 +269,8 @@ def _request_body(environ, headers: dict):
             raise _BadRequest("Content-Length is not a number.") from None
         if size <= 0:
             return None
+        if size > MAX_BODY_BYTES:
+            raise _TooLarge()
         if size <= READ_WHOLE_LIMIT:
             return stream.read(size)
         headers["Content-Length"] = str(size)
@@ -220,10 +281,15 @@ def _request_body(environ, headers: dict):
 
 
 def _chunks(stream, remaining: int | None):
+    sent = 0
     while remaining is None or remaining > 0:
         chunk = stream.read(STREAM_CHUNK if remaining is None else min(STREAM_CHUNK, remaining))
         if not chunk:
             return
         if remaining is not None:
             remaining -= len(chunk)
+        sent += len(chunk)
+        if sent > MAX_BODY_BYTES:
+            # A chunked body has no length to check first: it is counted as it goes.
+            raise _TooLarge()
         yield chunk

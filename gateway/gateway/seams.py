@@ -16,6 +16,7 @@ from .auth import SignIn
 from .sessions import SessionStore
 from .settings import GatewaySettings
 from .settling import Settler
+from .throttle import Throttle, ThrottledUpstream
 from .upstream import Upstream
 
 EXTENSION = "gateway"
@@ -34,7 +35,9 @@ class Gateway:
     @classmethod
     def build(cls, settings: GatewaySettings, portal: Settings, database: Database) -> "Gateway":
         sessions = SessionStore.from_settings(database, settings)
-        upstream = Upstream.from_settings(settings, portal)
+        # Calls to identity's sign-in, reset and activation are throttled wherever they come from.
+        upstream = ThrottledUpstream.from_settings(settings, portal)
+        upstream.throttle = Throttle.from_settings(settings)
         # Answers naming events are held until their read-models have them (settling.py).
         upstream.settler = Settler(upstream, database, settings.consistency_timeout)
         return cls(settings, database, sessions, upstream, SignIn(upstream, sessions))

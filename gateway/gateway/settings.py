@@ -9,6 +9,16 @@ from portalkit.settings import (DEFAULT_PORTS, SERVICES, SettingsError, env, env
                                 env_int, identity_secret)
 
 
+# action: (setting's name, per account, per client address). Sign-in, activation and reset count
+# the refused attempts only; every forgotten-password request counts (each may send a mail).
+RATE_LIMITS = {
+    "sign_in": ("SIGN_IN", "10/minute", "30/minute"),
+    "password_forgot": ("FORGOT", "5/hour", "20/hour"),
+    "activation": ("ACTIVATION", "10/minute", "30/minute"),
+    "password_reset": ("RESET", "10/minute", "30/minute"),
+}
+
+
 @dataclass(frozen=True)
 class GatewaySettings:
     port: int
@@ -21,6 +31,12 @@ class GatewaySettings:
     cookie_secure: bool
     secret_key: str
     consistency_timeout: float
+    max_url_bytes: int
+    rate_limits_enabled: bool
+    rate_limit_storage_url: str
+    # Per action (throttle.SIGN_IN…): the limits per account and per client address, in the
+    # ``limits`` notation ("10/minute", "5/hour;20/day"; "none" for no limit).
+    rate_limits: dict[str, tuple[str, str]]
 
     @classmethod
     def load(cls) -> "GatewaySettings":
@@ -34,9 +50,16 @@ class GatewaySettings:
             upstream_pool_size=env_int("PORTAL_UPSTREAM_POOL_SIZE", 16),
             session_idle_minutes=env_int("PORTAL_SESSION_IDLE_MINUTES", 60),
             session_lifetime_hours=env_int("PORTAL_SESSION_LIFETIME_HOURS", 12),
-            cookie_secure=env_bool("PORTAL_COOKIE_SECURE", False),
+            # Production is served over HTTPS: the cookie is Secure unless told otherwise.
+            cookie_secure=env_bool("PORTAL_COOKIE_SECURE", env("PORTAL_ENV", "development") == "production"),
             secret_key=_secret_key(),
             consistency_timeout=env_float("PORTAL_CONSISTENCY_TIMEOUT", 5.0),
+            max_url_bytes=env_int("PORTAL_MAX_URL_BYTES", 8192),
+            rate_limits_enabled=env_bool("PORTAL_RATE_LIMITS_ENABLED", True),
+            rate_limit_storage_url=env("PORTAL_RATE_LIMIT_STORAGE_URL", "memory://"),
+            rate_limits={action: (env(f"PORTAL_RATE_LIMIT_{name}", account),
+                                  env(f"PORTAL_RATE_LIMIT_{name}_ADDRESS", address))
+                         for action, (name, account, address) in RATE_LIMITS.items()},
         )
 
 

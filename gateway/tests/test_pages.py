@@ -292,8 +292,8 @@ def test_pages_carry_protective_headers(client):
 
 
 def test_style_sheet_and_script_are_served(client):
-    assert client.get("/assets/portal.css").status_code == 200
-    assert client.get("/assets/portal.js").status_code == 200
+    assert client.get("/static/portal.css").status_code == 200
+    assert client.get("/static/portal.js").status_code == 200
 
 
 def test_safe_next():

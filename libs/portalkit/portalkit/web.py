@@ -10,7 +10,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy.orm import Session
 from webargs.flaskparser import FlaskParser
 
-from . import broker, consistency, signed_identity
+from . import answer_headers, broker, consistency, request_input, signed_identity
 from .db import Database
 from .errors import PortalError, forbidden, register_error_handlers
 from .settings import Settings
@@ -23,6 +23,10 @@ PUBLIC_PATHS = {"/health", "/ready", "/metrics"}
 class Parser(FlaskParser):
     # The contract answers invalid input with 400, not webargs' default 422.
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req):
+        # The portal's reader: a body too deep, not text, or too large is refused in the error shape.
+        return request_input.json_arguments(req)
 
 
 class Blueprint(SmorestBlueprint):
@@ -39,7 +43,7 @@ def create_service_app(component: str, blueprints, settings: Settings | None = N
     app.config.update(
         API_TITLE=f"Client portal — {component}", API_VERSION=version, OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX=f"/{component}", OPENAPI_JSON_PATH="openapi.json",
-        MAX_CONTENT_LENGTH=8 * 1024 * 1024, JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=request_input.MAX_BODY_BYTES, JSON_SORT_KEYS=False,
     )
     app.extensions["portal.settings"] = settings
     app.extensions["portal.database"] = database or Database(settings.database_url)
@@ -50,6 +54,8 @@ def create_service_app(component: str, blueprints, settings: Settings | None = N
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     app.before_request(_verify_caller)
+    request_input.install(app)
+    answer_headers.install(app)
     consistency.install(app, lambda: app.extensions["portal.database"])
     app.teardown_appcontext(_close_session)
     app.add_url_rule("/health", "health", lambda: jsonify(status="ok"))

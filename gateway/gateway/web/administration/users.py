@@ -52,6 +52,8 @@ def index():
     if status == 400:
         # A criterion identity refuses (e.g. a group of another company): start again without them.
         return redirect(LIST_PATH)
+    if status in (403, 404):  # a company that is not the administrator's: not an outage
+        abort(status)
     if status != 200 or not isinstance(answer, dict):
         abort(503)
     users, total = answer.get("items") or [], answer.get("total") or 0

@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
 
 def _http_error(error: HTTPException):
     status = error.code or 500
-    headers = {key: value for key, value in error.get_headers() if key == "Allow"}
+    headers = {key: value for key, value in error.get_headers() if key in ("Allow", "Retry-After")}
     if request.path.startswith("/api/"):
         message = error.description or error.name
         return jsonify(error_body(HTTP_CODES.get(status, "error"), message)), status, headers

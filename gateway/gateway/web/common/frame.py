@@ -15,9 +15,9 @@ from . import csrf, i18n, visitor
 
 HERE = Path(__file__).resolve().parent
 # The frame's templates (base.html, the pager, forms, error and message pages) and the pages'
-# one CSS and script files, served under /assets.
+# one CSS and script files, served under /static (the address /assets is the IT-assets space's).
 bp = Blueprint("frame", __name__, template_folder=str(HERE / "templates"),
-               static_folder=str(HERE / "static"), static_url_path="/assets")
+               static_folder=str(HERE / "static"), static_url_path="/static")
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; "
                            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
