@@ -13,6 +13,8 @@ blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign-in check
 
 
 @blp.route("/login", methods=["POST"])
+@blp.refuses(401, 403, 423)
+@blp.throttled
 @blp.arguments(CredentialsIn)
 @blp.response(200, SignInOut)
 def login(credentials):
@@ -25,6 +27,8 @@ def login(credentials):
 
 
 @blp.route("/activation/<token>", methods=["GET"])
+@blp.refuses(410)
+@blp.throttled
 @blp.response(200, UserSchema)
 def activation_profile(token):
     """Show the prefilled profile of the account this link activates."""
@@ -32,6 +36,9 @@ def activation_profile(token):
 
 
 @blp.route("/activation/<token>", methods=["POST"])
+@blp.refuses(410)
+@blp.password_rules_checked
+@blp.throttled
 @blp.arguments(ActivationIn)
 @blp.response(200, UserSchema)
 def activate(profile, token):
@@ -49,6 +56,7 @@ def password_rules(level):
 
 
 @blp.route("/password/forgot", methods=["POST"])
+@blp.throttled
 @blp.arguments(ForgottenIn)
 @blp.response(202)
 def forgot_password(data):
@@ -58,6 +66,8 @@ def forgot_password(data):
 
 
 @blp.route("/password/reset/<token>", methods=["GET"])
+@blp.refuses(410)
+@blp.throttled
 @blp.response(200, ResetProfile)
 def reset_profile(token):
     """Show whose password a valid reset link sets (for the page's rules); 410 if used or expired."""
@@ -65,6 +75,9 @@ def reset_profile(token):
 
 
 @blp.route("/password/reset", methods=["POST"])
+@blp.refuses(410)
+@blp.password_rules_checked
+@blp.throttled
 @blp.arguments(ResetIn)
 @blp.response(204)
 def reset_password(data):

@@ -13,6 +13,7 @@ blp = Blueprint("imports", __name__, url_prefix="/identity", description="CSV im
 
 
 @blp.route("/imports", methods=["POST"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(ImportForm, location="form")
 @blp.arguments(ImportFile, location="files")
@@ -28,6 +29,7 @@ def start_import(form, files):
 
 
 @blp.route("/imports", methods=["GET"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(CompanyPageQuery, location="query")
 @blp.response(200, ImportPage)
