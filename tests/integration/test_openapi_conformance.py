@@ -130,6 +130,13 @@ def run_schemathesis(base_url: str, service: str, token: str, folder: Path) -> l
             for label, selection in schemathesis_runs(service)]
 
 
+def callable_operations(document: dict) -> list[str]:
+    """The document's operations, by name, that the run does not leave out."""
+    excluded = re.compile(_any(EXCLUDED.values()))
+    return [f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item
+            if method != "parameters" and not excluded.match(f"{method.upper()} {path}")]
+
+
 @pytest.fixture(scope="module")
 def administrator_token(mesh):
     email, password = register_administrator(mesh)
@@ -140,11 +147,18 @@ def administrator_token(mesh):
     return session.headers["Authorization"].removeprefix("Bearer ")
 
 
+# The documents and the routes are the same code on both backends: the embedded one runs them.
+@pytest.mark.parametrize("mesh", ["embedded"], indirect=True)
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_document_holds_for_every_check(mesh, administrator_token, service, tmp_path):
-    if mesh.backend != "embedded":
-        pytest.skip("the documents are the same on both backends: one run is enough")
+    document = requests.get(mesh.url(f"/api/{service}/openapi.json"), timeout=10).json()
     for label, result in run_schemathesis(mesh.base_url, service, administrator_token, tmp_path):
         output = result.stdout + result.stderr
         print(f"--- {service}, {label}\n{output[-3000:]}")
+        if result.returncode != 0 and ("No operations matched the filters" in output
+                                       or "The schema defines no API operations" in output):
+            # schemathesis loaded and checked the document; nothing in it is for a company administrator.
+            assert callable_operations(document) == [], output[-4000:]
+            continue
         assert result.returncode == 0, f"{label}\n{output[-20000:]}"
+        assert re.search(r"Tested: [1-9]", output), output[-4000:]
