@@ -147,7 +147,8 @@ def administrator_token(mesh):
     return session.headers["Authorization"].removeprefix("Bearer ")
 
 
-# The documents and the routes are the same code on both backends: the embedded one runs them.
+# The documents and the routes are the same code on both backends: the embedded one runs them
+# (about two minutes; PORTAL_SCHEMATHESIS_EXAMPLES sets the cases per operation, 25 by default).
 @pytest.mark.parametrize("mesh", ["embedded"], indirect=True)
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_document_holds_for_every_check(mesh, administrator_token, service, tmp_path):
@@ -162,3 +163,26 @@ def test_the_document_holds_for_every_check(mesh, administrator_token, service, 
             continue
         assert result.returncode == 0, f"{label}\n{output[-20000:]}"
         assert re.search(r"Tested: [1-9]", output), output[-4000:]
+
+
+def test_a_sign_in_answers_what_the_identity_document_says(mesh):
+    """POST /api/auth/login is the gateway's answer after identity's check: the document says so."""
+    import jsonschema_rs
+    document = requests.get(mesh.url("/api/identity/openapi.json"), timeout=10).json()
+    schema = document["paths"]["/auth/login"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    answer = requests.post(mesh.url("/api/auth/login"), json=dict(zip(("email", "password"), mesh.demo["user"])),
+                           timeout=10)
+    assert answer.status_code == 200, answer.text
+    jsonschema_rs.validate(_json_schema({**schema, "components": document["components"]}), answer.json())
+
+
+def _json_schema(node):
+    """OpenAPI 3.0's schema dialect as JSON Schema: ``nullable`` is a type of its own there."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", False) and "type" in node:
+        node["type"] = [node["type"], "null"]
+    return node

@@ -10,11 +10,25 @@ from .schemas import (ActivationIn, CredentialsIn, ForgottenIn, PasswordRulesOut
 from .settings import IdentitySettings
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign-in checks, activation, password recovery")
+# The document is read through the gateway, which answers POST /api/auth/login itself after this
+# check (gateway/gateway/auth.py): what it documents is the gateway's answer, the session's token.
+_SESSION = {"token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}
+SIGN_IN_ANSWERS = {
+    200: {"description": "Signed in: the bearer token, its expiry and the user",
+          "content": {"application/json": {"schema": {
+              "type": "object", "required": ["token", "expires_at", "user"],
+              "properties": {**_SESSION, "user": {"$ref": "#/components/schemas/User"}}}}}},
+    403: {"description": "password_expired: a token usable only to change the password (or another refusal)",
+          "content": {"application/json": {"schema": {
+              "type": "object", "required": ["error"],
+              "properties": {**_SESSION, "error": {"$ref": "#/components/schemas/ErrorDetail"}}}}}},
+}
 
 
 @blp.route("/login", methods=["POST"])
-@blp.refuses(401, 403, 423)
+@blp.refuses(401, 423)
 @blp.throttled
+@blp.doc(responses=SIGN_IN_ANSWERS)
 @blp.arguments(CredentialsIn)
 @blp.response(200, SignInOut)
 def login(credentials):
