@@ -45,3 +45,26 @@ def test_user_counts_answer_only_get(portal):
     assert refused.get_json()["error"]["code"] == "method_not_allowed"
     mails = portal.client.open("/identity/users/activation-mails", method="OPTIONS", headers=headers)
     assert set(mails.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+
+
+def test_every_error_response_has_the_portals_shape(client):
+    document = _document(client)
+
+    def resolve(node):
+        while "$ref" in node:
+            target = document
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    error = document["components"]["schemas"]["Error"]
+    assert resolve(error["properties"]["error"])["required"] == ["code", "message"]
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            for status, response in operation["responses"].items():
+                if status == "default" or status[0] in "45":
+                    schema = resolve(resolve(response)["content"]["application/json"]["schema"])
+                    assert schema == error or "error" in schema.get("required", []), (method, path, status)
