@@ -5,14 +5,13 @@ import functools
 import logging
 
 from flask import Flask, current_app, g, jsonify, request
-from flask_smorest import Api
-from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy.orm import Session
 from webargs.flaskparser import FlaskParser
 
 from . import answer_headers, broker, consistency, request_input, signed_identity
 from .db import Database
 from .errors import PortalError, forbidden, register_error_handlers
+from .openapi import DocumentedBlueprint, PortalApi, needs_sign_in
 from .settings import Settings
 from .signed_identity import Identity
 
@@ -29,7 +28,7 @@ class Parser(FlaskParser):
         return request_input.json_arguments(req)
 
 
-class Blueprint(SmorestBlueprint):
+class Blueprint(DocumentedBlueprint):
     """A flask-smorest blueprint whose argument errors answer 400 in the portal's shape."""
 
     ARGUMENTS_PARSER = Parser()
@@ -47,9 +46,7 @@ def create_service_app(component: str, blueprints, settings: Settings | None = N
     )
     app.extensions["portal.settings"] = settings
     app.extensions["portal.database"] = database or Database(settings.database_url)
-    api = Api(app)
-    api.spec.components.security_scheme(
-        "bearer", {"type": "http", "scheme": "bearer", "description": "Token from POST /api/auth/login"})
+    api = PortalApi(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -117,7 +114,7 @@ def signed_in(view):
         if identity.scope != "full":
             raise forbidden("This session may only change its password.", "password_change_required")
         return view(*args, **kwargs)
-    return wrapper
+    return needs_sign_in(wrapper)
 
 
 def requires(service_code: str):
@@ -129,7 +126,7 @@ def requires(service_code: str):
             if not caller().companies_with(service_code):
                 raise forbidden("Your subscriptions do not include this service.")
             return view(*args, **kwargs)
-        return wrapper
+        return needs_sign_in(wrapper)
     return decorator
 
 
@@ -141,7 +138,7 @@ def operator_only(view):
         if not caller().operator:
             raise forbidden("Only the vendor's operators may do this.")
         return view(*args, **kwargs)
-    return wrapper
+    return needs_sign_in(wrapper)
 
 
 def readiness():

@@ -36,6 +36,7 @@ def show(contract_id):
 
 
 @blp.route("/contracts/<contract_id>/end", methods=["POST"])
+@blp.refuses(409)
 @operator_only
 @blp.response(200, ContractSchema)
 def end(contract_id):

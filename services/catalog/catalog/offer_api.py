@@ -9,6 +9,7 @@ blp = Blueprint("services", __name__, url_prefix="/catalog", description="The ca
 
 
 @blp.route("/services", methods=["GET"])
+@blp.refuses(404)
 @signed_in
 @blp.arguments(OfferQuery, location="query")
 @blp.response(200, ServicePage)
@@ -19,6 +20,7 @@ def list_services(query):
 
 
 @blp.route("/company-catalog", methods=["GET"])
+@blp.refuses(404)
 @signed_in
 @blp.arguments(CompanyCatalogQuery, location="query")
 @blp.response(200, CompanyServicePage)

@@ -18,6 +18,7 @@ def list_services(query):
 
 
 @blp.route("/services", methods=["POST"])
+@blp.refuses(409)
 @operator_only
 @blp.arguments(ServiceIn)
 @blp.response(201, OperatorService)
@@ -35,6 +36,7 @@ def show(service_id):
 
 
 @blp.route("/services/<service_id>", methods=["PATCH"])
+@blp.refuses(409)
 @operator_only
 @blp.arguments(ServiceEdit)
 @blp.response(200, OperatorService)
@@ -44,6 +46,7 @@ def edit(data, service_id):
 
 
 @blp.route("/services/<service_id>/retire", methods=["POST"])
+@blp.refuses(409)
 @operator_only
 @blp.response(200, OperatorService)
 def retire(service_id):

@@ -18,6 +18,7 @@ def list_requests(query):
 
 
 @blp.route("/requests/<request_id>/accept", methods=["POST"])
+@blp.refuses(409)
 @signed_in
 @blp.arguments(AcceptIn)
 @blp.response(200, SubscriptionState)
@@ -27,6 +28,7 @@ def accept(data, request_id):
 
 
 @blp.route("/requests/<request_id>/refuse", methods=["POST"])
+@blp.refuses(409)
 @signed_in
 @blp.arguments(RefuseIn)
 @blp.response(200, SubscriptionState)

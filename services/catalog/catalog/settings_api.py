@@ -8,6 +8,7 @@ blp = Blueprint("settings", __name__, url_prefix="/catalog", description="Compan
 
 
 @blp.route("/settings/services/<service_id>", methods=["PUT"])
+@blp.refuses(409)
 @signed_in
 @blp.arguments(CompanySettingIn)
 @blp.response(200, CompanySettingSchema)

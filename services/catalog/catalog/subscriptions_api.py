@@ -9,6 +9,7 @@ blp = Blueprint("subscriptions", __name__, url_prefix="/catalog", description="U
 
 
 @blp.route("/subscriptions", methods=["GET"])
+@blp.refuses(404)
 @signed_in
 @blp.arguments(SubscriptionQuery, location="query")
 @blp.response(200, SubscriptionPage)
@@ -19,6 +20,7 @@ def list_subscriptions(query):
 
 
 @blp.route("/subscriptions", methods=["POST"])
+@blp.refuses(404, 409)
 @signed_in
 @blp.arguments(SubscriptionIn)
 @blp.response(201, SubscriptionState)
@@ -36,6 +38,7 @@ def unsubscribe(subscription_id):
 
 
 @blp.route("/subscriptions/<subscription_id>/renewal", methods=["POST"])
+@blp.refuses(409)
 @signed_in
 @blp.response(200, SubscriptionState)
 def request_renewal(subscription_id):

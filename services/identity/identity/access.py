@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from portalkit.entitlements import ADMINISTRATION, SUPERVISION
 from portalkit.errors import PortalError, forbidden, not_found
+from portalkit.openapi import needs_sign_in
 from portalkit.signed_identity import Identity
 from portalkit.web import caller
 
@@ -27,7 +28,7 @@ def administrator(view):
         if not (identity.companies_with(ADMINISTRATION) or identity.companies_with(SUPERVISION)):
             raise forbidden("Your subscriptions do not include this service.")
         return view(*args, **kwargs)
-    return wrapper
+    return needs_sign_in(wrapper)
 
 
 def signed_in_or_renewing(view):
@@ -38,7 +39,7 @@ def signed_in_or_renewing(view):
         if not identity.signed_in or identity.scope not in ("full", PASSWORD_CHANGE_SCOPE):
             raise PortalError(401, "not_signed_in", "Sign in first.")
         return view(*args, **kwargs)
-    return wrapper
+    return needs_sign_in(wrapper)
 
 
 def _full_session(identity: Identity) -> Identity:

@@ -12,9 +12,25 @@ from .schemas import (ActivationIn, CredentialsIn, ForgottenIn, PasswordRulesOut
 from .settings import IdentitySettings
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign-in checks, activation, password recovery")
+# The document is read through the gateway, which answers POST /api/auth/login itself after this
+# check (gateway/gateway/auth.py): what it documents is the gateway's answer, the session's token.
+_SESSION = {"token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}
+SIGN_IN_ANSWERS = {
+    200: {"description": "Signed in: the bearer token, its expiry and the user",
+          "content": {"application/json": {"schema": {
+              "type": "object", "required": ["token", "expires_at", "user"],
+              "properties": {**_SESSION, "user": {"$ref": "#/components/schemas/User"}}}}}},
+    403: {"description": "password_expired: a token usable only to change the password (or another refusal)",
+          "content": {"application/json": {"schema": {
+              "type": "object", "required": ["error"],
+              "properties": {**_SESSION, "error": {"$ref": "#/components/schemas/ErrorDetail"}}}}}},
+}
 
 
 @blp.route("/login", methods=["POST"])
+@blp.refuses(401, 423)
+@blp.throttled
+@blp.doc(responses=SIGN_IN_ANSWERS)
 @blp.arguments(CredentialsIn)
 @blp.response(200, SignInOut)
 def login(credentials):
@@ -39,18 +55,21 @@ def link_in_force(purpose: str):
 
 
 @blp.route("/activation/<token>", methods=["GET"])
+@blp.refuses(410)
+@blp.throttled
 @blp.response(200, UserSchema)
-@blp.alt_response(410, description="token_invalid: the link is used or expired")
 def activation_profile(token):
     """Show the prefilled profile of the account this link activates."""
     return accounts.activation_profile(db_session(), token)
 
 
 @blp.route("/activation/<token>", methods=["POST"])
+@blp.refuses(410)
+@blp.password_rules_checked
+@blp.throttled
 @link_in_force("activation")
 @blp.arguments(ActivationIn)
 @blp.response(200, UserSchema)
-@blp.alt_response(410, description="token_invalid: the link is used or expired (whatever the body holds)")
 def activate(profile, token):
     """Complete the three activation steps; the account can sign in at once."""
     return accounts.activate(db_session(), IdentitySettings.load(), token, profile)
@@ -66,6 +85,7 @@ def password_rules(level):
 
 
 @blp.route("/password/forgot", methods=["POST"])
+@blp.throttled
 @blp.arguments(ForgottenIn)
 @blp.response(202)
 def forgot_password(data):
@@ -75,6 +95,8 @@ def forgot_password(data):
 
 
 @blp.route("/password/reset/<token>", methods=["GET"])
+@blp.refuses(410)
+@blp.throttled
 @blp.response(200, ResetProfile)
 def reset_profile(token):
     """Show whose password a valid reset link sets (for the page's rules); 410 if used or expired."""
@@ -82,6 +104,9 @@ def reset_profile(token):
 
 
 @blp.route("/password/reset", methods=["POST"])
+@blp.refuses(410)
+@blp.password_rules_checked
+@blp.throttled
 @blp.arguments(ResetIn)
 @blp.response(204)
 def reset_password(data):

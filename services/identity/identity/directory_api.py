@@ -18,6 +18,7 @@ def companies():
 
 
 @blp.route("/users/counts", methods=["GET"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(CompanyQuery, location="query")
 @blp.response(200, UserCounts)
@@ -27,6 +28,7 @@ def user_counts(query):
 
 
 @blp.route("/functions", methods=["GET"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(CompanyQuery, location="query")
 @blp.response(200, FunctionList)
@@ -36,6 +38,7 @@ def functions(query):
 
 
 @blp.route("/administration-audits", methods=["GET"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(TrailQuery, location="query")
 @blp.response(200, TrailPage)

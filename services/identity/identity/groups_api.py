@@ -9,6 +9,7 @@ blp = Blueprint("groups", __name__, url_prefix="/identity/groups", description="
 
 
 @blp.route("", methods=["GET"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(CompanyPageQuery, location="query")
 @blp.response(200, GroupPage)
@@ -19,6 +20,7 @@ def list_groups(query):
 
 
 @blp.route("", methods=["POST"])
+@blp.refuses(404, 409)
 @administrator
 @blp.arguments(GroupIn)
 @blp.response(201, GroupSchema)
@@ -28,6 +30,7 @@ def create_group(data):
 
 
 @blp.route("/<group_id>", methods=["PATCH"])
+@blp.refuses(409)
 @administrator
 @blp.arguments(GroupRenameIn)
 @blp.response(200, GroupSchema)

@@ -13,6 +13,7 @@ blp = Blueprint("imports", __name__, url_prefix="/identity", description="CSV im
 
 
 @blp.route("/imports", methods=["POST"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(ImportForm, location="form")
 @blp.arguments(ImportFile, location="files")
@@ -29,17 +30,17 @@ def start_import(form, files):
 
 
 @blp.route("/imports/<import_id>/start", methods=["POST"])
+@blp.refuses(409, description="import_started: already started")
+@blp.refuses(410, description="preview_expired: the preview is no longer kept")
 @administrator
 @blp.response(202, ImportReport, description="queued, as the upload of its file would be")
-@blp.alt_response(404, description="not_found: no such preview of the caller's")
-@blp.alt_response(409, description="import_started: already started")
-@blp.alt_response(410, description="preview_expired: the preview is no longer kept")
 def start_preview(import_id):
     """Start a kept dry run (the caller's own), exactly as uploading its file would."""
     return imports.start_preview(db_session(), IdentitySettings.load(), caller(), import_id)
 
 
 @blp.route("/imports", methods=["GET"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(CompanyPageQuery, location="query")
 @blp.response(200, ImportPage)

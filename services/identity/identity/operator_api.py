@@ -9,6 +9,7 @@ blp = Blueprint("operator", __name__, url_prefix="/operator", description="Opera
 
 
 @blp.route("/companies", methods=["POST"])
+@blp.refuses(404, 409)
 @operator_only
 @blp.arguments(CompanyIn)
 @blp.response(201, CompanyCreated)
@@ -19,6 +20,7 @@ def register_company(data):
 
 
 @blp.route("/companies/<company_id>/associates", methods=["POST"])
+@blp.refuses(409)
 @operator_only
 @blp.arguments(AssociateIn)
 @blp.response(201, CompanySchema)

@@ -30,6 +30,8 @@ def update_me(changes):
 
 
 @blp.route("/me/password", methods=["POST"])
+@blp.refuses(423)
+@blp.password_rules_checked
 @signed_in_or_renewing
 @blp.arguments(PasswordChangeIn)
 @blp.response(204)
@@ -49,6 +51,7 @@ def my_password_profile():
 
 
 @blp.route("/me/email", methods=["POST"])
+@blp.refuses(409)
 @signed_in
 @blp.arguments(EmailChangeIn)
 @blp.response(202)
@@ -59,6 +62,7 @@ def request_email_change(data):
 
 
 @blp.route("/email-change/<token>", methods=["POST"])
+@blp.refuses(409, 410)
 @blp.response(204)
 def confirm_email_change(token):
     """Confirm a new address with the mailed link; it is the login from then on."""

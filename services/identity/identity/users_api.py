@@ -10,11 +10,14 @@ from .schemas import UserSchema
 from .settings import IdentitySettings
 
 blp = Blueprint("users", __name__, url_prefix="/identity", description="The company administrator's users")
+# A user's id is never one of the paths beside it (portalkit.routing).
+USER = '<other_than("counts", "activation-mails"):user_id>'
 CSV = {"200": {"description": "CSV, ';'-separated, UTF-8 with BOM; formula-like cells escaped",
                "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 @blp.route("/users", methods=["GET"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(UserQuery, location="query")
 @blp.response(200, UserPage)
@@ -25,6 +28,7 @@ def list_users(query):
 
 
 @blp.route("/users.csv", methods=["GET"])
+@blp.refuses(404)
 @administrator
 @blp.arguments(UserQuery, location="query")
 @blp.doc(responses=CSV)
@@ -34,6 +38,7 @@ def export_users(query):
 
 
 @blp.route("/users", methods=["POST"])
+@blp.refuses(404, 409)
 @administrator
 @blp.arguments(UserIn)
 @blp.response(201, UserSchema)
@@ -51,7 +56,7 @@ def send_activation_mails(data):
     return administration.send_activation_mails(db_session(), IdentitySettings.load(), caller(), data["user_ids"])
 
 
-@blp.route("/users/<user_id>", methods=["GET"])
+@blp.route(f"/users/{USER}", methods=["GET"])
 @administrator
 @blp.response(200, UserSchema)
 def get_user(user_id):
@@ -59,7 +64,8 @@ def get_user(user_id):
     return directory.user_detail(db_session(), caller(), user_id)
 
 
-@blp.route("/users/<user_id>", methods=["PATCH"])
+@blp.route(f"/users/{USER}", methods=["PATCH"])
+@blp.refuses(409)
 @administrator
 @blp.arguments(UserPatchIn)
 @blp.response(200, UserSchema)
@@ -68,7 +74,8 @@ def update_user(changes, user_id):
     return administration.update_user(db_session(), IdentitySettings.load(), caller(), user_id, changes)
 
 
-@blp.route("/users/<user_id>", methods=["DELETE"])
+@blp.route(f"/users/{USER}", methods=["DELETE"])
+@blp.refuses(409)
 @administrator
 @blp.response(204)
 def delete_user(user_id):
@@ -77,7 +84,7 @@ def delete_user(user_id):
     return ""
 
 
-@blp.route("/users/<user_id>/unlock", methods=["POST"])
+@blp.route(f"/users/{USER}/unlock", methods=["POST"])
 @administrator
 @blp.response(200, UserSchema)
 def unlock_user(user_id):
