@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from meshtools import wait_until
 
 pytestmark = pytest.mark.mesh
 SERVICES = ("identity", "catalog", "assets", "knowledge", "support", "notifications")
@@ -48,18 +47,6 @@ POSITIVE_STATUSES = ("2xx", "3xx", "401", "403", "404", "409", "429")
 # Invalid input is refused with these: the schemathesis defaults, plus 413 (a body over the limit)
 # and 414 (a request line over the gateway's limit, before any parameter is read).
 NEGATIVE_STATUSES = ("400", "401", "403", "404", "405", "406", "409", "413", "414", "415", "422", "428", "429")
-# Failures another engineer's open branch fixes (issue 8, section 3). The lead removes each entry
-# once that branch is merged; until then they are reported here, not hidden.
-# reason -> (services, operation names (as in EXCLUDED), checks that fail there for that reason)
-KNOWN_FAILURES_TO_REMOVE_AFTER_MERGE: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
-    "a request line over 4 KB (long query strings) answers gunicorn's HTML 414 page, not the error "
-    "shape (issue 8, section 3: 'a URL over 4 KB')": (
-        ("identity", "catalog"), r"GET /identity/(users(\.csv)?|groups|imports|administration-audits|me/audits)"
-                                    r"|GET /catalog/(services|company-catalog|subscriptions|requests)",
-        ("content_type_conformance",)),
-}
-
-
 def schemathesis_config(service: str) -> str:
     """The run's schemathesis.toml: the statuses above, on the operations they are for."""
     def strings(values):
@@ -99,16 +86,8 @@ def _any(patterns) -> str:
 
 
 def schemathesis_runs(service: str) -> list[tuple[str, list[str]]]:
-    """What to run for a service: every check on every operation but the excluded ones; where a
-    known failure lies, those operations apart, with every check but the known failure's."""
-    known = [(reason, names, checks) for reason, (services, names, checks)
-             in KNOWN_FAILURES_TO_REMOVE_AFTER_MERGE.items() if service in services]
-    runs = [("every check", ["--exclude-name-regex", _any([*EXCLUDED.values(), *(k[1] for k in known)])])]
-    for reason, names, checks in known:
-        # Known failures' operations are none of the excluded ones, so including them is enough.
-        runs.append((f"known failure, {', '.join(checks)} left out: {reason}",
-                     ["--include-name-regex", _any([names]), "--exclude-checks", ",".join(checks)]))
-    return runs
+    """What to run for a service: every check on every operation but the excluded ones."""
+    return [("every check", ["--exclude-name-regex", _any(EXCLUDED.values())])]
 
 
 def schemathesis_command(base_url: str, service: str, token: str, folder: Path, selection: list[str]) -> list[str]:
@@ -141,9 +120,7 @@ def callable_operations(document: dict) -> list[str]:
 def administrator_token(mesh):
     email, password = register_administrator(mesh)
     session = mesh.api_login(email, password)
-    # The administration right still travels over the bus (issue 8, section 1 removes the wait).
-    wait_until(lambda: session.get(mesh.url("/api/identity/users"), timeout=10).status_code == 200,
-               timeout=20, message="administration right granted")
+    assert session.get(mesh.url("/api/identity/users"), timeout=10).status_code == 200  # right at once
     return session.headers["Authorization"].removeprefix("Bearer ")
 
 
