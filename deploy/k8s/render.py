@@ -320,6 +320,9 @@ data:
   PORTAL_COOKIE_SECURE: "true"
   # Where the gateway finds each service (the Services of the same names).
 {urls}\
+  # The gateway's throttle counts (sign-in, reset…), shared by every gateway pod: a Redis of
+  # yours, like RabbitMQ and PostgreSQL (without it each pod would count on its own).
+  PORTAL_RATE_LIMIT_STORAGE_URL: redis://redis.example.internal:6379/0
   PORTAL_SMTP_HOST: smtp.example.com
   PORTAL_SMTP_PORT: "587"
   PORTAL_SMTP_STARTTLS: "true"

@@ -30,6 +30,16 @@ def _activate(mesh, address: str, first_name: str = "Hugo") -> None:
     assert activated.status_code == 200, activated.text
 
 
+def _created_user(mesh, administrator, prefix: str):
+    """A user the demo administrator creates (not activated): their address and the 201 answer."""
+    address = f"{prefix}-{uuid.uuid4().hex[:10]}@demo.localhost"
+    created = administrator.post(mesh.url("/api/identity/users"), timeout=30, json={
+        "email": address, "title": "M", "last_name": "Roux", "first_name": "Hugo", "language": "en",
+        "function": "Buyer", "office_phone": "", "mobile_phone": "", "security_level": 1})
+    assert created.status_code == 201, created.text
+    return address, created
+
+
 @pytest.fixture
 def administrator(mesh):
     return mesh.api_login(*mesh.demo["administrator"])  # the mesh starts with the demo in force
@@ -56,11 +66,7 @@ def test_a_first_administrator_administers_on_the_first_request_after_activation
 
 def test_a_user_just_created_can_be_given_a_service_at_once(mesh, administrator):
     def scenario():
-        address = f"new-{uuid.uuid4().hex[:10]}@demo.localhost"
-        created = administrator.post(mesh.url("/api/identity/users"), timeout=30, json={
-            "email": address, "title": "M", "last_name": "Roux", "first_name": "Hugo", "language": "en",
-            "function": "Buyer", "office_phone": "", "mobile_phone": "", "security_level": 1})
-        assert created.status_code == 201, created.text
+        _, created = _created_user(mesh, administrator, "new")
         user_id = created.json()["id"]
         offer = administrator.get(mesh.url("/api/catalog/services"), params={"user_id": user_id}, timeout=30)
         assert offer.status_code == 200, offer.text
@@ -78,11 +84,7 @@ def test_a_user_just_created_can_be_given_a_service_at_once(mesh, administrator)
 
 def test_a_password_reset_ends_the_other_sessions_at_once(mesh, administrator):
     def scenario():
-        address = f"reset-{uuid.uuid4().hex[:10]}@demo.localhost"
-        created = administrator.post(mesh.url("/api/identity/users"), timeout=30, json={
-            "email": address, "title": "M", "last_name": "Roux", "first_name": "Hugo", "language": "en",
-            "function": "Buyer", "office_phone": "", "mobile_phone": "", "security_level": 1})
-        assert created.status_code == 201, created.text
+        address, created = _created_user(mesh, administrator, "reset")
         _activate(mesh, address)
         before = mesh.api_login(address, PASSWORD)
         assert before.get(mesh.url("/api/identity/me"), timeout=30).status_code == 200
@@ -98,9 +100,5 @@ def test_a_password_reset_ends_the_other_sessions_at_once(mesh, administrator):
 
 
 def test_a_client_never_sees_the_events_header(mesh, administrator):
-    address = f"hdr-{uuid.uuid4().hex[:10]}@demo.localhost"
-    created = administrator.post(mesh.url("/api/identity/users"), timeout=30, json={
-        "email": address, "title": "M", "last_name": "Roux", "first_name": "Hugo", "language": "en",
-        "function": "Buyer", "office_phone": "", "mobile_phone": "", "security_level": 1})
-    assert created.status_code == 201
+    _, created = _created_user(mesh, administrator, "hdr")
     assert "X-Portal-Events" not in created.headers
