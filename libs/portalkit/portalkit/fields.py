@@ -22,6 +22,10 @@ _TAG = re.compile(r"""(?P<language>en|fr)
 # reads differently from what it holds).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SINGLE_LINE_MESSAGE = "Must be a single line, without control characters."
+# What the OpenAPI documents say of a single line (ECMA and Python read it alike): the same
+# characters :func:`is_single_line` refuses — C0 and C1 controls, line and paragraph
+# separators, bidirectional controls.
+SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
 
 
 def portal_language(tag: str | None) -> str | None:
@@ -48,6 +52,7 @@ class SingleLine(fields.String):
 
     def __init__(self, *args, validate=None, **kwargs):
         validators = [validate] if callable(validate) else list(validate or [])
+        kwargs["metadata"] = {"pattern": SINGLE_LINE_PATTERN, **kwargs.get("metadata", {})}
         super().__init__(*args, validate=[single_line, *validators], **kwargs)
 
 

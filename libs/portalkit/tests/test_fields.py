@@ -41,3 +41,12 @@ def test_ordinary_text_is_one_line_and_other_validators_still_apply():
     assert Profile().load({"name": "Zoé"}) == {"name": "Zoé"}
     with pytest.raises(ValidationError):
         Profile().load({"name": "too long"})
+
+
+def test_the_documented_pattern_refuses_what_the_field_refuses():
+    import re
+
+    from portalkit.fields import SINGLE_LINE_PATTERN, is_single_line
+    pattern = re.compile(SINGLE_LINE_PATTERN[1:-1])  # fullmatch: the whole value, as OpenAPI reads it
+    for code in range(0x3000):
+        assert bool(pattern.fullmatch(chr(code) * 2)) == is_single_line(chr(code) * 2), hex(code)
