@@ -67,9 +67,11 @@ def bound(request_id: str | None) -> Iterator[str | None]:
 
 @contextlib.contextmanager
 def handling(correlation_id: str | None, event_id: str, event_type: str) -> Iterator[str]:
-    """Bind an event being handled: its correlation id (a fresh one if it has none, so that what
-    its handling causes is still followed as one) and its own id and type."""
-    correlation_id = correlation_id or new_id()
+    """Bind an event being handled: its correlation id and its own id and type.
+
+    An event written outside any request (the demo loader's, an old one) is followed by its own
+    id: every consumer of it, and whatever they write in turn, then names the same one."""
+    correlation_id = correlation_id or event_id
     request_token = _request_id.set(correlation_id)
     event_token = _event.set((event_id, event_type))
     try:

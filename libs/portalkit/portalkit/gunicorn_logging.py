@@ -4,7 +4,8 @@ gunicorn gives its two loggers handlers of their own, in its own formats; this c
 none and lets them propagate to the one handler ``portalkit.logs.configure`` sets up, so the master,
 the workers, the app and every library write the same lines. An access line is a record of its own
 with ``method``, ``path``, ``status``, ``duration_ms``, ``bytes`` and the ``request_id`` the app
-answered with. ``GUNICORN_ACCESSLOG=off`` silences the access log (gunicorn's ``accesslog``).
+answered with. ``/health``, ``/ready`` and ``/metrics`` answered 2xx are not logged (probes and scrapes
+every few seconds); their failures are. ``GUNICORN_ACCESSLOG=off`` silences the access log.
 """
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ import logging
 from gunicorn.glogging import Logger
 
 from . import correlation, logs
+
+
+# Asked by Kubernetes, compose and Prometheus every few seconds: logged only when they fail.
+PROBES = frozenset({"/health", "/ready", "/metrics"})
 
 
 def component_of(app_uri: str | None) -> str:
@@ -37,6 +42,8 @@ class PortalLogger(Logger):
         if not self._access_log_enabled:
             return
         status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        if environ.get("PATH_INFO") in PROBES and str(status).startswith("2"):
+            return  # a probe answered: one line every few seconds per pod says nothing
         fields = {
             "method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"),
             "status": int(status) if str(status).isdigit() else status,

@@ -79,8 +79,8 @@ def test_a_binding_restores_the_one_before():
             assert bound_id == "inner-0000001"
             assert correlation.current_event() == ("e1", "identity.UserCreated")
         assert correlation.current() == "outer-0000001" and correlation.current_event() is None
-        with correlation.handling(None, "e2", "identity.UserCreated") as fresh:
-            assert correlation.well_formed(fresh) and correlation.current() == fresh
+        with correlation.handling(None, "e2-0000001", "identity.UserCreated") as own:
+            assert own == "e2-0000001" and correlation.current() == own
     assert correlation.current() is None
 
 
@@ -164,12 +164,13 @@ def test_the_consumer_binds_the_event_while_handling_it_and_restores_after(datab
     assert written["data"]["company_id"] == "c2" and written["correlation_id"] == "request-0000001"
 
 
-def test_an_event_without_an_id_is_handled_under_a_fresh_one(database):
+def test_an_event_without_a_correlation_id_is_followed_by_its_own_id(database):
     seen = []
     consumer = EventConsumer(None, "identity", database, HandledEvent,
                              {"identity.CompanyRegistered": lambda session, event: seen.append(correlation.current())})
-    consumer.on_message(new_envelope("CompanyRegistered", COMPANY), _Message())
-    assert len(seen) == 1 and correlation.well_formed(seen[0]) and correlation.current() is None
+    envelope = new_envelope("CompanyRegistered", COMPANY)
+    consumer.on_message(envelope, _Message())
+    assert seen == [envelope["id"]] and correlation.current() is None
 
 
 def test_each_job_run_has_a_fresh_id():

@@ -136,7 +136,14 @@ def test_gunicorn_access_and_error_lines_are_the_portals(restored_logging, monke
     assert access["message"] == "POST /catalog/subscriptions 201 12.3 ms"
     assert component_of("gateway.app:create_app()") == "gateway" and component_of(None) == "web"
 
+    probe = {"REQUEST_METHOD": "GET", "PATH_INFO": "/health"}
+    logger.access(response, SimpleNamespace(headers=[]), probe, timedelta(milliseconds=1))
+    assert len(stream.getvalue().splitlines()) == 2  # an answered probe is no news
+    logger.access(SimpleNamespace(status="503 SERVICE UNAVAILABLE", sent=0, headers=[]),
+                  SimpleNamespace(headers=[]), {**probe, "PATH_INFO": "/ready"}, timedelta(milliseconds=1))
+    assert _lines(stream)[-1]["status"] == 503 and _lines(stream)[-1]["path"] == "/ready"
+
     cfg.set("accesslog", None)
     quiet = PortalLogger(cfg)
     quiet.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=1))
-    assert len(stream.getvalue().splitlines()) == 2
+    assert len(stream.getvalue().splitlines()) == 3

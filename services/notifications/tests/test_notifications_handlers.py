@@ -77,9 +77,9 @@ def test_every_mail_names_the_request_its_event_followed(database, handlers, sen
 
 def test_a_mail_of_an_event_without_an_id_names_its_handlings(database, consumer, handlers, sender):
     from portalkit import correlation
-    with correlation.handling(None, "e1", "identity.UserCreated") as fresh:
+    with correlation.handling(None, "event-0000001", "identity.UserCreated"):
         assert consumer(user_created(), handlers) is True
-    assert sender.sent[0][correlation.MAIL_HEADER] == fresh
+    assert sender.sent[0][correlation.MAIL_HEADER] == "event-0000001"
 
 
 class _Acked:
