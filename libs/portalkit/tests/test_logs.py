@@ -18,7 +18,9 @@ def restored_logging():
     names = ("", *logs.LIBRARY_LOGGERS)
     saved = {name: (list(logging.getLogger(name).handlers), logging.getLogger(name).level,
                     logging.getLogger(name).propagate) for name in names}
+    switches = (logging._srcfile, logging.logThreads, logging.logMultiprocessing)
     yield
+    logging._srcfile, logging.logThreads, logging.logMultiprocessing = switches
     for name, (handlers, level, propagate) in saved.items():
         logger = logging.getLogger(name)
         logger.handlers[:] = handlers
