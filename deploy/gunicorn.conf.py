@@ -12,9 +12,14 @@ worker_class = "gthread"
 keepalive = 75
 timeout = 60
 graceful_timeout = 10
-accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+# -- logs (portalkit.logs): gunicorn's error and access logs go through the portal's one handler,
+# in PORTAL_LOG_FORMAT (JSON lines by default); an access line names method, path, status,
+# duration_ms and request_id. The access log is on unless GUNICORN_ACCESSLOG=off.
+logger_class = "portalkit.gunicorn_logging.PortalLogger"
+accesslog = None if os.environ.get("GUNICORN_ACCESSLOG", "-").lower() in ("off", "none", "") else "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
+# -- end of logs --
 # No request-line limit of gunicorn's own below its 1 MiB bound (its refusal is an HTML page):
 # the gateway refuses addresses over PORTAL_MAX_URL_BYTES itself, in the portal's error shape.
 limit_request_line = 0

@@ -180,10 +180,18 @@ def _echo(name: str, process: subprocess.Popen, log) -> None:
         sys.stdout.flush()
 
 
+def _logs_for_a_person() -> None:
+    """``make up`` is watched at a terminal: plain text lines, unless PORTAL_LOG_FORMAT says
+    otherwise. Every process's lines also land in ``var/log/<process>.log``."""
+    if not os.environ.get("PORTAL_LOG_FORMAT"):
+        os.environ["PORTAL_LOG_FORMAT"] = "text"
+
+
 def up(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description="Run the whole portal in the foreground.")
     parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
     args = parser.parse_args(argv)
+    _logs_for_a_person()
     mesh = Mesh(var_dir=os.environ.get("PORTAL_VAR_DIR", ROOT / "var"),
                 port_base=int(os.environ.get("PORT", "8000")), echo=True)
     print("Migrating and seeding…", flush=True)

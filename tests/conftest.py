@@ -28,10 +28,11 @@ def mesh(request, tmp_path_factory):
     backend = request.param
     real = None
     # Whatever the developer's shell says, the embedded mesh uses SQLite and the folder bus.
-    env = {"PORTAL_BROKER_URL": "filesystem://", "PORTAL_DATABASE_URL": ""}
+    # Its logs are JSON lines, which tests read (tests/integration/test_following_a_request.py).
+    env = {"PORTAL_BROKER_URL": "filesystem://", "PORTAL_DATABASE_URL": "", "PORTAL_LOG_FORMAT": "json"}
     if backend != "embedded":
         real = real_backend()
-        env = real.env()
+        env = {**real.env(), "PORTAL_LOG_FORMAT": "json"}
     running = Mesh(var_dir=tmp_path_factory.mktemp(f"mesh-{backend}"),
                    port_base=free_port_base(PORT_OFFSETS.values()), env={**env, **ONE_CLIENT_ADDRESS})
     try:

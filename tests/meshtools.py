@@ -213,6 +213,37 @@ class RunningMesh:
                    timeout=timeout, message="the catalog's offer to the demo user")
 
 
+def outbox(mesh: Mesh, service: str) -> list[dict]:
+    """The envelopes ``service`` wrote to its outbox, oldest first, read from its database."""
+    import json
+
+    from sqlalchemy import create_engine, text
+    template = mesh.environment().get("PORTAL_DATABASE_URL")
+    url = template.replace("{service}", service) if template else f"sqlite:///{mesh.var_dir / service}.db"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [json.loads(body) for body in connection.execute(text("SELECT body FROM outbox ORDER BY id")).scalars()]
+    finally:
+        engine.dispose()
+
+
+def log_lines(mesh: Mesh, process: str) -> list[dict]:
+    """The JSON lines of ``var/log/<process>.log`` (``identity``, ``identity-worker``, ``smtp``…);
+    anything else there (a library printing on its own) is left out."""
+    import json
+    lines = []
+    path = mesh.var_dir / "log" / f"{process}.log"
+    for raw in path.read_text(errors="replace").splitlines() if path.exists() else []:
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(line, dict):
+            lines.append(line)
+    return lines
+
+
 def mail_text(mail: email.message.EmailMessage) -> str:
     return mail.get_body(preferencelist=("plain",)).get_content()
 

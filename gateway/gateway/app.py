@@ -12,6 +12,7 @@ from flask import Flask, abort, jsonify, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from portalkit.correlation import RequestIdMiddleware
 from portalkit.db import Database
 from portalkit.settings import Settings
 from portalkit.web import readiness as ready  # the same database-and-broker check as the services'
@@ -69,7 +70,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if web is not None:
         web.init_web(app)
     app.wsgi_app = ApiDispatcher(ApiProxy(gateway), app.wsgi_app)
+    _follow_requests(app)
     return app
+
+
+def _follow_requests(app: Flask) -> None:
+    """Outermost: every answer (API, pages, the gateway's own 404/503/504) carries the request's id,
+    the client's X-Request-Id when well-formed, else a new one; the services get it (upstream.py)."""
+    app.wsgi_app = RequestIdMiddleware(app.wsgi_app)
 
 
 def _guard_pages(app: Flask, max_url_bytes: int) -> None:

@@ -18,6 +18,7 @@ from urllib3.connectionpool import connection_from_url
 from urllib3.exceptions import HTTPError, ProtocolError, ReadTimeoutError
 from urllib3.util import parse_url
 
+from portalkit import correlation
 from portalkit.consistency import HEADER as EVENTS_HEADER
 from portalkit.errors import error_body
 from portalkit.settings import Settings
@@ -86,6 +87,7 @@ class Upstream:
         """Send a request; return the response with its body unread (it holds its connection)."""
         pool = self.pools[service]
         url = self.base_paths[service] + path
+        _pass_request_id(headers)
         retry = method in RETRYABLE and body is None
         while True:
             try:
@@ -164,6 +166,15 @@ class Upstream:
             return response.status, jsonlib.loads(data)
         except ValueError:
             return response.status, None
+
+
+def _pass_request_id(headers: dict) -> None:
+    """The request's id on every call to a service (the proxy's and the pages' alike)."""
+    request_id = correlation.current()
+    if request_id is not None:
+        for name in [name for name in headers if name.lower() == "x-request-id"]:
+            del headers[name]
+        headers[correlation.HEADER] = request_id
 
 
 class StreamedBody:

@@ -18,7 +18,7 @@ from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import topology
+from . import correlation, topology
 from .db import Database, UTCDateTime, utcnow
 from .events import Event, UnknownEvent, load_event
 from .outbox import CAUSATION
@@ -64,6 +64,16 @@ class EventConsumer(ConsumerMixin):
             log.error("unreadable event %r: %s", body, error)
             self._dead_letter(body, message, f"unreadable: {error}")
             return
+        with self._following(event):
+            self._dispatch(event, body, message)
+
+    @staticmethod
+    def _following(event: Event):
+        """Bind the event for its handling: every log line names it, every event written carries
+        its correlation id on."""
+        return correlation.handling(event.correlation_id, event.id, event.routing_key)
+
+    def _dispatch(self, event: Event, body: dict, message) -> None:
         handler = self.handlers.get(event.routing_key)
         if handler is None:
             message.ack()
@@ -81,6 +91,7 @@ class EventConsumer(ConsumerMixin):
         try:
             with self.database.transaction() as session:
                 if session.get(self.handled_model, event.id) is not None:
+                    log.info("%s %s already handled", event.routing_key, event.id)
                     return False
                 # The events this handler writes name the event that caused them (outbox.py).
                 session.info[CAUSATION] = event.id
@@ -92,6 +103,7 @@ class EventConsumer(ConsumerMixin):
                 if session.get(self.handled_model, event.id) is not None:
                     return False
             raise
+        log.info("handled %s %s", event.routing_key, event.id)
         return True
 
     def _retry(self, body: dict, message, error: Exception) -> None:

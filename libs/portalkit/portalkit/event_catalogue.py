@@ -34,7 +34,7 @@ edit it by hand (a unit test fails when it is out of date).*
 | `version` | the contract's version, 1 so far |
 | `occurred_at` | when it happened (ISO 8601, with its zone) |
 | `producer` | the service that says it |
-| `correlation_id` | the request that caused it, when there is one |
+| `correlation_id` | the `X-Request-Id` of the request that caused it; an event written while handling another carries that one's on (or its `id`, when it had none); a periodic job's run has an id of its own. Mails say it in `X-Portal-Correlation-Id` |
 | `data` | the fields below |
 
 """

@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from . import correlation
+
 log = logging.getLogger(__name__)
 
 
@@ -29,11 +31,16 @@ class PeriodicJob:
             return False
         # Scheduled before running: a run longer than the interval is not followed by a burst.
         self.next_run = now + self.seconds
-        try:
-            self.run()
-        except Exception:  # noqa: BLE001 - the worker outlives a failed run; the next one retries
-            log.exception("%s failed; next run in %s s", self.name, self.seconds)
+        self._run_followed()
         return True
+
+    def _run_followed(self) -> None:
+        # Each run is followed as a request of its own: its log lines and events share a fresh id.
+        with correlation.bound(correlation.new_id()):
+            try:
+                self.run()
+            except Exception:  # noqa: BLE001 - the worker outlives a failed run; the next one retries
+                log.exception("%s failed; next run in %s s", self.name, self.seconds)
 
 
 def every(seconds: float, job: Callable[[], object], name: str | None = None) -> PeriodicJob:

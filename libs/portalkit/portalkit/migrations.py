@@ -9,6 +9,7 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import text
 
+from . import logs
 from .db import Database
 from .settings import database_url
 
@@ -99,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     args = argv if argv is not None else sys.argv[1:]
     if not args:
         sys.exit("usage: portal-migrate <service> [<service> ...]")
+    logs.configure("migrations", "cli")
     for name in args:
         upgrade(name)
         print(f"{name}: migrated")

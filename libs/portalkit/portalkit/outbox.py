@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 from sqlalchemy import Index, Integer, String, Text, event, insert, select, text
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
-from . import topology
+from . import correlation, topology
 from .db import Database, UTCDateTime, utcnow
 from .events import _jsonable, contract_for, new_envelope
 
@@ -60,7 +60,8 @@ class Outbox:
         self.producer, self.model = producer, model
 
     def add(self, session: Session, event_type: str, data: dict, correlation_id: str | None = None) -> dict:
-        envelope = new_envelope(event_type, data, correlation_id)
+        """Record ``event_type``; its correlation id is the request's or handled event's by default."""
+        envelope = new_envelope(event_type, data, correlation_id or correlation.current())
         routing_key = f"{envelope['producer']}.{event_type}"
         session.add(self.model(event_id=envelope["id"], body=json.dumps(envelope),
                                routing_key=routing_key, causation_id=session.info.get(CAUSATION)))
@@ -76,7 +77,7 @@ class Outbox:
         errors = contract_for(event_type)().validate(items, many=True)
         if errors:
             raise ValidationError(errors)
-        template = new_envelope(event_type, items[0])
+        template = new_envelope(event_type, items[0], correlation.current())
         rows = []
         routing_key = f"{template['producer']}.{event_type}"
         causation_id = session.info.get(CAUSATION)

@@ -12,7 +12,7 @@ import sys
 from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Queue
 
-from . import broker, topology
+from . import broker, logs, topology
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def migrate(connection: Connection) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logs.configure("bus", "quorum-migrate")
     settings = Settings.load("bus")
     if broker.is_embedded(settings):
         log.info("The embedded bus has no queue types: nothing to migrate.")

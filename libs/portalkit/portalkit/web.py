@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, jsonify, request
 from sqlalchemy.orm import Session
 from webargs.flaskparser import FlaskParser
 
-from . import answer_headers, broker, consistency, request_input, signed_identity
+from . import answer_headers, broker, consistency, correlation, request_input, signed_identity
 from .db import Database
 from .errors import PortalError, forbidden, register_error_handlers
 from .openapi import DocumentedBlueprint, PortalApi, needs_sign_in
@@ -57,7 +57,14 @@ def create_service_app(component: str, blueprints, settings: Settings | None = N
     app.teardown_appcontext(_close_session)
     app.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     app.add_url_rule("/ready", "ready", readiness)
+    _follow_requests(app)
     return app
+
+
+def _follow_requests(app: Flask) -> None:
+    """Bind the caller's X-Request-Id (checked again: a service trusts no caller's form) for the
+    request's logs and events, and answer with it."""
+    app.wsgi_app = correlation.RequestIdMiddleware(app.wsgi_app)
 
 
 def settings() -> Settings:

@@ -5,7 +5,7 @@ import logging
 import signal
 import threading
 
-from . import broker, topology
+from . import broker, logs, topology
 from .jobs import PeriodicJob, run_jobs
 from .consumer import EventConsumer, Handler
 from .db import Database
@@ -21,7 +21,7 @@ def run_worker(component: str, database: Database, outbox: Outbox | None = None,
     """Relay ``outbox``, consume ``<component>.events`` and run the periodic ``jobs``
     (``portalkit.jobs.every``) until SIGTERM or SIGINT."""
     settings = settings or Settings.load(component)
-    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {component}-worker %(levelname)s %(message)s")
+    logs.configure(component, "worker")
     stopping = threading.Event()
     with broker.connect(settings) as connection:
         connection.ensure_connection(max_retries=None, interval_start=0.5, interval_max=2)

@@ -9,6 +9,7 @@ from email.utils import format_datetime, parseaddr
 
 from sqlalchemy.orm import Session
 
+from portalkit import correlation
 from portalkit.db import utcnow
 from portalkit.events import Event
 
@@ -58,12 +59,20 @@ class Postman:
         message["Message-ID"] = message_id(event, mail, self.domain)
         # RFC 3834: out-of-office robots must not answer.
         message["Auto-Submitted"] = "auto-generated"
+        _follow(message, event)
         # Quoted-printable: 7-bit clean, so no server needs to offer 8BITMIME.
         message.set_content(rendered.text, cte="quoted-printable")
         message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
         # After the bodies: setting a body clears every Content-* header already there.
         message["Content-Language"] = mail.language
         return message
+
+
+def _follow(message: EmailMessage, event: Event) -> None:
+    """The request the mail answers, as the event carried it (or the id its handling is bound to)."""
+    request_id = event.correlation_id or correlation.current()
+    if correlation.well_formed(request_id):
+        message[correlation.MAIL_HEADER] = request_id
 
 
 def _address(mail: Mail) -> Address | str:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from portalkit import correlation, logs
+
 from .settings import MailSettings
 
 log = logging.getLogger("notifications.mailsink")
@@ -33,8 +35,10 @@ class MailFolder:
     async def handle_DATA(self, server, session, envelope) -> str:
         path = self.store(envelope.mail_from, envelope.rcpt_tos, envelope.original_content or envelope.content)
         headers = BytesHeaderParser(policy=default_policy).parsebytes(path.read_bytes())
-        log.info("%s from %s to %s: %s", path.name, envelope.mail_from, ", ".join(envelope.rcpt_tos),
-                 headers.get("Subject", ""))
+        # The line names the request the mail answers: one grep follows it down to the sink.
+        with correlation.bound(_correlation_of(headers)):
+            log.info("%s from %s to %s: %s", path.name, envelope.mail_from, ", ".join(envelope.rcpt_tos),
+                     headers.get("Subject", ""))
         return "250 Message accepted for delivery"
 
     def store(self, mail_from: str, rcpt_tos: list[str], content: bytes) -> Path:
@@ -51,6 +55,11 @@ class MailFolder:
         return path
 
 
+def _correlation_of(headers) -> str | None:
+    value = str(headers.get(correlation.MAIL_HEADER, "")).strip()
+    return value if correlation.well_formed(value) else None
+
+
 def start(folder: Path, port: int, host: str = "127.0.0.1") -> Controller:
     """Start the sink in a background thread; ``.stop()`` the returned controller to end it."""
     controller = Controller(MailFolder(folder), hostname=host, port=port)
@@ -59,8 +68,7 @@ def start(folder: Path, port: int, host: str = "127.0.0.1") -> Controller:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s mailsink %(levelname)s %(message)s")
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's own, a dozen lines a mail
+    logs.configure("notifications", "mailsink")  # aiosmtpd's own log kept to its warnings
     settings = MailSettings.load()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())

@@ -1,6 +1,8 @@
 """Handlers: an event in, the mails out through a fake sender, and their records, once."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -54,6 +56,38 @@ def test_activation_mail_is_sent_in_the_users_language_and_recorded(database, co
         [sent] = session.scalars(select(SentMail)).all()
     assert (sent.event_id, sent.kind, sent.recipient) == (event.id, "activation", "ldupont@company.ws")
     assert (sent.subject, sent.message_id) == (message["Subject"], message["Message-ID"])
+
+
+def test_every_mail_names_the_request_its_event_followed(database, handlers, sender):
+    from portalkit import correlation
+    from portalkit.events import new_envelope
+    created = new_envelope("UserCreated", {**person(), "company_id": "c1", "company_name": "Dupont SA",
+                                           "activation_token": "tok-1", "activation_expires_at": later()},
+                           "req-0123456789")
+    locked = new_envelope("UserLocked", {**person(), "company_id": "c1", "locked_until": later(0),
+                                         "administrators": [person(email="admin@company.ws", user_id="a1")]},
+                          "req-9876543210")
+    worker = EventConsumer(None, "notifications", database, HandledEvent, handlers)
+    for envelope in (created, locked):
+        worker.on_message(json.loads(json.dumps(envelope)), _Acked())
+    assert [(m["To"].addresses[0].addr_spec, m[correlation.MAIL_HEADER]) for m in sender.sent] == [
+        ("ldupont@company.ws", "req-0123456789"), ("ldupont@company.ws", "req-9876543210"),
+        ("admin@company.ws", "req-9876543210")]
+
+
+def test_a_mail_of_an_event_without_an_id_names_its_handlings(database, consumer, handlers, sender):
+    from portalkit import correlation
+    with correlation.handling(None, "event-0000001", "identity.UserCreated"):
+        assert consumer(user_created(), handlers) is True
+    assert sender.sent[0][correlation.MAIL_HEADER] == "event-0000001"
+
+
+class _Acked:
+    headers: dict = {}
+    channel = None
+
+    def ack(self):
+        pass
 
 
 def test_a_redelivered_event_is_not_mailed_twice(database, consumer, handlers, sender):

@@ -1,6 +1,7 @@
 """The real round trip: an event's mail sent over SMTP to the sink, read back from its .eml file."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import smtplib
@@ -68,7 +69,7 @@ def test_files_are_named_in_arrival_order(sink):
 def test_the_sink_runs_as_a_process_until_sigterm(tmp_path):
     port = free_port()
     folder = tmp_path / "mail"
-    env = {**os.environ, "PORTAL_SMTP_PORT": str(port), "PORTAL_MAIL_DIR": str(folder)}
+    env = {**os.environ, "PORTAL_SMTP_PORT": str(port), "PORTAL_MAIL_DIR": str(folder), "PORTAL_LOG_FORMAT": "json"}
     process = subprocess.Popen([sys.executable, "-m", "notifications.mailsink"], env=env,
                                stderr=subprocess.PIPE, text=True)
     try:
@@ -81,7 +82,8 @@ def test_the_sink_runs_as_a_process_until_sigterm(tmp_path):
                 assert time.monotonic() < deadline, "the sink did not start"
                 time.sleep(0.1)
         with smtp:
-            smtp.sendmail("a@example.com", ["b@example.com"], "Subject: ping\r\n\r\nHi.\r\n")
+            smtp.sendmail("a@example.com", ["b@example.com"],
+                          "Subject: ping\r\nX-Portal-Correlation-Id: req-0123456789\r\n\r\nHi.\r\n")
         [stored] = folder.glob("*.eml")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
@@ -89,6 +91,8 @@ def test_the_sink_runs_as_a_process_until_sigterm(tmp_path):
         if process.poll() is None:
             process.kill()
     logged = process.stderr.read()
-    # One line per mail, beside the start and stop lines: aiosmtpd's own chatter is silenced.
-    [line] = [line for line in logged.splitlines() if "listening on" not in line and "stopped" not in line]
-    assert line.endswith(f"{stored.name} from a@example.com to b@example.com: ping")
+    # One JSON line per mail, beside the start and stop lines: aiosmtpd's own chatter is silenced.
+    # It names the request the mail answers.
+    [line] = [json.loads(line) for line in logged.splitlines() if "listening on" not in line and "stopped" not in line]
+    assert line["message"] == f"{stored.name} from a@example.com to b@example.com: ping"
+    assert (line["component"], line["process"], line["request_id"]) == ("notifications", "mailsink", "req-0123456789")
