@@ -63,3 +63,9 @@ def test_only_ones_own_and_only_signed_in(client, seeded, activate, signed):
     assert operator.status_code == 403 and operator.get_json()["error"]["code"] == "not_a_company_user"
     unknown = client.get("/catalog/notifications", headers=signed("ghost"))
     assert unknown.status_code == 409 and unknown.get_json()["error"]["code"] == "member_unknown"
+
+
+def test_the_route_is_documented_with_its_refusals(client, database):
+    document = client.get("/catalog/openapi.json").get_json()
+    route = document["paths"]["/catalog/notifications"]["get"]
+    assert {"200", "401", "403", "409"} <= set(route["responses"])
