@@ -221,3 +221,22 @@ def test_a_plain_users_home_has_no_administration_tiles_and_no_dead_links(signed
     assert "tile-requests" not in page and "tile-users" not in page and "tile-count" not in page
     assert 'href="/news"' not in page  # no news page yet: the frame's hook stays hidden
     assert sent(fakes["catalog"], "GET", "/catalog/requests") == []
+
+
+def test_a_space_tile_shows_to_the_holders_of_a_service_opening_it(monkeypatch):
+    from types import SimpleNamespace
+
+    from gateway.web.account import home
+    monkeypatch.setattr(home.frame, "page_exists", lambda path: True)  # as if every space had its pages
+    holder = SimpleNamespace(entitlements=frozenset({"download-updates@c1", "request-service@c1"}))
+    keys = {entry.key for entry in home.entries_for(holder)}
+    assert {"downloads", "support"} <= keys and "knowledge" not in keys
+    assert not {"users", "requests", "associates"} & keys
+    supervisor = SimpleNamespace(entitlements=frozenset({f"{SUPERVISION}@c2"}))
+    assert {"users", "requests", "associates"} <= {entry.key for entry in home.entries_for(supervisor)}
+
+
+def test_the_news_link_appears_once_a_news_page_exists(app, signed_in, fakes):
+    app.add_url_rule("/news", "news_page_of_a_later_space", lambda: "news")
+    page = text(signed_in().get("/"))
+    assert 'class="news-link" href="/news"' in page
