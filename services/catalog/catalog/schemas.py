@@ -74,6 +74,16 @@ class CompanyServicePage(Schema):
     total = fields.Integer()
 
 
+class NotificationSchema(ServiceSchema):
+    subscription = fields.Nested(HeldSubscription, allow_none=True, metadata={
+        "description": "one's live subscription (accepted, or pending validation); null: switched off"})
+
+
+class NotificationList(Schema):
+    items = fields.List(fields.Nested(NotificationSchema))
+    total = fields.Integer()
+
+
 class SubscriptionQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(STATUSES), load_default=None)
     family = fields.String(validate=validate.OneOf(FAMILIES), load_default=None)

@@ -109,7 +109,7 @@ def test_the_openapi_document_is_public(client, database):
     assert {"/catalog/services", "/catalog/company-catalog", "/catalog/subscriptions",
             "/catalog/subscriptions/{subscription_id}", "/catalog/subscriptions/{subscription_id}/renewal",
             "/catalog/requests", "/catalog/requests/{request_id}/accept", "/catalog/requests/{request_id}/refuse",
-            "/catalog/settings/services/{service_id}", "/catalog/dashboard", "/operator/services",
+            "/catalog/settings/services/{service_id}", "/catalog/dashboard", "/catalog/notifications", "/operator/services",
             "/operator/services/{service_id}", "/operator/services/{service_id}/retire"} \
         == set(response.get_json()["paths"])
 

@@ -76,6 +76,19 @@ def scope(session: Session, identity: Identity, company_id: str | None = None) -
     return companies
 
 
+def chosen_scope(session: Session, identity: Identity, query: dict) -> set[str]:
+    """The companies of a list: ``company`` (one picked) and ``companies`` (the associates screen's
+    picker, any number) each checked — 404 unless administered — else all administered."""
+    chosen = set(query.get("companies") or ())
+    if query.get("company"):
+        chosen.add(query["company"])
+    if not chosen:
+        return administered_companies(session, identity)
+    if not chosen <= administered_companies(session, identity):
+        raise not_found("company")
+    return chosen
+
+
 def target_company(session: Session, identity: Identity, company_id: str | None) -> str:
     """The company something is created in: the one picked, else the caller's own."""
     companies = administered_companies(session, identity)

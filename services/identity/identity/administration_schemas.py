@@ -18,6 +18,11 @@ class UserQuery(PageQuery):
     function = text(100, load_default=None)
     group = text(32, load_default=None)
     company = text(32, load_default=None)
+    administrators = fields.Boolean(load_default=False, metadata={
+        "description": "true: only the users holding an administration or supervision right now"})
+    companies = fields.List(text(32, 1), validate=validate.Length(max=500), load_default=None, metadata={
+        "description": "repeated (?companies=a&companies=b): the users of these administered companies "
+                       "(the third-party associates screen); any other answers 404"})
 
 
 class UserPage(Schema):

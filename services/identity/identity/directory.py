@@ -32,7 +32,7 @@ def _escape_like(text: str) -> str:
 def user_conditions(session: Session, identity: Identity, query: dict, companies: set[str] | None = None) -> list:
     """The WHERE of the users list: the companies in scope, then each filter asked for."""
     if companies is None:
-        companies = access.scope(session, identity, query.get("company"))
+        companies = access.chosen_scope(session, identity, query)
     conditions = [User.company_id.in_(companies)]
     for word in (query.get("q") or "").lower().split()[:5]:
         conditions.append(SEARCH_TEXT.like(f"%{_escape_like(word)}%", escape="\\"))
@@ -45,6 +45,9 @@ def user_conditions(session: Session, identity: Identity, query: dict, companies
         conditions += [User.activated_at.is_not(None), User.email.is_not(None)]
     elif status == "not_activated":
         conditions += [User.activated_at.is_(None), User.email.is_not(None)]
+    if query.get("administrators"):
+        conditions.append(User.id.in_(select(AdministrationGrant.user_id).where(
+            grant_in_force(), AdministrationGrant.service_code.in_((access.ADMINISTRATION, access.SUPERVISION)))))
     if query.get("group"):
         group = session.get(UserGroup, query["group"]) if len(query["group"]) <= 32 else None
         if group is None or group.company_id not in companies:
@@ -54,7 +57,7 @@ def user_conditions(session: Session, identity: Identity, query: dict, companies
 
 
 def list_users(session: Session, identity: Identity, query: dict) -> tuple[list[User], int]:
-    companies = access.scope(session, identity, query.get("company"))
+    companies = access.chosen_scope(session, identity, query)
     conditions = user_conditions(session, identity, query, companies)
     offset, limit = (query["page"] - 1) * query["per_page"], query["per_page"]
     if query.get("q") and len(companies) > 1:
@@ -138,23 +141,28 @@ def _ancestors(session: Session, company_id: str) -> list[str]:
 
 
 def administrators(session: Session, identity: Identity) -> list[dict]:
-    """Who administers the caller's company: its administrators, then its supervisors."""
+    """Who administers the caller's company: its administrators, then its supervisors, each
+    supervisor with the company whose subtree they supervise (the nearest above the caller's)."""
     if not identity.company_id:
         return []
+    chain = [identity.company_id, *_ancestors(session, identity.company_id)]  # the company, then up
     own = and_(AdministrationGrant.service_code == access.ADMINISTRATION,
                AdministrationGrant.scope_company_id == identity.company_id)
     # A supervision right is scoped to the associate it supervises, and covers its subtree:
     # the company's own supervisors, then those of the companies above it.
     supervising = and_(AdministrationGrant.service_code == access.SUPERVISION,
-                       AdministrationGrant.scope_company_id.in_([identity.company_id,
-                                                                 *_ancestors(session, identity.company_id)]))
-    rows = session.execute(select(User, AdministrationGrant.service_code)
+                       AdministrationGrant.scope_company_id.in_(chain))
+    rows = session.execute(select(User, AdministrationGrant.service_code, Company)
                            .join(AdministrationGrant, AdministrationGrant.user_id == User.id)
+                           .join(Company, Company.id == AdministrationGrant.scope_company_id)
                            .where(grant_in_force(), or_(own, supervising))
                            .order_by(User.last_name, User.first_name, User.id)).all()
     listed: dict[str, dict] = {}
-    for user, code in rows:
-        role = "administrator" if code == access.ADMINISTRATION else "supervisor"
-        if user.id not in listed or role == "administrator":
-            listed[user.id] = {"user": user, "role": role}
+    for user, code, scope in rows:
+        if code == access.ADMINISTRATION:
+            listed[user.id] = {"user": user, "role": "administrator", "supervises": None}
+            continue
+        entry = listed.setdefault(user.id, {"user": user, "role": "supervisor", "supervises": scope})
+        if entry["role"] == "supervisor" and chain.index(scope.id) < chain.index(entry["supervises"].id):
+            entry["supervises"] = scope
     return sorted(listed.values(), key=lambda entry: entry["role"] != "administrator")

@@ -193,9 +193,18 @@ class ContactSchema(Schema):
     company = fields.Nested(CompanySchema, allow_none=True)
 
 
+class CompanyRef(Schema):
+    id = fields.String()
+    number = fields.String()
+    name = fields.String()
+
+
 class AdministratorSchema(Schema):
     role = fields.String(metadata={"description": "administrator, or supervisor (of a company above)"})
     user = fields.Nested(ContactSchema)
+    supervises = fields.Nested(CompanyRef, allow_none=True, metadata={
+        "description": "a supervisor's: the company whose subtree (the caller's company in it) they supervise; "
+                       "null for an administrator"})
 
 
 class AdministratorList(Schema):

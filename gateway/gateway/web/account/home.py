@@ -1,4 +1,5 @@
-"""The home page of a signed-in user: the welcome and the entries to the portal's pages."""
+"""The home page of a signed-in user: the welcome and the tiles of the pages their subscriptions open,
+with live counts (subscriptions waiting for their validation, users waiting for activation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,20 +7,26 @@ from dataclasses import dataclass
 from flask import render_template
 from flask_babel import lazy_gettext
 
-from ..common import frame, rights, space_blueprint, visitor
+from ..common import calls, frame, rights, space_blueprint, visitor
 
 bp = space_blueprint("home", __name__)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A tile of the home page leading to one of the portal's pages."""
+    """A tile of the home page leading to one of the portal's pages.
+
+    It shows once its page exists, to administrators (or supervisors) only where it says so, and,
+    when it names ``services``, only to the holders of one of them (the space they open).
+    """
 
     key: str
     title: str
     text: str
     path: str
     administrators_only: bool = False
+    services: frozenset[str] = frozenset()
+    supervisors_only: bool = False
 
 
 # A tile shows only once its page exists (the spaces behind the others come with their pages).
@@ -28,28 +35,61 @@ ENTRIES = (
           lazy_gettext("Your details, your password and your last sign-ins."), "/profile"),
     Entry("services", lazy_gettext("My services"),
           lazy_gettext("Your subscriptions, and the catalog of the services you may subscribe to."), "/services"),
+    Entry("notifications", lazy_gettext("Notifications"),
+          lazy_gettext("Choose what the portal tells you by e-mail."), "/notifications"),
+    Entry("requests", lazy_gettext("Requests to validate"),
+          lazy_gettext("The subscriptions your users asked for, waiting for your decision."),
+          "/administration/requests", administrators_only=True),
     Entry("users", lazy_gettext("Users"),
           lazy_gettext("Add, modify and import your company's users, send their activation e-mails."),
           "/administration/users", administrators_only=True),
+    Entry("associates", lazy_gettext("Third-party associates"),
+          lazy_gettext("The users of the subsidiaries, shops and indirect customers you supervise."),
+          "/administration/associates", supervisors_only=True),
     Entry("downloads", lazy_gettext("Downloads"),
-          lazy_gettext("Updates of the products under contract, and the release calendar."), "/downloads"),
+          lazy_gettext("Updates of the products under contract, and the release calendar."), "/downloads",
+          services=frozenset({"download-updates"})),
     Entry("knowledge", lazy_gettext("Knowledge base"),
-          lazy_gettext("Search the articles, answers and documentation."), "/knowledge"),
+          lazy_gettext("Search the articles, answers and documentation."), "/knowledge",
+          services=frozenset({"view-faqs"})),
     Entry("support", lazy_gettext("Support requests"),
-          lazy_gettext("Open a request and follow its progress."), "/support/requests"),
+          lazy_gettext("Open a request and follow its progress."), "/support/requests",
+          services=frozenset({"request-service", "request-service-administration", "request-service-supervision"})),
     Entry("contacts", lazy_gettext("Contacts"),
           lazy_gettext("Who to call or write to, for what."), "/contacts"),
 )
+# The live count a tile shows, and what it counts.
+COUNT_LABELS = {"requests": lazy_gettext("waiting for your validation"),
+                "users": lazy_gettext("waiting for activation")}
 
 
 def entries_for(user) -> list[Entry]:
+    held = {entitlement.rsplit("@", 1)[0] for entitlement in user.entitlements or ()}
     return [entry for entry in ENTRIES if frame.page_exists(entry.path)
-            and (not entry.administrators_only or rights.is_administrator(user))]
+            and (not entry.administrators_only or rights.is_administrator(user))
+            and (not entry.supervisors_only or rights.is_supervisor(user))
+            and (not entry.services or entry.services & held)]
+
+
+def counts_for(entries: list[Entry]) -> dict[str, int]:
+    """The tiles' live counts; a count that cannot be had now is left out (its tile shows without)."""
+    keys, counts = {entry.key for entry in entries}, {}
+    if "requests" in keys:
+        status, body = calls.call("catalog", "GET", "/catalog/requests", query={"per_page": 1})
+        if status == 200 and isinstance(body, dict) and isinstance(body.get("total"), int):
+            counts["requests"] = body["total"]
+    if "users" in keys:
+        body = calls.optional("/identity/users/counts")
+        if body is not None and isinstance(body.get("not_activated"), int):
+            counts["users"] = body["not_activated"]
+    return counts
 
 
 @bp.route("/")
 @visitor.signed_in_page
 def index():
-    """Welcome the signed-in user and show the entries to the pages they may open."""
+    """Welcome the signed-in user and show the tiles of the pages they may open, with their counts."""
     user = visitor.current_user()
-    return render_template("account/home.html", user=user, entries=entries_for(user))
+    entries = entries_for(user)
+    return render_template("account/home.html", user=user, entries=entries, counts=counts_for(entries),
+                           count_labels=COUNT_LABELS)

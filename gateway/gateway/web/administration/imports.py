@@ -92,8 +92,8 @@ def _refusal(status: int, body) -> str:
 @bp.route("/administration/users/import", methods=["GET"])
 @administrator_page
 def form():
-    """The format of the file, and the file picker."""
-    return _form()
+    """The format of the file, and the file picker (on the company named, from the associates screen)."""
+    return _form(company_id=(request.args.get("company") or "")[:32])
 
 
 @bp.route("/administration/users/import", methods=["POST"])

@@ -79,7 +79,9 @@ def create():
     """Add a user: identity mails the activation link."""
     if request.method == "GET":
         values = {name: "" for name in FIELDS + ("company_id",)}
-        values.update(language=visitor.current_user().language or "en", security_level="2")
+        # "Add a user" of the associates screen names the associate it acts on.
+        values.update(language=visitor.current_user().language or "en", security_level="2",
+                      company_id=(request.args.get("company") or "")[:32])
         return _render(values, {})
     values = _values(request.form)
     errors = _check(values, email_editable=True)

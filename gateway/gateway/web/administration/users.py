@@ -13,10 +13,12 @@ from ..common.rights import administrator_page
 bp = space_blueprint("users", __name__)
 
 PER_PAGE = 10
-CRITERIA = ("q", "status", "function", "group", "company")
+CRITERIA = ("q", "status", "function", "group", "company", "administrators")
 STATUSES = {"active": lazy_gettext("Active"), "not_activated": lazy_gettext("Not activated"),
             "no_email": lazy_gettext("Error: no e-mail")}
 LIST_PATH = "/administration/users"
+# The lists an action on users may return to: the users list, and the third-party associates screen.
+LISTS = (LIST_PATH, "/administration/associates")
 DONE = {"created": lazy_gettext("The user has been created and an activation e-mail sent."),
         "saved": lazy_gettext("The user has been saved."),
         "deleted": lazy_gettext("The user has been deleted and informed by e-mail."),
@@ -34,6 +36,7 @@ def criteria_from(args) -> dict:
     values = {name: (args.get(name) or "").strip()[:200] for name in CRITERIA}
     if values["status"] not in STATUSES:
         values["status"] = ""
+    values["administrators"] = "1" if values["administrators"] else ""
     return values
 
 
@@ -68,10 +71,11 @@ def index():
         "administration/users.html", users=users, pager=pager(LIST_PATH, criteria, page, total, PER_PAGE),
         criteria=criteria, statuses=STATUSES, functions=functions or [], groups=groups or [],
         companies=companies if rights.is_supervisor(visitor.current_user()) or len(companies) > 1 else [],
-        here_list=list_url(criteria, page), message=_message(), filtered=any(criteria.values()))
+        here_list=list_url(criteria, page), message=outcome(), filtered=any(criteria.values()))
 
 
-def _message() -> tuple[str, str] | None:
+def outcome() -> tuple[str, str] | None:
+    """The message of the action a list comes back from (its ``done``), or None."""
     done = request.args.get("done", "")
     if done in DONE:
         return "success", str(DONE[done])
@@ -94,7 +98,7 @@ def _count(value) -> int:
 def back_to_list(**extra) -> str:
     """The list the action came from (kept in the form's ``back`` field), with the action's outcome."""
     back = visitor.safe_next(request.form.get("back") or request.args.get("back"), LIST_PATH)
-    if not back.startswith(LIST_PATH):
+    if not any(back == path or back.startswith((path + "?", path + "/")) for path in LISTS):
         back = LIST_PATH
     if not extra:
         return back
