@@ -162,6 +162,8 @@ class AccessRequestedForExistingAccount(Recipient):
     """An access request for an address that has an account already: nothing is created, its
     holder is told the way back in (sign-in, forgotten password)."""
     request_id = _id()
+    # An account never activated has no password to reset: its holder asks for a new link.
+    activated = fields.Boolean(load_default=True)
 
 
 class AccessRequestDecided(Contract):
