@@ -121,17 +121,13 @@ def accept(session: Session, settings: IdentitySettings, identity: Identity, req
     """Create the requester's account in the request's company (an operator may name another
     one, and must for a company not found); the activation mail follows."""
     request = _pending(session, identity, request_id)
-    company_id = (data.get("company_id") if identity.operator else None) or request.company_id
-    company = session.get(Company, company_id) if company_id and len(company_id) <= 32 else None
-    if company is None:
-        raise PortalError(400, "invalid_input", "Name the company the account belongs to.",
-                          {"company_id": ["unknown company" if company_id else "required"]})
+    company = _company_chosen(session, request, data if identity.operator else {})
     user, _token = new_user(session, settings, company, {
         "email": request.email, "first_name": request.first_name, "last_name": request.last_name,
         "language": request.language, "office_phone": request.phone,
         "security_level": data.get("security_level", 2)})
     request.status, request.decided_at, request.decided_by = ACCEPTED, utcnow(), identity.user_id
-    request.user_id, request.company_id = user.id, company.id
+    request.user_id, request.company = user.id, company
     session.flush()
     audit_trail.record(session, identity, "user_created", company.id, user.id, user.email,
                        security_level=user.security_level, access_request_id=request.id)
@@ -144,6 +140,21 @@ def accept(session: Session, settings: IdentitySettings, identity: Identity, req
         session.rollback()
         raise PortalError(409, "user_exists", USER_EXISTS_MESSAGE, {"email": ["already used"]})
     return request
+
+
+def _company_chosen(session: Session, request: AccessRequest, choice: dict) -> Company:
+    """The company an operator names (by id or number), else the one the request names."""
+    if choice.get("company_number"):
+        company = session.scalar(select(Company).where(Company.number == choice["company_number"]))
+        field, given = "company_number", True
+    else:
+        company_id = choice.get("company_id") or request.company_id
+        company = session.get(Company, company_id) if company_id and len(company_id) <= 32 else None
+        field, given = "company_id", bool(company_id)
+    if company is None:
+        raise PortalError(400, "invalid_input", "Name the company the account belongs to.",
+                          {field: ["unknown company" if given else "required"]})
+    return company
 
 
 def refuse(session: Session, identity: Identity, request_id: str, reason: str | None) -> AccessRequest:

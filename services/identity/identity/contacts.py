@@ -34,11 +34,12 @@ def list_contacts(session: Session, identity: Identity, query: dict,
             for user, roles, interests in _with_roles_and_interests(session, users)], total
 
 
-def company_contacts(session: Session, company_id: str, query: dict) -> tuple[list[dict], int]:
+def company_contacts(session: Session, company_id: str, query: dict) -> tuple[Company, list[dict], int]:
     """An operator's read of one company's contacts; 404 for a company that does not exist."""
-    if len(company_id) > 32 or session.get(Company, company_id) is None:
+    company = session.get(Company, company_id) if len(company_id) <= 32 else None
+    if company is None:
         raise not_found("company")
-    return list_contacts(session, Identity(), query, {company_id})
+    return (company, *list_contacts(session, Identity(), query, {company_id}))
 
 
 def contact_of(session: Session, identity: Identity, user_id: str) -> dict:

@@ -9,7 +9,7 @@ from portalkit.web import Blueprint, caller, db_session, operator_only
 
 from . import contacts
 from .access import administrator
-from .contacts_schemas import CompanyContact, ContactPage, ContactQuery, OperatorContactQuery, RolesIn
+from .contacts_schemas import CompanyContact, ContactPage, ContactQuery, OperatorContactPage, OperatorContactQuery, RolesIn
 
 blp = Blueprint("contacts", __name__, url_prefix="/identity", description="A company's contacts for the vendor")
 operator_blp = Blueprint("operator_contacts", __name__, url_prefix="/operator",
@@ -48,8 +48,8 @@ def set_roles(data, user_id):
 @operator_blp.route("/companies/<company_id>/contacts", methods=["GET"])
 @operator_only
 @operator_blp.arguments(OperatorContactQuery, location="query")
-@operator_blp.response(200, ContactPage)
+@operator_blp.response(200, OperatorContactPage)
 def company_contacts(query, company_id):
     """List a company's users with their roles and interests, role holders first (operators)."""
-    items, total = contacts.company_contacts(db_session(), company_id, query)
-    return {"items": items, "total": total}
+    company, items, total = contacts.company_contacts(db_session(), company_id, query)
+    return {"company": company, "items": items, "total": total}

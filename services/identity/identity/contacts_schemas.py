@@ -52,6 +52,10 @@ class ContactPage(Schema):
     total = fields.Integer()
 
 
+class OperatorContactPage(ContactPage):
+    company = fields.Nested(CompanySchema)
+
+
 class RolesIn(Strict):
     roles = fields.List(fields.String(validate=validate.OneOf(CONTACT_ROLES)), required=True,
                         validate=validate.Length(max=len(CONTACT_ROLES)), metadata={"description": ROLE_DESCRIPTION})
@@ -106,7 +110,9 @@ class AcceptIn(Strict):
 
 class OperatorAcceptIn(AcceptIn):
     company_id = text(32, 1, load_default=None, metadata={
-        "description": "the company to create the account in; required when the request names none found"})
+        "description": "the company to create the account in; required (or company_number) when the "
+                       "request names none found"})
+    company_number = text(40, 1, load_default=None, metadata={"description": "the company, by its number"})
 
 
 class RefuseIn(Strict):

@@ -145,3 +145,15 @@ def test_an_address_taken_since_the_request_answers_409(portal):
     assert portal.create_user(admin, "nina@c100.test").status_code == 201
     answer = portal.client.post(f"/identity/access-requests/{item['id']}/accept", json={}, headers=admin)
     assert answer.status_code == 409 and answer.json["error"]["code"] == "user_exists"
+
+
+def test_an_operator_names_the_company_by_its_number(portal):
+    portal.register("C100")
+    _file(portal, company="nowhere")
+    [item] = _pending(portal, portal.operator, "/operator/access-requests")
+    wrong = portal.client.post(f"/operator/access-requests/{item['id']}/accept", json={"company_number": "C999"},
+                               headers=portal.operator)
+    assert wrong.status_code == 400 and wrong.json["error"]["fields"] == {"company_number": ["unknown company"]}
+    right = portal.client.post(f"/operator/access-requests/{item['id']}/accept", json={"company_number": "C100"},
+                               headers=portal.operator)
+    assert right.status_code == 200 and right.json["company"]["number"] == "C100"

@@ -39,6 +39,7 @@ def test_an_administrator_names_roles_and_the_operator_reads_them(portal):
     assert answer.json["roles"] == ["payroll", "signatory"]
     listed = portal.client.get(f"/operator/companies/{company}/contacts", headers=portal.operator)
     assert listed.status_code == 200, listed.json
+    assert listed.json["company"]["number"] == "C100"
     first = listed.json["items"][0]
     assert first["user"]["id"] == user_id and first["roles"] == ["payroll", "signatory"]
     assert listed.json["total"] == 2
