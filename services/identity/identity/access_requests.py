@@ -107,7 +107,10 @@ def list_pending(session: Session, identity: Identity, query: dict) -> tuple[lis
 
 def _pending(session: Session, identity: Identity, request_id: str) -> AccessRequest:
     """A request the caller may decide (404 for another company's), still waiting (else 409)."""
-    request = session.get(AccessRequest, request_id, with_for_update=True) if len(request_id) <= 32 else None
+    # Locked, so that two deciders never both act on it; OF the request alone: its company is
+    # joined on the nullable side, which PostgreSQL cannot lock.
+    request = session.scalar(select(AccessRequest).where(AccessRequest.id == request_id)
+                             .with_for_update(of=AccessRequest)) if len(request_id) <= 32 else None
     visible = request is not None and request.status in (PENDING, ACCEPTED, REFUSED, SUPERSEDED) and (
         identity.operator or request.company_id in access.administered_companies(session, identity))
     if not visible:
