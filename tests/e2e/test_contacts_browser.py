@@ -136,6 +136,10 @@ def test_an_access_request_is_accepted_and_the_new_user_activates(mesh, browser)
     page_link = f"{mesh.base_url}/administration/access-requests"
     before = sum(page_link in mail_text(mail) for mail in mesh.mails_to(admin_email))
 
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True).new_page()
+    phone.goto(mesh.url("/access-request"))
+    expect(phone.get_by_label("Company number or name")).to_be_visible()
+    shot(phone, "phone-request-form")
     requester = browser.new_context(viewport=DESKTOP, locale="en-US").new_page()
     _file_request(requester, mesh, email, "DEMO-001", "Nina")
     shot(requester, "request-sent")
