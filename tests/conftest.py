@@ -20,7 +20,7 @@ BACKENDS = ("embedded", "rabbitmq-postgresql")
 # Every test calls from 127.0.0.1, like a whole office behind one address: the gateway's limits
 # per client address are lifted for the suite (those per account still hold).
 ONE_CLIENT_ADDRESS = {f"PORTAL_RATE_LIMIT_{name}_ADDRESS": "none"
-                      for name in ("SIGN_IN", "FORGOT", "ACTIVATION", "RESET")}
+                      for name in ("SIGN_IN", "FORGOT", "ACTIVATION", "RESET", "ACCESS_REQUEST")}
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

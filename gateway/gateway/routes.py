@@ -24,6 +24,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/operator/companies", "identity", "/operator/companies"),
     Route("/api/operator/services", "catalog", "/operator/services"),
     Route("/api/operator/contracts", "assets", "/operator/contracts"),
+    Route("/api/operator/access-requests", "identity", "/operator/access-requests"),
     Route("/api/catalog/", "catalog", "/catalog/"),
     Route("/api/assets/", "assets", "/assets/"),
     Route("/api/knowledge/", "knowledge", "/knowledge/"),

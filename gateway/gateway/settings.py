@@ -16,6 +16,8 @@ RATE_LIMITS = {
     "password_forgot": ("FORGOT", "5/hour", "20/hour"),
     "activation": ("ACTIVATION", "10/minute", "30/minute"),
     "password_reset": ("RESET", "10/minute", "30/minute"),
+    # Every access request counts: each one mails a company's administrators or the operators.
+    "access_request": ("ACCESS_REQUEST", "5/hour", "20/hour"),
 }
 
 

@@ -1,5 +1,6 @@
 """Throttling of the calls that try a secret or send a mail: sign-in, forgotten password,
-activation and reset, per client address and per account (the e-mail, or the link's token).
+activation and reset, access requests, per client address and per account (the e-mail, or the
+link's token).
 
 Counts live in the ``limits`` library's storage: Redis in production, so that every gateway
 process shares them; process memory in the embedded default. A refusal is 429
@@ -27,6 +28,9 @@ from .upstream import Upstream
 log = logging.getLogger(__name__)
 
 SIGN_IN, FORGOT, ACTIVATION, RESET = "sign_in", "password_forgot", "activation", "password_reset"
+# Each access request mails a company's administrators (or the operators): every one counts.
+ACCESS_REQUEST = "access_request"
+COUNTS_EVERY_ATTEMPT = frozenset({FORGOT, ACCESS_REQUEST})
 # Identity's routes behind each action (its own paths; the API's are /api + these).
 _ACTIVATION_PATH = re.compile(r"/auth/activation/([^/]+)\Z")
 _RESET_PATH = re.compile(r"/auth/password/reset/([^/]+)\Z")
@@ -53,6 +57,8 @@ def attempt_of(method: str, path: str, body, address: str | None) -> Attempt | N
         return Attempt(SIGN_IN, address, _normalised_email(fields.get("email")))
     if method == "POST" and path == "/auth/password/forgot":
         return Attempt(FORGOT, address, _normalised_email(fields.get("email")))
+    if method == "POST" and path == "/auth/access-requests":
+        return Attempt(ACCESS_REQUEST, address, _normalised_email(fields.get("email")))
     if method == "POST" and path == "/auth/password/reset":
         token = fields.get("token")
         return Attempt(RESET, address, token if isinstance(token, str) and token else None)
@@ -105,7 +111,7 @@ class Throttle:
     @classmethod
     def from_settings(cls, settings) -> "Throttle":
         limits = {action: Limits(parse_limits(address), parse_limits(account),
-                                 counts_every_attempt=action == FORGOT)
+                                 counts_every_attempt=action in COUNTS_EVERY_ATTEMPT)
                   for action, (account, address) in settings.rate_limits.items()}
         return cls(settings.rate_limit_storage_url, limits, settings.rate_limits_enabled)
 

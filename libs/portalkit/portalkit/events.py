@@ -140,6 +140,47 @@ class SessionsEnded(Contract):
     except_session_id = _opt(fields.String())
 
 
+class AccessRequested(Contract):
+    """Someone with no account asks for one (the sign-in page's « identifiants perdus »):
+    ``recipients`` decide — the company's administrators when it is known and has any, else the
+    vendor's operators (``routed_to``)."""
+    request_id = _id()
+    email = fields.Email(required=True)
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    phone = fields.String(load_default="")
+    company_text = fields.String(load_default="")
+    company_id = _opt(fields.String())
+    company_name = fields.String(load_default="")
+    message = fields.String(load_default="")
+    language = fields.String(load_default="en")
+    routed_to = fields.String(required=True, validate=validate.OneOf(("administrators", "operators")))
+    recipients = fields.List(fields.Nested(Recipient), load_default=list)
+
+
+class AccessRequestedForExistingAccount(Recipient):
+    """An access request for an address that has an account already: nothing is created, its
+    holder is told the way back in (sign-in, forgotten password)."""
+    request_id = _id()
+    # An account never activated has no password to reset: its holder asks for a new link.
+    activated = fields.Boolean(load_default=True)
+
+
+class AccessRequestDecided(Contract):
+    """An access request accepted (the account is created: its ``UserCreated`` mails the
+    activation link) or refused (the requester is mailed, with the reason if one was given)."""
+    request_id = _id()
+    decision = fields.String(required=True, validate=validate.OneOf(("accepted", "refused")))
+    reason = _opt(fields.String())
+    email = fields.Email(required=True)
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    language = fields.String(load_default="en")
+    company_id = _opt(fields.String())
+    company_name = fields.String(load_default="")
+    user_id = _opt(fields.String())
+
+
 # --- catalog ------------------------------------------------------------------------------
 class SubscriptionFact(Recipient):
     subscription_id = _id()
@@ -151,6 +192,9 @@ class SubscriptionFact(Recipient):
     expires_on = _opt(fields.Date())
     # Granted by the portal itself (auto services at activation), not asked for: no mail.
     automatic = fields.Boolean(load_default=False)
+    # The user who made the change (subscribed or cancelled), when a person did: the
+    # administration trail names them.
+    actor_id = _opt(fields.String())
 
 
 class SubscriptionRequested(SubscriptionFact):
@@ -263,7 +307,8 @@ class ProbeSent(Contract):
 PRODUCERS = {
     "identity": [CompanyRegistered, AssociateLinked, UserCreated, UserActivated, UserUpdated,
                  UserEmailChanged, UserDeleted, UserLocked, PasswordResetRequested,
-                 EmailChangeRequested, UsersImported, SessionsEnded],
+                 EmailChangeRequested, UsersImported, SessionsEnded,
+                 AccessRequested, AccessRequestedForExistingAccount, AccessRequestDecided],
     "catalog": [SubscriptionRequested, SubscriptionAccepted, SubscriptionRefused,
                 SubscriptionCancelled, SubscriptionExpired, SubscriptionExpiring, ServicePublished,
                 ServiceRetired],

@@ -29,12 +29,14 @@ LAPSES = {CONTRACT_ENDED, EXPIRY_DATE}
 
 
 def end(session: Session, subscription: Subscription, service: Service, reason: str,
-        recipient: dict | None = None) -> None:
-    """End a live subscription (held or requested) and tell the portal: the right ends at once."""
+        recipient: dict | None = None, actor_id: str | None = None) -> None:
+    """End a live subscription (held or requested) and tell the portal: the right ends at once.
+
+    ``actor_id``: the user who ended it, when a person did (the administration trail names them)."""
     recipient = recipient or recipient_of(session, subscription.user_id)
     expires = reason in LAPSES and subscription.status == ACCEPTED
     subscription.status = EXPIRED if expires else CANCELLED
     subscription.decided_at, subscription.reason = utcnow(), reason
     subscription.renewal_requested_at = None
     tell(session, "SubscriptionExpired" if expires else "SubscriptionCancelled", subscription, service,
-         recipient)
+         recipient, **({"actor_id": actor_id} if actor_id else {}))

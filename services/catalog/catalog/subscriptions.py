@@ -63,7 +63,8 @@ def subscribe(session: Session, identity: Identity, data: dict) -> dict:
             tell(session, "SubscriptionRequested", subscription, service, member.recipient(),
                  administrators=[administrator.recipient() for administrator in administrators])
         else:
-            tell(session, "SubscriptionAccepted", subscription, service, member.recipient())
+            tell(session, "SubscriptionAccepted", subscription, service, member.recipient(),
+                 actor_id=identity.user_id)
         session.commit()
     except IntegrityError:  # a concurrent request for the same service won
         session.rollback()
@@ -106,7 +107,7 @@ def unsubscribe(session: Session, identity: Identity, subscription_id: str) -> N
         return
     check_ending(rights, [subscription])
     reason = UNSUBSCRIBED if subscription.user_id == identity.user_id else CANCELLED_BY_ADMINISTRATOR
-    end(session, subscription, session.get(Service, subscription.service_id), reason)
+    end(session, subscription, session.get(Service, subscription.service_id), reason, actor_id=identity.user_id)
     session.commit()
 
 

@@ -9,8 +9,8 @@ from portalkit.db import Database
 from portalkit.settings import Settings
 from portalkit.web import create_service_app
 
-from . import (accounts, auth_api, directory_api, groups_api, imports_api, operator_api, profile_api,
-               users_api)
+from . import (access_requests_api, accounts, auth_api, contacts_api, directory_api, groups_api, imports_api,
+               operator_api, profile_api, users_api)
 from .settings import IdentitySettings
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,10 @@ log = logging.getLogger(__name__)
 def create_app(test_config: dict | None = None):
     settings = Settings.load("identity")
     app = create_service_app("identity", [auth_api.blp, profile_api.blp, users_api.blp, directory_api.blp,
-                                          groups_api.blp, imports_api.blp, operator_api.blp], settings)
+                                          groups_api.blp, imports_api.blp, operator_api.blp,
+                                          contacts_api.blp, contacts_api.operator_blp,
+                                          access_requests_api.public_blp, access_requests_api.blp,
+                                          access_requests_api.operator_blp], settings)
     app.config.update(test_config or {})
     _bootstrap_operator(app.extensions["portal.database"], IdentitySettings.load())
     return app

@@ -1,12 +1,29 @@
 """The events identity consumes, and what each one does: ``HANDLERS``, for the worker.
 
-catalog's grants and ends of "User Management - Administration" and its supervision feed the
-administrators read-model (the administrators list, the last-administrator rule).
+catalog's grants and ends of subscriptions feed two read-models: the administrators (for
+"User Management - Administration" and its supervision: the administrators list, the
+last-administrator rule) and the interests (the "Functional preference: …" and "Receive …"
+services: the contacts' interests).
 """
-from . import administrators
+from sqlalchemy.orm import Session
+
+from portalkit.events import Event
+
+from . import administrators, interests
+
+
+def on_subscription_accepted(session: Session, event: Event) -> None:
+    administrators.on_subscription_accepted(session, event)
+    interests.on_subscription_accepted(session, event)
+
+
+def on_subscription_ended(session: Session, event: Event) -> None:
+    administrators.on_subscription_ended(session, event)
+    interests.on_subscription_ended(session, event)
+
 
 HANDLERS = {
-    "catalog.SubscriptionAccepted": administrators.on_subscription_accepted,
-    "catalog.SubscriptionCancelled": administrators.on_subscription_ended,
-    "catalog.SubscriptionExpired": administrators.on_subscription_ended,
+    "catalog.SubscriptionAccepted": on_subscription_accepted,
+    "catalog.SubscriptionCancelled": on_subscription_ended,
+    "catalog.SubscriptionExpired": on_subscription_ended,
 }

@@ -1,10 +1,10 @@
 """identity's tables: companies, users and what hangs on them (tokens, audits, groups, imports), the
-administrators read-model fed by catalog, and the bus's two tables."""
+administrators and interests read-models fed by catalog, contacts, access requests, and the bus's two tables."""
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portalkit.consumer import HandledEventMixin
@@ -221,3 +221,86 @@ class UserImport(Base):
     finished_at = mapped_column(UTCDateTime(), nullable=True)
     # A preview's end: it may be started until then.
     expires_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+# The interlocutor roles a company names for the vendor (the guide's contacts form).
+CONTACT_ROLES = ("main_contact", "accounting", "payroll", "it", "signatory")
+# The one role a company holds once: the vendor's first person to call. Naming another holder
+# moves it; the others (two payroll officers, joint signatories) may be held by several.
+UNIQUE_CONTACT_ROLES = ("main_contact",)
+
+
+class ContactRole(Base):
+    """A role a user holds as one of their company's interlocutors for the vendor.
+
+    A user may hold several roles. Only ``main_contact`` is unique per company (a partial
+    unique index): the vendor needs one first person to call, and two would leave it guessing
+    whom; accounting, payroll, IT and signatory are often shared (a payroll team, joint
+    signatories), so several users may hold them.
+    """
+
+    __tablename__ = "contact_roles"
+    __table_args__ = (
+        Index("ix_contact_roles_company_role", "company_id", "role"),
+        Index("uq_contact_roles_main_contact", "company_id", unique=True,
+              sqlite_where=text("role = 'main_contact'"), postgresql_where=text("role = 'main_contact'")),
+    )
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    company_id: Mapped[str] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    named_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class InterestSubscription(Base):
+    """A user's subscription to a "Functional preference: …" or "Receive …" service: their
+    interests, as catalog tells them (a read-model of its subscription events, keyed by
+    subscription, like ``AdministrationGrant``). The subscription in catalog is the one truth;
+    this is how identity answers who wants what without calling catalog back."""
+
+    __tablename__ = "interest_subscriptions"
+    __table_args__ = (Index("ix_interest_subscriptions_company", "company_id"),)
+
+    subscription_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    company_id: Mapped[str] = mapped_column(String(64))
+    service_id: Mapped[str] = mapped_column(String(64))
+    service_code: Mapped[str] = mapped_column(String(100))
+    service_title: Mapped[str] = mapped_column(String(200), default="")
+    granted_at = mapped_column(UTCDateTime(), nullable=True)
+    ended_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AccessRequest(Base):
+    """A request for an account by someone with no credentials (« identifiants perdus »).
+
+    ``status``: ``pending`` (waiting for a decision), ``accepted`` (the account was created:
+    ``user_id``), ``refused``, ``superseded`` (the same address asked again since: the newer
+    request stands), ``existing_account`` (the address has an account already: its holder was
+    mailed the way back in, nothing is to decide).
+    """
+
+    __tablename__ = "access_requests"
+    __table_args__ = (Index("ix_access_requests_status_company", "status", "company_id", "created_at"),
+                      Index("ix_access_requests_email", "email"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    email: Mapped[str] = mapped_column(String(254))
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    # What the requester typed (a number or a name), and the company it names when known.
+    company_text: Mapped[str] = mapped_column(String(200), default="")
+    company_id: Mapped[str | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"), nullable=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    # administrators | operators: who was mailed it.
+    routed_to: Mapped[str] = mapped_column(String(20), default="operators")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_at = mapped_column(UTCDateTime(), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    company: Mapped[Company | None] = relationship(lazy="joined")

@@ -26,6 +26,9 @@ PAGES = {
     # The page whose button asks for the renewal (a mail link must not change anything itself:
     # mail scanners follow links).
     "subscription_renewal": "/services/renewal",
+    "sign_in": "/login",
+    "access_requests": "/administration/access-requests",
+    "operator_access_requests": "/operator/access-requests",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.

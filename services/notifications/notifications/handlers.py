@@ -14,7 +14,7 @@ from portalkit.consumer import Handler
 from portalkit.events import Event
 from portalkit.settings import Settings
 
-from . import compose
+from . import access_mails, compose
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -36,6 +36,9 @@ COMPOSERS: dict[str, Composer] = {
     "catalog.SubscriptionCancelled": compose.subscription_decided("subscription_cancelled"),
     "catalog.SubscriptionExpired": compose.subscription_decided("subscription_expired"),
     "catalog.SubscriptionExpiring": compose.subscription_expiring,
+    "identity.AccessRequested": access_mails.access_requested,
+    "identity.AccessRequestedForExistingAccount": access_mails.existing_account,
+    "identity.AccessRequestDecided": access_mails.access_decided,
 }
 
 

@@ -83,6 +83,18 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "{{ service_title }} ends in {{ days_left }} day{{ '' if days_left == 1 else 's' }}",
         "fr": "{{ service_title }} prend fin dans {{ days_left }}\u00a0jour{{ '' if days_left <= 1 else 's' }}",
     },
+    "access_requested": {
+        "en": "Access request: {{ requester }}",
+        "fr": "Demande d’accès\u00a0: {{ requester }}",
+    },
+    "access_refused": {
+        "en": "Your request for a client portal account",
+        "fr": "Votre demande de compte du portail client",
+    },
+    "access_existing_account": {
+        "en": "You already have a client portal account",
+        "fr": "Vous avez déjà un compte du portail client",
+    },
 }
 KINDS = tuple(SUBJECTS)
 TIME_FORMATS = {"en": "h:mm a", "fr": "H\u00a0'h'\u00a0mm"}

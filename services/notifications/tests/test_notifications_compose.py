@@ -135,3 +135,37 @@ def test_a_lockout_mails_the_user_and_only_an_alerting_one_mails_the_administrat
         ("lockouts_alert", "admin@company.ws", "fr"), ("lockouts_alert", "boss@company.ws", "en")]
     assert alerts[0].context == {"first_name": "Ada", "locked_accounts": 5, "minutes": 60,
                                  "last_locked": "Lovana Dupont", "link": f"{BASE_URL}/administration/users"}
+
+
+def test_an_access_request_goes_to_each_decider_with_the_page_of_their_side():
+    from notifications.access_mails import access_requested
+    request = {"request_id": "r1", "email": "nina@c100.test", "first_name": "Nina", "last_name": "Morel",
+               "phone": "+33 1", "company_text": "C100", "company_id": "c1", "company_name": "Company C100",
+               "message": "Hi", "language": "fr"}
+    to_admins = access_requested(make_event("AccessRequested", **request, routed_to="administrators",
+                                            recipients=[person(language="fr"), person("b@x.test", user_id="u2")]),
+                                 BASE_URL)
+    assert [(m.to, m.language, m.context["link"]) for m in to_admins] == [
+        ("ldupont@company.ws", "fr", BASE_URL + "/administration/access-requests"),
+        ("b@x.test", "en", BASE_URL + "/administration/access-requests")]
+    assert to_admins[0].context["requester"] == "Nina Morel"
+    to_operators = access_requested(make_event("AccessRequested", **request, routed_to="operators",
+                                               recipients=[person("op@vendor.test")]), BASE_URL)
+    assert to_operators[0].context["link"] == BASE_URL + "/operator/access-requests"
+
+
+def test_a_refusal_is_mailed_in_the_requester_language_and_an_acceptance_is_not():
+    from notifications.access_mails import access_decided
+    facts = {"request_id": "r1", "email": "nina@c100.test", "first_name": "Nina", "language": "fr-FR"}
+    [refusal] = access_decided(make_event("AccessRequestDecided", **facts, decision="refused", reason="No"), BASE_URL)
+    assert (refusal.kind, refusal.to, refusal.language, refusal.context["reason"]) == \
+        ("access_refused", "nina@c100.test", "fr", "No")
+    assert access_decided(make_event("AccessRequestDecided", **facts, decision="accepted", user_id="u9"),
+                          BASE_URL) == []
+
+
+def test_the_holder_of_an_existing_account_gets_the_way_back_in():
+    from notifications.access_mails import existing_account
+    [mail] = existing_account(make_event("AccessRequestedForExistingAccount", **person(), request_id="r1"), BASE_URL)
+    assert mail.kind == "access_existing_account" and mail.context["activated"] is True
+    assert (mail.context["link"], mail.context["forgot_link"]) == (BASE_URL + "/login", BASE_URL + "/password/forgot")

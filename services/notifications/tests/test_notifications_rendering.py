@@ -19,8 +19,11 @@ CONTEXT = {
     "requester": "Jean Martin", "service_title": "Request service", "expires_on": date(2027, 1, 31),
     "reason": "Not covered by your contract", "days_left": 7, "holder": "Jean Martin", "for_holder": True,
     "locked_accounts": 5, "minutes": 60, "last_locked": "Jean Martin",
+    "requester_email": "jmartin@company.ws", "phone": "+33 1 23 45 67 89", "company_text": "C100",
+    "message": "Hello,\nI need an account.", "for_operators": False, "activated": True,
+    "forgot_link": "https://portal.example.com/password/forgot",
 }
-WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused"}
+WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused"}
 
 
 @pytest.fixture(scope="module")

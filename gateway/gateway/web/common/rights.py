@@ -1,4 +1,5 @@
-"""Who may open the administration pages: holders of a user-management right of some company."""
+"""Who may open the administration pages (holders of a user-management right of some company) and
+the operators' pages (the vendor's staff)."""
 from __future__ import annotations
 
 import functools
@@ -27,6 +28,22 @@ def administrator_page(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not is_administrator(visitor.current_user()):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def is_operator(user) -> bool:
+    """The vendor's staff: identity says so at sign-in (``operator`` of the session)."""
+    return user is not None and bool(getattr(user, "operator", False))
+
+
+def operator_page(view):
+    """Signed in as one of the vendor's operators, else the 403 page (identity checks it again)."""
+    @visitor.signed_in_page
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_operator(visitor.current_user()):
             abort(403)
         return view(*args, **kwargs)
     return wrapper
