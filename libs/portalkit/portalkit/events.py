@@ -66,6 +66,12 @@ class AssociateLinked(Contract):
     associate_name = fields.String(load_default="")
 
 
+class AssociateUnlinked(Contract):
+    """An operator took ``associate_id`` out from under ``company_id``: it stands alone."""
+    company_id = _id()
+    associate_id = _id()
+
+
 class UserCreated(Recipient):
     company_id = _id()
     company_name = fields.String(load_default="")
@@ -205,6 +211,25 @@ class ContractEnded(Contract):
     contract_id = _id()
     company_id = _id()
     ended_on = fields.Date(required=True)
+    # The operator who ended it; absent when its last day passed (the worker's check).
+    operator_id = _opt(fields.String())
+
+
+class ContractRecorded(Contract):
+    """An operator recorded a company's contract (``ContractActivated`` tells when it is in force)."""
+    contract_id = _id()
+    company_id = _id()
+    starts_on = fields.Date(required=True)
+    ends_on = _opt(fields.Date())
+    operator_id = _id()
+
+
+class ContractEndScheduled(Contract):
+    """An operator set a contract's last day (``ContractEnded`` follows the day after)."""
+    contract_id = _id()
+    company_id = _id()
+    ends_on = fields.Date(required=True)
+    operator_id = _id()
 
 
 class UpdateReleased(Contract):
@@ -263,11 +288,12 @@ class ProbeSent(Contract):
 PRODUCERS = {
     "identity": [CompanyRegistered, AssociateLinked, UserCreated, UserActivated, UserUpdated,
                  UserEmailChanged, UserDeleted, UserLocked, PasswordResetRequested,
-                 EmailChangeRequested, UsersImported, SessionsEnded],
+                 EmailChangeRequested, UsersImported, SessionsEnded, AssociateUnlinked],
     "catalog": [SubscriptionRequested, SubscriptionAccepted, SubscriptionRefused,
                 SubscriptionCancelled, SubscriptionExpired, SubscriptionExpiring, ServicePublished,
                 ServiceRetired],
-    "assets": [ContractActivated, ContractEnded, UpdateReleased, SerializationChanged],
+    "assets": [ContractActivated, ContractEnded, UpdateReleased, SerializationChanged, ContractRecorded,
+               ContractEndScheduled],
     "knowledge": [ArticlePublished, NewsPublished],
     "support": [SupportRequestOpened, SupportRequestUpdated, SupportRequestResolved],
     "probe": [ProbeSent],
