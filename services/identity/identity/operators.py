@@ -81,7 +81,7 @@ def list_operators(session: Session, query: dict) -> tuple[list[User], int]:
 def disable_operator(session: Session, identity: Identity, operator_id: str) -> User:
     """Disable an operator: no more sign-in, their sessions end. Never oneself, never the last one."""
     operator = session.scalar(select(User).where(User.id == operator_id, User.is_operator.is_(True))
-                              .with_for_update()) if len(operator_id) <= 32 else None
+                              .with_for_update(of=User)) if len(operator_id) <= 32 else None
     if operator is None:
         raise not_found("operator")
     if operator.id == identity.user_id:
