@@ -192,11 +192,18 @@ class ServicePublished(Contract):
     family = fields.String(required=True)
     title_en = fields.String(required=True)
     title_fr = fields.String(load_default="")
+    # A service of one company's alone names it; an operator's change names the operator (and
+    # whether it was the creation), for that company's administration trail.
+    scope_company_id = _opt(fields.String())
+    operator_id = _opt(fields.String())
+    created = fields.Boolean(load_default=False)
 
 
 class ServiceRetired(Contract):
     service_id = _id()
     code = fields.String(required=True)
+    scope_company_id = _opt(fields.String())
+    operator_id = _opt(fields.String())
 
 
 # --- assets -------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     # identity lists each company's administrators and keeps the last one from being deleted.
     "identity": ("catalog.SubscriptionAccepted", "catalog.SubscriptionCancelled",
                  "catalog.SubscriptionExpired",
-                 # Operators' contract decisions go to the company's administration trail.
-                 "assets.ContractRecorded", "assets.ContractEndScheduled", "assets.ContractEnded"),
+                 # Operators' contract and catalog decisions go to the company's administration trail.
+                 "assets.ContractRecorded", "assets.ContractEndScheduled", "assets.ContractEnded",
+                 "catalog.ServicePublished", "catalog.ServiceRetired"),
     # The catalog knows users from their creation: an administrator subscribes them at once.
     "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserCreated",
                 "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted",

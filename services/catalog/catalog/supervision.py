@@ -17,7 +17,7 @@ from portalkit.db import utcnow
 from portalkit.entitlements import SUPERVISION
 
 from .endings import SUPERVISION_MOVED, end
-from .events import outbox, service_published
+from .events import service_published, service_retired
 from .families import service_code
 from .models import LIVE, Company, Service, Subscription
 
@@ -84,7 +84,7 @@ def on_associate_unlinked(session: Session, parent_id: str, associate_id: str) -
     if service is None or service.retired_at is not None or service.scope_company_id != parent_id:
         return service
     service.retired_at = utcnow()
-    outbox.add(session, "ServiceRetired", {"service_id": service.id, "code": service.code})
+    service_retired(session, service)
     for subscription in session.scalars(select(Subscription).where(
             Subscription.service_id == service.id, Subscription.status.in_(LIVE)).order_by(Subscription.id)):
         end(session, subscription, service, SUPERVISION_MOVED)

@@ -186,3 +186,26 @@ def test_operators_contract_decisions_reach_the_companys_trail(portal):
         assert session.scalar(select(User.id).where(User.id == me.id)) is not None
         assert len(session.scalars(select(AdministrationAudit).where(
             AdministrationAudit.target_id == "k1")).all()) == 3
+
+
+def test_operators_changes_to_a_companys_own_service_reach_its_trail(portal):
+    from identity.handlers import HANDLERS
+    from portalkit.events import load_event, new_envelope
+
+    operator = _operator(portal)
+    company = portal.register("C1")
+    me = portal.user(OPERATOR_EMAIL)
+    service = {"service_id": "s1", "code": "c1-reports", "family": "Online services", "title_en": "C1 reports"}
+    events = [("ServicePublished", {**service, "scope_company_id": company, "operator_id": me.id, "created": True}),
+              ("ServicePublished", {**service, "scope_company_id": company, "operator_id": me.id}),
+              ("ServicePublished", {**service, "service_id": "s2"}),  # the catalog's own, for everyone
+              ("ServicePublished", {**service, "service_id": "s3", "operator_id": me.id}),  # no company's
+              ("ServiceRetired", {"service_id": "s1", "code": "c1-reports", "scope_company_id": company,
+                                  "operator_id": me.id})]
+    for event_type, data in events:
+        with portal.database.transaction() as session:
+            HANDLERS[f"catalog.{event_type}"](session, load_event(new_envelope(event_type, data)))
+    trail = portal.client.get(f"/operator/companies/{company}/trail?per_page=3", headers=operator).json["items"]
+    assert [(item["action"], item["target_id"]) for item in trail] == [
+        ("service_retired", "s1"), ("service_updated", "s1"), ("service_created", "s1")]
+    assert trail[2]["target_label"] == "C1 reports"

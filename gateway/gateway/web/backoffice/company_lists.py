@@ -30,6 +30,9 @@ ACTIONS = {
     "contract_recorded": lazy_gettext("Contract recorded"),
     "contract_end_scheduled": lazy_gettext("Contract's last day set"),
     "contract_ended": lazy_gettext("Contract ended"),
+    "service_created": lazy_gettext("Company's own service created"),
+    "service_updated": lazy_gettext("Company's own service modified"),
+    "service_retired": lazy_gettext("Company's own service withdrawn"),
 }
 USERS_DONE = {"unlocked": lazy_gettext("The account has been unlocked."),
               "not_locked": lazy_gettext("This account was not locked."),
