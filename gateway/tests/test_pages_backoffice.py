@@ -90,3 +90,55 @@ def test_a_contract_is_recorded_and_ended_through_assets(client, services, open_
     assert done.headers["Location"].endswith("done=ended") and ended == [{}]
     # Another company's contract is not found through this company's page.
     assert client.post("/operator/companies/c8/contracts/k1/end", data={"csrf_token": token}).status_code == 404
+
+
+def test_a_companys_users_are_sent_the_activation_mail_again_and_unlocked(client, services, open_session):
+    services["identity"].routes[("GET", "/operator/companies/c9")] = lambda seen: (
+        200, {"company": COMPANY, "parent": None, "associates": [], "user_count": 2})
+    users = [{"id": "u1", "email": "nina@shop.test", "display_name": "Nina Leroy", "status": "not_activated",
+              "locked": False, "function": ""},
+             {"id": "u2", "email": "max@shop.test", "display_name": "Max Roy", "status": "active", "locked": True,
+              "function": "Buyer"}]
+    services["identity"].routes[("GET", "/operator/companies/c9/users")] = lambda seen: (
+        200, {"items": users, "total": 2})
+    mails, unlocks = [], []
+    services["identity"].routes[("POST", "/operator/companies/c9/users/activation-mails")] = lambda seen: (
+        mails.append(json.loads(seen.body)) or (202, {"sent": ["u1"], "skipped": []}))
+    services["identity"].routes[("POST", "/operator/companies/c9/users/u2/unlock")] = lambda seen: (
+        unlocks.append(seen.identity.user_id) or (200, users[1]))
+    _operator(client, open_session)
+    page = client.get("/operator/companies/c9/users?status=not_activated").get_data(as_text=True)
+    assert "Displaying items 1 - 2 of 2" in page and 'value="u1" form="selection"' in page
+    assert "status=not_activated" in services["identity"].last.query
+    token = CSRF.search(page).group(1)
+    back = "/operator/companies/c9/users?status=not_activated"
+    none = client.post("/operator/companies/c9/users/activation-mails", data={"csrf_token": token, "back": back})
+    assert none.headers["Location"].endswith("done=none_selected") and not mails
+    sent = client.post("/operator/companies/c9/users/activation-mails",
+                       data={"csrf_token": token, "back": back, "user_ids": "u1"})
+    assert sent.headers["Location"] == back + "&done=mails&sent=1" and mails == [{"user_ids": ["u1"]}]
+    assert "1 activation e-mail sent." in client.get(sent.headers["Location"]).get_data(as_text=True)
+    unlocked = client.post("/operator/companies/c9/users/u2/unlock",
+                           data={"csrf_token": token, "back": "//elsewhere.example/x"})
+    assert unlocked.headers["Location"] == "/operator/companies/c9/users?done=unlocked" and unlocks == ["op1"]
+
+
+def test_operators_page_creates_and_disables(client, services, open_session):
+    operators = [{"id": "op1", "email": "olga@vendor.test", "display_name": "Olga Op", "status": "active"},
+                 {"id": "op2", "email": "sam@vendor.test", "display_name": "Sam Two", "status": "active"}]
+    services["identity"].routes[("GET", "/operator/operators")] = lambda seen: (200, {"items": operators, "total": 2})
+    services["identity"].routes[("POST", "/operator/operators")] = lambda seen: (
+        400, {"error": {"code": "password_rules", "message": "", "fields": {"password": ["min_length_10"]}}})
+    services["identity"].routes[("POST", "/operator/operators/op2/disable")] = lambda seen: (200, operators[1])
+    services["identity"].routes[("POST", "/operator/operators/op1/disable")] = lambda seen: (
+        409, {"error": {"code": "own_account", "message": "", "fields": {}}})
+    _operator(client, open_session)
+    page = client.get("/operator/operators").get_data(as_text=True)
+    assert page.count("/disable") == 1  # not on one's own row
+    token = CSRF.search(page).group(1)
+    weak = client.post("/operator/operators", data={"csrf_token": token, "email": "new@vendor.test", "password": "x"})
+    assert weak.status_code == 400 and "strong level" in weak.get_data(as_text=True)
+    assert client.post("/operator/operators/op2/disable", data={"csrf_token": token}).headers["Location"] == \
+        "/operator/operators?done=disabled"
+    assert client.post("/operator/operators/op1/disable", data={"csrf_token": token}).headers["Location"] == \
+        "/operator/operators?done=own_account"

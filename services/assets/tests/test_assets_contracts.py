@@ -85,6 +85,7 @@ def test_refusals(client, company, operator, signed):
     for headers in (signed("u1", "c1"), signed("boss", "c1", entitlements=frozenset({"user-management-administration@c1"}))):
         assert record(client, headers, company_id=company, starts_on="2026-01-01").status_code == 403
         assert client.get("/operator/contracts", headers=headers).status_code == 403
+        assert client.post("/operator/contracts/any/end", json={}, headers=headers).status_code == 403
     assert record(client, signed(None), company_id=company, starts_on="2026-01-01").status_code == 401
 
 

@@ -148,6 +148,10 @@ def test_operators_are_listed_created_and_disabled_but_never_oneself_nor_the_las
     assert disabled.status_code == 200 and disabled.json["status"] == "disabled"
     assert portal.events("SessionsEnded")[-1]["user_id"] == second
     assert portal.login("second@vendor.test", "Vendor-Operator-77!").status_code == 401
+    resets = len(portal.events("PasswordResetRequested"))
+    assert portal.client.post("/auth/password/forgot", json={"email": "second@vendor.test"},
+                              headers=portal.as_caller()).status_code == 202
+    assert len(portal.events("PasswordResetRequested")) == resets  # no way back in through a reset
     assert portal.client.post(f"/operator/operators/{second}/disable", headers=operator).json["error"]["code"] == \
         "operator_disabled"
     # The disabled one (through a session not ended yet, say) cannot disable the last active operator.
