@@ -174,9 +174,11 @@ def test_operators_are_created_and_disabled_and_a_french_operator_reads_french(m
     assert colleague.get(mesh.url("/api/operator/companies"), timeout=10).status_code == 401
 
 
-def test_catalog_services_are_created_edited_and_retired(mesh, browser):
+def test_catalog_services_are_created_edited_and_retired_and_a_companys_own_in_its_trail(mesh, browser):
     tag = uuid.uuid4().hex[:6]
     title = f"Archive viewer {tag}"
+    api = mesh.api_login(mesh.operator_email, mesh.operator_password)
+    company = _register(api, mesh, f"SV-{tag}", f"Archives {tag}", f"sv-{tag}@archives.test")
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
     _sign_in(page, mesh, mesh.operator_email, mesh.operator_password)
     page.get_by_role("link", name="Catalog services").click()
@@ -185,8 +187,13 @@ def test_catalog_services_are_created_edited_and_retired(mesh, browser):
     page.fill("#title_fr", f"Visionneuse d'archives {tag}")
     page.select_option("#family", "Online services")
     page.check("#needs_validation")
+    page.fill("#company_number", f"SV-{tag}-NOPE")
+    page.get_by_role("button", name="Add the service").click()
+    expect(page.locator("#company_number-error")).to_have_text("No company has this number.")
+    page.fill("#company_number", f"sv-{tag}")
     page.get_by_role("button", name="Add the service").click()
     expect(page.get_by_role("status")).to_have_text("The service has been added to the catalog.")
+    expect(page.get_by_text("This service is one company's alone.")).to_be_visible()
     page.fill("#description_en", "Read the archived documents.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_have_text("The service has been saved.")
@@ -199,11 +206,18 @@ def test_catalog_services_are_created_edited_and_retired(mesh, browser):
     page.get_by_role("button", name="Withdraw the service").click()
     expect(page.get_by_role("status")).to_have_text(
         "The service has been withdrawn from the catalog; its subscriptions have ended.")
-    expect(page.locator("#pager-summary")).not_to_contain_text(title)
     page.goto(mesh.url(f"/operator/services?q={tag}"))
     expect(page.locator("#pager-summary")).to_have_text("No service matches these criteria.")
     page.goto(mesh.url(f"/operator/services?q={tag}&retired=1"))
     expect(page.locator(".services-list tbody tr")).to_contain_text("Withdrawn")
+
+    # The company's own service: each of the operator's three decisions is in its trail.
+    page.goto(mesh.url(f"/operator/companies/{company['id']}/trail"))
+    rows = page.locator(".trail-list tbody tr")
+    expect(rows.nth(0)).to_contain_text("Company's own service withdrawn")
+    expect(rows.nth(1)).to_contain_text("Company's own service modified")
+    expect(rows.nth(2)).to_contain_text("Company's own service created")
+    expect(rows.nth(2)).to_contain_text(title)
 
 
 def test_an_operators_search_pages_and_counts_and_administrators_are_refused(mesh, browser):

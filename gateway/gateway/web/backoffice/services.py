@@ -95,18 +95,31 @@ def _refused(status: int, body) -> dict:
 @operator_page
 def new():
     """The form of a new service."""
-    return _render(_values({"min_security_level": "1"}), {})
+    return _render({**_values({"min_security_level": "1"}), "company_number": ""}, {})
+
+
+def _company_by_number(number: str) -> dict | None:
+    found = call("identity", "GET", "/operator/companies", query={"q": number, "per_page": 200})[1]
+    items = found.get("items") if isinstance(found, dict) else None
+    return next((item for item in items or [] if (item.get("number") or "").lower() == number.lower()), None)
 
 
 @bp.route(LIST_PATH, methods=["POST"])
 @operator_page
 def create():
-    """Add the service to the catalog (announced to every menu)."""
+    """Add the service to the catalog (announced to every menu), for everyone or one company alone."""
     values = _values(request.form)
+    values["company_number"] = (request.form.get("company_number") or "").strip()[:40]
     errors = _check(values)
+    company = _company_by_number(values["company_number"]) if values["company_number"] else None
+    if values["company_number"] and company is None:
+        errors["company_number"] = gettext("No company has this number.")
     if errors:
         return _render(values, errors, status=400)
-    status, body = call("catalog", "POST", LIST_PATH, json=values)
+    json = {name: value for name, value in values.items() if name != "company_number"}
+    if company is not None:
+        json["scope_company_id"] = company["id"]
+    status, body = call("catalog", "POST", LIST_PATH, json=json)
     if status == 201 and isinstance(body, dict):
         return redirect(f"{LIST_PATH}/{quote(body.get('id', ''), safe='')}?done=created")
     return _render(values, _refused(status, body), status=status if status in (400, 409) else 503)
