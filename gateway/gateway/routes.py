@@ -22,6 +22,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/auth/", "identity", "/auth/"),
     Route("/api/identity/", "identity", "/identity/"),
     Route("/api/operator/companies", "identity", "/operator/companies"),
+    Route("/api/operator/operators", "identity", "/operator/operators"),
     Route("/api/operator/services", "catalog", "/operator/services"),
     Route("/api/operator/contracts", "assets", "/operator/contracts"),
     Route("/api/operator/access-requests", "identity", "/operator/access-requests"),

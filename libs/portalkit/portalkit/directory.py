@@ -29,9 +29,10 @@ from .events import Event
 MEMBER_FIELDS = ("company_id", "email", "first_name", "last_name", "language", "security_level", "title")
 # The identity events a directory handles, and the handler of each.
 EVENT_HANDLERS = {"CompanyRegistered": "on_company_registered", "AssociateLinked": "on_associate_linked",
+                  "AssociateUnlinked": "on_associate_unlinked",
                   "UserCreated": "on_user_created", "UserActivated": "on_user_activated",
                   "UserUpdated": "on_user_updated", "UserDeleted": "on_user_deleted"}
-COMPANY_EVENTS = ("CompanyRegistered", "AssociateLinked")
+COMPANY_EVENTS = ("CompanyRegistered", "AssociateLinked", "AssociateUnlinked")
 
 
 class CompanyMixin:
@@ -124,6 +125,14 @@ class IdentityDirectory:
             session.add(associate)
         associate.parent_id = data["company_id"]
         session.flush()
+        return associate
+
+    def on_associate_unlinked(self, session: Session, event: Event):
+        """Take the associate out from under the company, unless it has moved under another since."""
+        associate = session.get(self.company, event.data["associate_id"])
+        if associate is not None and associate.parent_id == event.data["company_id"]:
+            associate.parent_id = None
+            session.flush()
         return associate
 
     # --- members -----------------------------------------------------------------------

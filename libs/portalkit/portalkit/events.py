@@ -66,6 +66,12 @@ class AssociateLinked(Contract):
     associate_name = fields.String(load_default="")
 
 
+class AssociateUnlinked(Contract):
+    """An operator took ``associate_id`` out from under ``company_id``: it stands alone."""
+    company_id = _id()
+    associate_id = _id()
+
+
 class UserCreated(Recipient):
     company_id = _id()
     company_name = fields.String(load_default="")
@@ -230,11 +236,18 @@ class ServicePublished(Contract):
     family = fields.String(required=True)
     title_en = fields.String(required=True)
     title_fr = fields.String(load_default="")
+    # A service of one company's alone names it; an operator's change names the operator (and
+    # whether it was the creation), for that company's administration trail.
+    scope_company_id = _opt(fields.String())
+    operator_id = _opt(fields.String())
+    created = fields.Boolean(load_default=False)
 
 
 class ServiceRetired(Contract):
     service_id = _id()
     code = fields.String(required=True)
+    scope_company_id = _opt(fields.String())
+    operator_id = _opt(fields.String())
 
 
 # --- assets -------------------------------------------------------------------------------
@@ -249,6 +262,25 @@ class ContractEnded(Contract):
     contract_id = _id()
     company_id = _id()
     ended_on = fields.Date(required=True)
+    # The operator who ended it; absent when its last day passed (the worker's check).
+    operator_id = _opt(fields.String())
+
+
+class ContractRecorded(Contract):
+    """An operator recorded a company's contract (``ContractActivated`` tells when it is in force)."""
+    contract_id = _id()
+    company_id = _id()
+    starts_on = fields.Date(required=True)
+    ends_on = _opt(fields.Date())
+    operator_id = _id()
+
+
+class ContractEndScheduled(Contract):
+    """An operator set a contract's last day (``ContractEnded`` follows the day after)."""
+    contract_id = _id()
+    company_id = _id()
+    ends_on = fields.Date(required=True)
+    operator_id = _id()
 
 
 class UpdateReleased(Contract):
@@ -307,12 +339,13 @@ class ProbeSent(Contract):
 PRODUCERS = {
     "identity": [CompanyRegistered, AssociateLinked, UserCreated, UserActivated, UserUpdated,
                  UserEmailChanged, UserDeleted, UserLocked, PasswordResetRequested,
-                 EmailChangeRequested, UsersImported, SessionsEnded,
+                 EmailChangeRequested, UsersImported, SessionsEnded, AssociateUnlinked,
                  AccessRequested, AccessRequestedForExistingAccount, AccessRequestDecided],
     "catalog": [SubscriptionRequested, SubscriptionAccepted, SubscriptionRefused,
                 SubscriptionCancelled, SubscriptionExpired, SubscriptionExpiring, ServicePublished,
                 ServiceRetired],
-    "assets": [ContractActivated, ContractEnded, UpdateReleased, SerializationChanged],
+    "assets": [ContractActivated, ContractEnded, UpdateReleased, SerializationChanged, ContractRecorded,
+               ContractEndScheduled],
     "knowledge": [ArticlePublished, NewsPublished],
     "support": [SupportRequestOpened, SupportRequestUpdated, SupportRequestResolved],
     "probe": [ProbeSent],

@@ -18,14 +18,18 @@ DEAD_LETTER = Exchange("portal.dead-letter", type="direct", durable=True)
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     # identity lists each company's administrators and keeps the last one from being deleted.
     "identity": ("catalog.SubscriptionAccepted", "catalog.SubscriptionCancelled",
-                 "catalog.SubscriptionExpired"),
+                 "catalog.SubscriptionExpired",
+                 # Operators' contract and catalog decisions go to the company's administration trail.
+                 "assets.ContractRecorded", "assets.ContractEndScheduled", "assets.ContractEnded",
+                 "catalog.ServicePublished", "catalog.ServiceRetired"),
     # The catalog knows users from their creation: an administrator subscribes them at once.
     "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserCreated",
                 "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted",
-                "assets.ContractActivated", "assets.ContractEnded"),
-    "assets": ("identity.CompanyRegistered", "identity.AssociateLinked"),
-    "knowledge": ("identity.CompanyRegistered", "identity.AssociateLinked"),
-    "support": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserActivated",
+                "assets.ContractActivated", "assets.ContractEnded", "identity.AssociateUnlinked"),
+    "assets": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.AssociateUnlinked"),
+    "knowledge": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.AssociateUnlinked"),
+    "support": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.AssociateUnlinked",
+                "identity.UserActivated",
                 "identity.UserUpdated", "identity.UserDeleted"),
     "notifications": ("identity.#", "catalog.Subscription*", "assets.UpdateReleased",
                       "assets.SerializationChanged", "knowledge.#", "support.#"),

@@ -79,9 +79,10 @@ def companies(database):
 
 def test_the_handlers_cover_identitys_company_and_user_events():
     assert set(IDENTITY.handlers()) == {"identity.CompanyRegistered", "identity.AssociateLinked",
-                                        "identity.UserCreated", "identity.UserActivated",
+                                        "identity.AssociateUnlinked", "identity.UserCreated", "identity.UserActivated",
                                         "identity.UserUpdated", "identity.UserDeleted"}
-    assert set(IdentityDirectory(Company).handlers()) == {"identity.CompanyRegistered", "identity.AssociateLinked"}
+    assert set(IdentityDirectory(Company).handlers()) == {"identity.CompanyRegistered", "identity.AssociateLinked",
+                                                          "identity.AssociateUnlinked"}
     assert IDENTITY.member_fields == ("company_id", "email", "first_name", "last_name", "language",
                                       "security_level")
     assert IdentityDirectory(Company, NamesOnly).member_fields == (
@@ -95,6 +96,16 @@ def test_companies_and_their_associates_tree(database, handle):
     handle("CompanyRegistered", {"company_id": "c1", "number": "C-1", "name": "Acme SA"})  # renamed
     assert companies(database) == {"c1": ("C-1", "Acme SA", None), "c2": ("C-2", "Shop", "c1"),
                                    "c3": ("", "Branch", "c2")}
+
+
+def test_an_unlinked_associate_stands_alone_unless_it_moved_since(database, handle):
+    handle("CompanyRegistered", {"company_id": "c1", "number": "C-1", "name": "Acme"})
+    handle("CompanyRegistered", {"company_id": "c2", "number": "C-2", "name": "Shop", "parent_id": "c1"})
+    handle("AssociateUnlinked", {"company_id": "c1", "associate_id": "c2"})
+    assert companies(database)["c2"] == ("C-2", "Shop", None)
+    handle("AssociateLinked", {"company_id": "c3", "associate_id": "c2", "associate_name": "Shop"})
+    handle("AssociateUnlinked", {"company_id": "c1", "associate_id": "c2"})  # a late redelivery
+    assert companies(database)["c2"] == ("C-2", "Shop", "c3")
 
 
 def test_a_registration_handled_after_the_associates_link_keeps_the_link(database, handle):

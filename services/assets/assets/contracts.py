@@ -20,7 +20,8 @@ from .events import outbox
 from .models import Company, Contract
 
 
-def record(session: Session, data: dict) -> Contract:
+def record(session: Session, data: dict, operator_id: str | None = None) -> Contract:
+    """Record a contract; ``operator_id`` (who recorded it) goes to the company's trail (identity)."""
     if session.get(Company, data["company_id"]) is None:
         raise _invalid("company_id", "No such company.")
     if data.get("ends_on") is not None and data["ends_on"] < data["starts_on"]:
@@ -28,6 +29,10 @@ def record(session: Session, data: dict) -> Contract:
     contract = Contract(company_id=data["company_id"], starts_on=data["starts_on"], ends_on=data.get("ends_on"))
     session.add(contract)
     session.flush()
+    if operator_id:
+        outbox.add(session, "ContractRecorded", {"contract_id": contract.id, "company_id": contract.company_id,
+                                                 "starts_on": contract.starts_on, "ends_on": contract.ends_on,
+                                                 "operator_id": operator_id})
     day = clock.today()
     if contract.starts_on <= day:
         _activate(session, contract)
@@ -37,12 +42,24 @@ def record(session: Session, data: dict) -> Contract:
     return contract
 
 
-def end(session: Session, contract_id: str) -> Contract:
-    """End a contract today (an operator's decision, before or without its planned last day)."""
+def end(session: Session, contract_id: str, ends_on: date | None = None, operator_id: str | None = None) -> Contract:
+    """An operator's decision, before or without the planned last day: the contract ends today, or
+    ``ends_on`` is its last day (today or later; the daily check ends it the day after)."""
     contract = find(session, contract_id)
     if contract.ended_on is not None:
         raise PortalError(409, "contract_ended", "This contract has ended already.")
-    _end(session, contract, clock.today())
+    day = clock.today()
+    if ends_on is None:
+        _end(session, contract, day, operator_id)
+    else:
+        if ends_on < day:
+            raise _invalid("ends_on", "The last day cannot be in the past: leave it out to end the contract today.")
+        if ends_on < contract.starts_on:
+            raise _invalid("ends_on", "The last day cannot come before the first.")
+        contract.ends_on = ends_on
+        if operator_id:
+            outbox.add(session, "ContractEndScheduled", {"contract_id": contract.id, "company_id": contract.company_id,
+                                                         "ends_on": ends_on, "operator_id": operator_id})
     session.commit()
     return contract
 
@@ -83,11 +100,11 @@ def _activate(session: Session, contract: Contract) -> None:
                                               "starts_on": contract.starts_on, "ends_on": contract.ends_on})
 
 
-def _end(session: Session, contract: Contract, ended_on: date) -> None:
+def _end(session: Session, contract: Contract, ended_on: date, operator_id: str | None = None) -> None:
     contract.ended_on = ended_on
     if contract.activated_at is not None:  # a contract never in force ends without a word
-        outbox.add(session, "ContractEnded", {"contract_id": contract.id, "company_id": contract.company_id,
-                                              "ended_on": ended_on})
+        facts = {"contract_id": contract.id, "company_id": contract.company_id, "ended_on": ended_on}
+        outbox.add(session, "ContractEnded", {**facts, "operator_id": operator_id} if operator_id else facts)
 
 
 def _invalid(field: str, message: str) -> PortalError:

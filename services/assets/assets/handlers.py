@@ -8,4 +8,4 @@ from .models import Company
 
 IDENTITY = IdentityDirectory(Company)
 
-HANDLERS = IDENTITY.handlers("CompanyRegistered", "AssociateLinked")
+HANDLERS = IDENTITY.handlers("CompanyRegistered", "AssociateLinked", "AssociateUnlinked")

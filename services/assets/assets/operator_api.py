@@ -1,8 +1,8 @@
 """Routes of the vendor's operators on contracts (``/api/operator/contracts``)."""
-from portalkit.web import Blueprint, db_session, operator_only
+from portalkit.web import Blueprint, caller, db_session, operator_only
 
 from . import contracts
-from .schemas import ContractIn, ContractPage, ContractQuery, ContractSchema
+from .schemas import ContractEndIn, ContractIn, ContractPage, ContractQuery, ContractSchema
 
 blp = Blueprint("operator-contracts", __name__, url_prefix="/operator",
                 description="Operators' records of maintenance contracts")
@@ -19,12 +19,13 @@ def list_contracts(query):
 
 
 @blp.route("/contracts", methods=["POST"])
+@blp.refuses(400)
 @operator_only
 @blp.arguments(ContractIn)
 @blp.response(201, ContractSchema)
 def record(data):
     """Record a company's maintenance contract; it is announced on its first day."""
-    return contracts.record(db_session(), data)
+    return contracts.record(db_session(), data, caller().user_id)
 
 
 @blp.route("/contracts/<contract_id>", methods=["GET"])
@@ -36,9 +37,11 @@ def show(contract_id):
 
 
 @blp.route("/contracts/<contract_id>/end", methods=["POST"])
-@blp.refuses(409)
+@blp.refuses(400, 404, 409)
 @operator_only
+@blp.arguments(ContractEndIn, required=False)
 @blp.response(200, ContractSchema)
-def end(contract_id):
-    """End a contract today; the services needing one end for the company's users."""
-    return contracts.end(db_session(), contract_id)
+def end(data, contract_id):
+    """End a contract today, or on the last day ``ends_on`` (today or later); the services needing
+    one end for the company's users when it has ended."""
+    return contracts.end(db_session(), contract_id, (data or {}).get("ends_on"), caller().user_id)

@@ -13,6 +13,11 @@ class ContractIn(Strict):
     ends_on = fields.Date(load_default=None)
 
 
+class ContractEndIn(Strict):
+    ends_on = fields.Date(load_default=None, metadata={
+        "description": "the last day covered, today or later; absent: the contract ends today"})
+
+
 class ContractSchema(Schema):
     id = fields.String()
     company_id = fields.String()

@@ -71,7 +71,9 @@ def operator(signed):
 
 @pytest.fixture
 def events(database):
-    """The events recorded in the outbox, oldest first, as (type, data)."""
-    def read() -> list[tuple[str, dict]]:
-        return [(body["type"], body["data"]) for body in testing.recorded_events(database, OutboxMessage)]
+    """The events recorded in the outbox, oldest first, as (type, data); the operators' decisions
+    told for the trail (``ContractRecorded``, ``ContractEndScheduled``) only with ``decisions=True``."""
+    def read(decisions: bool = False) -> list[tuple[str, dict]]:
+        return [(body["type"], body["data"]) for body in testing.recorded_events(database, OutboxMessage)
+                if decisions or body["type"] not in ("ContractRecorded", "ContractEndScheduled")]
     return read

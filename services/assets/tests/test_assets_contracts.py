@@ -34,7 +34,7 @@ def test_ending_a_contract_tells_the_portal_once(client, company, operator, even
     assert response.status_code == 200
     assert (response.get_json()["status"], response.get_json()["ended_on"]) == ("ended", "2026-11-23")
     assert events()[-1] == ("ContractEnded", {"contract_id": contract_id, "company_id": company,
-                                              "ended_on": "2026-11-23"})
+                                              "ended_on": "2026-11-23", "operator_id": "op"})
     again = client.post(f"/operator/contracts/{contract_id}/end", headers=operator)
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "contract_ended"
     assert len(events()) == 2
@@ -85,7 +85,35 @@ def test_refusals(client, company, operator, signed):
     for headers in (signed("u1", "c1"), signed("boss", "c1", entitlements=frozenset({"user-management-administration@c1"}))):
         assert record(client, headers, company_id=company, starts_on="2026-01-01").status_code == 403
         assert client.get("/operator/contracts", headers=headers).status_code == 403
+        assert client.post("/operator/contracts/any/end", json={}, headers=headers).status_code == 403
     assert record(client, signed(None), company_id=company, starts_on="2026-01-01").status_code == 401
+
+
+def test_each_operator_decision_is_told_for_the_companys_trail(client, company, operator, events, database):
+    contract_id = record(client, operator, company_id=company, starts_on="2026-01-01").get_json()["id"]
+    assert events(decisions=True)[0] == ("ContractRecorded", {
+        "contract_id": contract_id, "company_id": company, "starts_on": "2026-01-01", "ends_on": None,
+        "operator_id": "op"})
+    planned = client.post(f"/operator/contracts/{contract_id}/end", json={"ends_on": "2026-12-31"}, headers=operator)
+    assert planned.status_code == 200
+    assert (planned.get_json()["status"], planned.get_json()["ends_on"]) == ("active", "2026-12-31")
+    assert events(decisions=True)[-1] == ("ContractEndScheduled", {
+        "contract_id": contract_id, "company_id": company, "ends_on": "2026-12-31", "operator_id": "op"})
+    with database.transaction() as session:
+        contracts.run_due(session, date(2027, 1, 1))
+    # The calendar ended it, not an operator: the fact carries no operator.
+    assert events()[-1] == ("ContractEnded", {"contract_id": contract_id, "company_id": company,
+                                              "ended_on": "2027-01-01"})
+
+
+def test_an_end_date_is_today_or_later_and_not_before_the_first_day(client, company, operator, events):
+    contract_id = record(client, operator, company_id=company, starts_on="2026-12-15").get_json()["id"]
+    for body, field in (({"ends_on": "2026-11-22"}, "ends_on"), ({"ends_on": "2026-12-01"}, "ends_on"),
+                        ({"ends_on": "soon"}, "ends_on"), ({"ended": True}, "ended")):
+        response = client.post(f"/operator/contracts/{contract_id}/end", json=body, headers=operator)
+        assert response.status_code == 400 and field in response.get_json()["error"]["fields"], body
+    today = client.post(f"/operator/contracts/{contract_id}/end", json={}, headers=operator)
+    assert today.status_code == 200 and today.get_json()["ended_on"] == "2026-11-23"
 
 
 def test_operators_list_and_read_contracts(client, company, handle, operator):

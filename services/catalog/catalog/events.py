@@ -27,7 +27,20 @@ def tell(session: Session, event_type: str, subscription: Subscription, service:
     outbox.add(session, event_type, {**subscription_fact(subscription, service, recipient), **extra})
 
 
-def service_published(session: Session, service: Service) -> None:
-    outbox.add(session, "ServicePublished", {"service_id": service.id, "code": service.code,
-                                             "family": service.family, "title_en": service.title_en,
-                                             "title_fr": service.title_fr})
+def service_published(session: Session, service: Service, operator_id: str | None = None,
+                      created: bool = False) -> None:
+    """Announce a new or changed service; an operator's own change names them (for the trail of the
+    company a service of one company's alone belongs to: identity keeps it)."""
+    data = {"service_id": service.id, "code": service.code, "family": service.family,
+            "title_en": service.title_en, "title_fr": service.title_fr,
+            "scope_company_id": service.scope_company_id}
+    if operator_id:
+        data.update(operator_id=operator_id, created=created)
+    outbox.add(session, "ServicePublished", data)
+
+
+def service_retired(session: Session, service: Service, operator_id: str | None = None) -> None:
+    data = {"service_id": service.id, "code": service.code, "scope_company_id": service.scope_company_id}
+    if operator_id:
+        data["operator_id"] = operator_id
+    outbox.add(session, "ServiceRetired", data)

@@ -22,6 +22,11 @@ def on_associate_linked(session: Session, event: Event) -> None:
     supervision.on_associate_linked(session, data["company_id"], data["associate_id"], data["associate_name"])
 
 
+def on_associate_unlinked(session: Session, event: Event) -> None:
+    IDENTITY.on_associate_unlinked(session, event)
+    supervision.on_associate_unlinked(session, event.data["company_id"], event.data["associate_id"])
+
+
 def on_user_created(session: Session, event: Event) -> None:
     """Know the user at once, and prepare what their activation grants (in force once they can
     sign in): an administrator may subscribe them right after creating them."""
@@ -63,6 +68,7 @@ def on_contract_ended(session: Session, event: Event) -> None:
 HANDLERS = {
     "identity.CompanyRegistered": IDENTITY.on_company_registered,
     "identity.AssociateLinked": on_associate_linked,
+    "identity.AssociateUnlinked": on_associate_unlinked,
     "identity.UserCreated": on_user_created,
     "identity.UserActivated": on_user_activated,
     "identity.UserUpdated": on_user_updated,

@@ -1,5 +1,5 @@
 """Routes of the vendor's operators on the catalog (``/api/operator/services``)."""
-from portalkit.web import Blueprint, db_session, operator_only
+from portalkit.web import Blueprint, caller, db_session, operator_only
 
 from . import operators
 from .operator_schemas import OperatorService, OperatorServicePage, OperatorServiceQuery, ServiceEdit, ServiceIn
@@ -24,7 +24,7 @@ def list_services(query):
 @blp.response(201, OperatorService)
 def create(data):
     """Add a service to the catalog and announce it."""
-    return operators.create_service(db_session(), data)
+    return operators.create_service(db_session(), data, caller().user_id)
 
 
 @blp.route("/services/<service_id>", methods=["GET"])
@@ -42,7 +42,7 @@ def show(service_id):
 @blp.response(200, OperatorService)
 def edit(data, service_id):
     """Change a service's texts or settings; rights it no longer allows end at once."""
-    return operators.edit_service(db_session(), service_id, data)
+    return operators.edit_service(db_session(), service_id, data, caller().user_id)
 
 
 @blp.route("/services/<service_id>/retire", methods=["POST"])
@@ -51,4 +51,4 @@ def edit(data, service_id):
 @blp.response(200, OperatorService)
 def retire(service_id):
     """Withdraw a service from the catalog; every subscription to it ends."""
-    return operators.retire_service(db_session(), service_id)
+    return operators.retire_service(db_session(), service_id, caller().user_id)

@@ -18,7 +18,7 @@ from portalkit.errors import PortalError, not_found
 
 from . import contracts
 from .endings import CONTRACT_ENDED, SECURITY_LEVEL_RAISED, SERVICE_RETIRED, end
-from .events import outbox, service_published
+from .events import service_published, service_retired
 from .families import service_code
 from .last_administrator import administration_rights, check_ending
 from .models import LIVE, Company, Member, Service, Subscription
@@ -54,7 +54,7 @@ def list_services(session: Session, query: dict) -> tuple[list[Service], int]:
     return list(services), total
 
 
-def create_service(session: Session, data: dict) -> Service:
+def create_service(session: Session, data: dict, operator_id: str | None = None) -> Service:
     code = service_code(data["title_en"])
     if not code:
         raise _invalid("title_en", "A title needs letters or digits.")
@@ -66,12 +66,12 @@ def create_service(session: Session, data: dict) -> Service:
     service = Service(code=code, scope_company_id=scope, **{name: data[name] for name in EDITABLE})
     session.add(service)
     session.flush()
-    service_published(session, service)
+    service_published(session, service, operator_id, created=True)
     session.commit()
     return service
 
 
-def edit_service(session: Session, service_id: str, data: dict) -> Service:
+def edit_service(session: Session, service_id: str, data: dict, operator_id: str | None = None) -> Service:
     service = find(session, service_id)
     if service.retired_at is not None:
         raise PortalError(409, "service_retired", "A retired service cannot be changed.")
@@ -85,7 +85,7 @@ def edit_service(session: Session, service_id: str, data: dict) -> Service:
             setattr(service, name, data[name])
     service.updated_at = utcnow()
     session.flush()
-    service_published(session, service)
+    service_published(session, service, operator_id)
     if level_raised:
         rows = session.execute(
             select(Subscription, Member).join(Member, Member.user_id == Subscription.user_id)
@@ -103,7 +103,7 @@ def edit_service(session: Session, service_id: str, data: dict) -> Service:
     return service
 
 
-def retire_service(session: Session, service_id: str) -> Service:
+def retire_service(session: Session, service_id: str, operator_id: str | None = None) -> Service:
     """Withdraw a service from the catalog; every subscription to it ends."""
     service = find(session, service_id)
     if service.code == ADMINISTRATION:
@@ -112,7 +112,7 @@ def retire_service(session: Session, service_id: str) -> Service:
     if service.retired_at is not None:
         raise PortalError(409, "service_retired", "This service is retired already.")
     service.retired_at = utcnow()
-    outbox.add(session, "ServiceRetired", {"service_id": service.id, "code": service.code})
+    service_retired(session, service, operator_id)
     for subscription in session.scalars(select(Subscription).where(
             Subscription.service_id == service.id, Subscription.status.in_(LIVE)).order_by(Subscription.id)):
         end(session, subscription, service, SERVICE_RETIRED)

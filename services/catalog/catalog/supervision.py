@@ -13,10 +13,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portalkit.db import utcnow
 from portalkit.entitlements import SUPERVISION
 
 from .endings import SUPERVISION_MOVED, end
-from .events import service_published
+from .events import service_published, service_retired
 from .families import service_code
 from .models import LIVE, Company, Service, Subscription
 
@@ -60,6 +61,10 @@ def on_associate_linked(session: Session, parent_id: str, associate_id: str, nam
     service = supervision_service(session, associate_id)
     if service is None:
         return _create(session, parent_id, associate_id, name)
+    if service.retired_at is not None:  # unlinked once, linked again: offered anew
+        service.retired_at = None
+        service.scope_company_id = parent_id
+        service_published(session, service)
     if service.scope_company_id != parent_id:
         service.scope_company_id = parent_id
         allowed = above(session, associate_id)
@@ -67,6 +72,22 @@ def on_associate_linked(session: Session, parent_id: str, associate_id: str, nam
                 Subscription.service_id == service.id, Subscription.status.in_(LIVE),
                 Subscription.company_id.not_in(allowed))):
             end(session, subscription, service, SUPERVISION_MOVED)
+    return service
+
+
+def on_associate_unlinked(session: Session, parent_id: str, associate_id: str) -> Service | None:
+    """The associate left the tree: its supervision service is withdrawn and its holders lose it.
+
+    Nothing happens when the associate has moved under another company since (a late event).
+    """
+    service = supervision_service(session, associate_id)
+    if service is None or service.retired_at is not None or service.scope_company_id != parent_id:
+        return service
+    service.retired_at = utcnow()
+    service_retired(session, service)
+    for subscription in session.scalars(select(Subscription).where(
+            Subscription.service_id == service.id, Subscription.status.in_(LIVE)).order_by(Subscription.id)):
+        end(session, subscription, service, SUPERVISION_MOVED)
     return service
 
 

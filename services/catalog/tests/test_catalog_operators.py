@@ -27,7 +27,8 @@ def test_an_operator_creates_a_service_in_both_languages(client, seeded, operato
     assert {key: body[key] for key in NEW} == NEW and body["scope_company_id"] is None
     assert events("ServicePublished") == [{"service_id": body["id"], "code": "payroll-exports",
                                            "family": "Online services", "title_en": "Payroll exports",
-                                           "title_fr": "Exports de paie"}]
+                                           "title_fr": "Exports de paie", "scope_company_id": None,
+                                           "operator_id": "op", "created": True}]
     activate("u1", language="fr", security_level=2)
     offered = client.get("/catalog/services?q=paie", headers=signed("u1", language="fr")).get_json()["items"]
     assert [(item["title"], item["needs_validation"]) for item in offered] == [("Exports de paie", True)]
@@ -103,7 +104,8 @@ def test_retiring_ends_every_subscription_and_withdraws_the_service(client, seed
     community = service_id("community-area")
     response = client.post(f"/operator/services/{community}/retire", headers=operator)
     assert response.status_code == 200 and response.get_json()["retired_at"]
-    assert events("ServiceRetired") == [{"service_id": community, "code": "community-area"}]
+    assert events("ServiceRetired") == [{"service_id": community, "code": "community-area", "scope_company_id": None,
+                                         "operator_id": "op"}]
     assert [e["user_id"] for e in events("SubscriptionCancelled")] == ["u1"]
     with seeded.sessions() as session:
         assert session.scalar(select(Subscription.reason).where(Subscription.service_id == community)) == "service_retired"

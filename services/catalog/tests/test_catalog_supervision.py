@@ -3,7 +3,7 @@ supervisor's rights over the associate's users and requests."""
 import pytest
 from sqlalchemy import select
 
-from catalog.models import Service, Subscription
+from catalog.models import Company, Service, Subscription
 from portalkit.signed_identity import Identity
 
 PARENT, SHOP, KIOSK, STRANGER = "company-a", "shop", "kiosk", "company-z"
@@ -127,3 +127,23 @@ def test_moving_an_associate_ends_the_supervision_held_from_above_the_old_place(
 def test_two_associates_of_the_same_name_get_two_services(tree, handle, seeded):
     handle("AssociateLinked", {"company_id": PARENT, "associate_id": "shop-2", "associate_name": "Acme Shop"})
     assert supervision_of(seeded, "shop-2").code == "user-management-supervision-administration-of-acme-shop-shop-2"
+
+
+def test_unlinking_an_associate_withdraws_its_supervision_until_it_is_linked_again(client, tree, handle, seeded,
+                                                                                 administrator, signed, events):
+    service = supervision_of(seeded, KIOSK)
+    response = client.post("/catalog/subscriptions", json={"service_id": service.id, "user_id": "boss-shop"},
+                           headers=administrator("boss-shop", SHOP))
+    assert response.status_code == 201
+    handle("AssociateUnlinked", {"company_id": PARENT, "associate_id": KIOSK})  # not its parent: nothing
+    assert supervision_of(seeded, KIOSK).retired_at is None
+    handle("AssociateUnlinked", {"company_id": SHOP, "associate_id": KIOSK})
+    assert supervision_of(seeded, KIOSK).retired_at is not None
+    assert events("ServiceRetired")[-1]["service_id"] == service.id
+    assert events("SubscriptionCancelled")[-1]["user_id"] == "boss-shop"
+    with seeded.sessions() as session:
+        assert session.scalar(select(Company.parent_id).where(Company.id == KIOSK)) is None
+    assert service.code not in offered_codes(client, signed("boss-shop", SHOP))
+    handle("AssociateLinked", {"company_id": SHOP, "associate_id": KIOSK, "associate_name": "Kiosk"})
+    assert supervision_of(seeded, KIOSK).retired_at is None
+    assert service.code in offered_codes(client, signed("boss-shop", SHOP))

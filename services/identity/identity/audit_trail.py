@@ -31,6 +31,11 @@ def entries(session: Session, identity: Identity, query: dict) -> tuple[list[dic
         conditions.append(AdministrationAudit.action == query["action"])
     if query.get("target_id"):
         conditions.append(AdministrationAudit.target_id == query["target_id"])
+    return page_of(session, conditions, query)
+
+
+def page_of(session: Session, conditions: list, query: dict) -> tuple[list[dict], int]:
+    """One page of the trail entries meeting ``conditions``, newest first."""
     total = session.scalar(select(func.count()).select_from(AdministrationAudit).where(*conditions))
     rows = session.scalars(select(AdministrationAudit).where(*conditions)
                            .order_by(AdministrationAudit.occurred_at.desc(), AdministrationAudit.id)

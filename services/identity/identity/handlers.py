@@ -3,13 +3,14 @@
 catalog's grants and ends of subscriptions feed two read-models: the administrators (for
 "User Management - Administration" and its supervision: the administrators list, the
 last-administrator rule) and the interests (the "Functional preference: …" and "Receive …"
-services: the contacts' interests).
+services: the contacts' interests); operators' decisions in assets and the catalog go to the
+trail of the company they touch (``operator_trail``).
 """
 from sqlalchemy.orm import Session
 
 from portalkit.events import Event
 
-from . import administrators, interests
+from . import administrators, interests, operator_trail
 
 
 def on_subscription_accepted(session: Session, event: Event) -> None:
@@ -26,4 +27,9 @@ HANDLERS = {
     "catalog.SubscriptionAccepted": on_subscription_accepted,
     "catalog.SubscriptionCancelled": on_subscription_ended,
     "catalog.SubscriptionExpired": on_subscription_ended,
+    "catalog.ServicePublished": operator_trail.on_service_published,
+    "catalog.ServiceRetired": operator_trail.on_service_retired,
+    "assets.ContractRecorded": operator_trail.on_contract_recorded,
+    "assets.ContractEndScheduled": operator_trail.on_contract_end_scheduled,
+    "assets.ContractEnded": operator_trail.on_contract_ended,
 }

@@ -64,6 +64,8 @@ class User(Base):
     password_changed_at = mapped_column(UTCDateTime(), nullable=True)
     activated_at = mapped_column(UTCDateTime(), nullable=True)
     is_operator: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An operator another operator disabled: they can no longer sign in (kept for the trail).
+    disabled_at = mapped_column(UTCDateTime(), nullable=True)
     # Set on the administrator an operator names when registering the company: once active,
     # catalog grants them "User Management - Administration".
     designated_administrator: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -29,8 +29,8 @@ def request_reset(session: Session, settings: IdentitySettings, email: str) -> N
     spend_hashing_time()
     # Under a row lock: two requests at the same moment must not both find no recent link.
     user = session.scalar(select(User).where(User.email == normalise_email(email)).with_for_update(of=User))
-    if user is None or user.activated_at is None or user.password_hash is None:
-        return
+    if user is None or user.activated_at is None or user.password_hash is None or user.disabled_at is not None:
+        return  # a disabled operator may not sign in: no link either
     now = utcnow()
     asked_lately = session.scalar(select(OneTimeToken.id).where(
         OneTimeToken.user_id == user.id, OneTimeToken.purpose == PURPOSE,

@@ -44,7 +44,8 @@ def check_credentials(database: Database, settings: IdentitySettings, email: str
     with database.read_sessions() as reading:
         user = reading.scalar(_USER_BY_EMAIL, {"email": normalise_email(email)})
     # Closed, not rolled back: the detached user keeps what was read, company included.
-    if user is None or user.password_hash is None:
+    # A disabled operator is refused like an unknown address: the answer says nothing more.
+    if user is None or user.password_hash is None or user.disabled_at is not None:
         verify_password(None, password)  # same time as a real check: addresses don't leak
         raise _invalid()
     matches = verify_password(user.password_hash, password)

@@ -9,5 +9,5 @@ from .models import Company, ForgottenMember, Member
 
 IDENTITY = IdentityDirectory(Company, Member, ForgottenMember)
 
-HANDLERS = IDENTITY.handlers("CompanyRegistered", "AssociateLinked", "UserActivated", "UserUpdated",
+HANDLERS = IDENTITY.handlers("CompanyRegistered", "AssociateLinked", "AssociateUnlinked", "UserActivated", "UserUpdated",
                              "UserDeleted")

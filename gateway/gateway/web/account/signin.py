@@ -7,10 +7,12 @@ from flask_babel import gettext
 from gateway import seams
 
 from ..common import space_blueprint, visitor
+from ..common.frame import page_exists
 from ..common.i18n import LANGUAGE_COOKIE, LANGUAGES
 from . import password as password_pages
 
 bp = space_blueprint("account", __name__)
+OPERATOR_HOME = "/operator"
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -56,6 +58,8 @@ def login():
                                field_errors=field_errors), 400
     result = seams.current().sign_in.sign_in(email, password, visitor.client_ip(), request.headers.get("User-Agent", ""))
     if result.status == 200 and result.token:
+        if next_page == "/" and (result.body.get("user") or {}).get("operator") and page_exists(OPERATOR_HOME):
+            next_page = OPERATOR_HOME  # the vendor's operators land in their back office
         return visitor.open_session(redirect(next_page), result.token, result.expires_at)
     if result.status == 403 and result.token:
         # A session limited to changing the expired password: on to the page that does it.

@@ -1,0 +1,18 @@
+"""The operators' back office (``/operator/...``): client companies (search, creation, a company's
+associates, contracts, users and trail), the catalog's services and the operators themselves.
+
+Only the vendor's operators open it (``access.operator_page``); they land here after signing in,
+and the header shows the space to them alone (``operator_spaces``, read by ``base.html``).
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import access
+
+
+def register(app: Flask) -> None:
+    from . import companies, company, company_lists, operators, services
+    for module in (companies, company, company_lists, services, operators):
+        app.register_blueprint(module.bp)
+    app.context_processor(access.header_space)
