@@ -49,7 +49,8 @@ def file_request(session: Session, data: dict, language: str) -> None:
     request.routed_to = "administrators" if deciders else "operators"
     if not deciders:
         deciders = list(session.scalars(select(User).where(User.is_operator, User.activated_at.is_not(None),
-                                                           User.email.is_not(None)).order_by(User.id)))
+                                                           User.disabled_at.is_(None), User.email.is_not(None))
+                                        .order_by(User.id)))
     holder = session.scalar(select(User).where(User.email == email))
     if holder is not None:
         request.status, request.routed_to = EXISTING_ACCOUNT, "holder"

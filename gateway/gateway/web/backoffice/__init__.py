@@ -1,7 +1,7 @@
 """The operators' back office (``/operator/...``): client companies (search, creation, a company's
 associates, contracts, users and trail), the catalog's services and the operators themselves.
 
-Only the vendor's operators open it (``access.operator_page``); they land here after signing in,
+Only the vendor's operators open it (``common.rights.operator_page``); they land here after signing in,
 and the header shows the space to them alone (``operator_spaces``, read by ``base.html``).
 """
 from __future__ import annotations

@@ -1,30 +1,14 @@
 """Who opens the back office (operators only), its place in the header, and its calls to the services."""
 from __future__ import annotations
 
-import functools
-
 from flask import abort
 from flask_babel import lazy_gettext
 
 from ..common import calls, frame, visitor
+from ..common.rights import is_operator, operator_page  # noqa: F401  (the space's pages import it from here)
 
 HOME = "/operator"
 SPACE = frame.Space("operator", lazy_gettext("BACK OFFICE"), HOME, frozenset())
-
-
-def is_operator(user) -> bool:
-    return user is not None and bool(user.operator)
-
-
-def operator_page(view):
-    """Signed in as an operator, else the 403 page (each service checks again)."""
-    @visitor.signed_in_page
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not is_operator(visitor.current_user()):
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapper
 
 
 def header_space() -> dict:
