@@ -2,18 +2,27 @@
 its users and trail, the operators themselves; operators only (403 for a company administrator)."""
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from conftest import OPERATOR_EMAIL, OPERATOR_PASSWORD
 from identity.models import AdministrationAudit, User
 from portalkit.db import utcnow
 
 
+def operator_email() -> str:
+    # The bootstrap operator conftest's environment sets (importlib mode: conftest is no module to import).
+    return os.environ["PORTAL_BOOTSTRAP_OPERATOR_EMAIL"]
+
+
+def operator_password() -> str:
+    return os.environ["PORTAL_BOOTSTRAP_OPERATOR_PASSWORD"]
+
+
 def _operator(portal) -> dict:
     """Headers of the bootstrapped operator (a real user, so that the trail can name them)."""
-    user = portal.user(OPERATOR_EMAIL)
+    user = portal.user(operator_email())
     return portal.as_caller(user_id=user.id, operator=True, session_id="op-session")
 
 
@@ -124,7 +133,7 @@ def test_a_companys_users_are_found_resent_their_mail_and_unlocked(portal, monke
 
 def test_operators_are_listed_created_and_disabled_but_never_oneself_nor_the_last(portal):
     operator = _operator(portal)
-    me = portal.user(OPERATOR_EMAIL)
+    me = portal.user(operator_email())
     weak = portal.client.post("/operator/operators", json={"email": "second@vendor.test", "password": "short"},
                               headers=operator)
     assert weak.status_code == 400 and weak.json["error"]["code"] == "password_rules"
@@ -140,7 +149,7 @@ def test_operators_are_listed_created_and_disabled_but_never_oneself_nor_the_las
     assert again.status_code == 409 and again.json["error"]["code"] == "user_exists"
     assert portal.login("second@vendor.test", "Vendor-Operator-77!").json["user"]["operator"] is True
     listed = portal.client.get("/operator/operators", headers=operator).json
-    assert listed["total"] == 2 and {item["email"] for item in listed["items"]} == {OPERATOR_EMAIL, "second@vendor.test"}
+    assert listed["total"] == 2 and {item["email"] for item in listed["items"]} == {operator_email(), "second@vendor.test"}
     own = portal.client.post(f"/operator/operators/{me.id}/disable", headers=operator)
     assert own.status_code == 409 and own.json["error"]["code"] == "own_account"
     second = created.json["id"]
@@ -162,7 +171,7 @@ def test_operators_are_listed_created_and_disabled_but_never_oneself_nor_the_las
     admin_id = portal.user("admin@c1.test").id
     assert portal.client.post(f"/operator/operators/{admin_id}/disable", headers=operator).status_code == 404
     assert portal.client.post(f"/operator/operators/{company}/disable", headers=operator).status_code == 404
-    assert portal.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).status_code == 200
+    assert portal.login(operator_email(), operator_password()).status_code == 200
 
 
 def test_operators_contract_decisions_reach_the_companys_trail(portal):
@@ -171,7 +180,7 @@ def test_operators_contract_decisions_reach_the_companys_trail(portal):
 
     operator = _operator(portal)
     company = portal.register("C1")
-    me = portal.user(OPERATOR_EMAIL)
+    me = portal.user(operator_email())
     events = [("ContractRecorded", {"contract_id": "k1", "company_id": company, "starts_on": "2026-01-01",
                                     "operator_id": me.id}),
               ("ContractEndScheduled", {"contract_id": "k1", "company_id": company, "ends_on": "2026-12-31",
@@ -198,7 +207,7 @@ def test_operators_changes_to_a_companys_own_service_reach_its_trail(portal):
 
     operator = _operator(portal)
     company = portal.register("C1")
-    me = portal.user(OPERATOR_EMAIL)
+    me = portal.user(operator_email())
     service = {"service_id": "s1", "code": "c1-reports", "family": "Online services", "title_en": "C1 reports"}
     events = [("ServicePublished", {**service, "scope_company_id": company, "operator_id": me.id, "created": True}),
               ("ServicePublished", {**service, "scope_company_id": company, "operator_id": me.id}),
