@@ -1,0 +1,285 @@
+"""The Prometheus metrics of every portal process: web requests, events handled and published,
+and what is read at scrape time (``scrape.py``); where and how they are served.
+
+Under gunicorn, every worker process writes its values to ``PROMETHEUS_MULTIPROC_DIR`` (the client
+library's multiprocess mode) and a scrape adds them up; without it, a process serves its own.
+Every metric carries ``component`` (the service, or ``gateway``), except the broker's queue ones.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+from pathlib import Path
+from time import perf_counter
+
+from flask import Flask, Response, g, request
+from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge,
+                               Histogram, disable_created_metrics, generate_latest, multiprocess,
+                               start_http_server)
+from prometheus_client.metrics import MetricWrapperBase
+from prometheus_client.metrics_core import Metric
+
+from .settings import env, env_int
+
+log = logging.getLogger(__name__)
+
+# The ``_created`` series double every counter and histogram for a value no alert or panel uses
+# (and multiprocess mode has none): one exposition whatever the mode.
+disable_created_metrics()
+
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+UNMATCHED = "unmatched"
+# A request's or a hop's time: 5 ms (a cached read) to 10 s (far past every target).
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# An event handler often takes a millisecond; a slow one (an import's thousands of rows) seconds.
+HANDLING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# Any other method a client makes up is one label value, not one each.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+HANDLED, DUPLICATE, RETRIED, DEAD_LETTERED = "handled", "duplicate", "retried", "dead_lettered"
+
+HTTP_REQUESTS = Counter(
+    "portal_http_requests_total", "HTTP requests answered, by route template, method and status.",
+    ("component", "route", "method", "status"))
+HTTP_DURATION = Histogram(
+    "portal_http_request_duration_seconds", "Time to answer an HTTP request, by route template and method.",
+    ("component", "route", "method"), buckets=LATENCY_BUCKETS)
+HTTP_IN_FLIGHT = Gauge(
+    "portal_http_requests_in_flight", "HTTP requests being answered now.", ("component",),
+    multiprocess_mode="livesum")
+EVENTS_HANDLED = Counter(
+    "portal_events_handled_total",
+    "Events a consumer took from its queue, by type and outcome (handled, duplicate, retried, dead_lettered).",
+    ("component", "event_type", "outcome"))
+EVENT_DURATION = Histogram(
+    "portal_event_handling_duration_seconds", "Time of one attempt at handling an event, by type.",
+    ("component", "event_type"), buckets=HANDLING_BUCKETS)
+EVENTS_PUBLISHED = Counter(
+    "portal_events_published_total", "Events the outbox relay published to the broker, by type.",
+    ("component", "event_type"))
+OWN_METRICS = (HTTP_REQUESTS, HTTP_DURATION, HTTP_IN_FLIGHT, EVENTS_HANDLED, EVENT_DURATION,
+               EVENTS_PUBLISHED)
+
+
+# -- web processes ---------------------------------------------------------------------------------
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
+
+
+def observe_request(component: str, route: str, method: str, status, seconds: float) -> None:
+    method = method_label(method)
+    HTTP_REQUESTS.labels(component, route, method, str(status)).inc()
+    HTTP_DURATION.labels(component, route, method).observe(seconds)
+
+
+def install(app: Flask, component: str, serve: bool = True) -> None:
+    """Count and time every request of ``app`` by its URL rule; ``serve``: answer ``/metrics``.
+
+    The gateway passes ``serve=False``: its public port must not show them (its gunicorn master
+    serves them on PORTAL_METRICS_PORT).
+    """
+    ensure_multiprocess_dir()
+    in_flight = HTTP_IN_FLIGHT.labels(component)
+
+    def started():
+        g.portal_metrics_started = perf_counter()
+        in_flight.inc()
+
+    def answered(response):
+        g.portal_metrics_status = response.status_code
+        return response
+
+    def finished(_error=None):
+        since = g.pop("portal_metrics_started", None)
+        if since is None:
+            return
+        in_flight.dec()
+        rule = request.url_rule
+        observe_request(component, rule.rule if rule is not None else UNMATCHED, request.method,
+                        g.pop("portal_metrics_status", 500), perf_counter() - since)
+
+    # First before anything else may refuse the request, and the answer's status read last,
+    # after every other hook (app-wide hooks run after the blueprints', in reverse order).
+    app.before_request_funcs.setdefault(None, []).insert(0, started)
+    app.after_request_funcs.setdefault(None, []).insert(0, answered)
+    app.teardown_request(finished)
+    if serve:
+        app.add_url_rule("/metrics", "metrics", exposition)
+
+
+class ObservedWsgi:
+    """A plain WSGI app counted and timed like ``install`` does a Flask one (the gateway's proxy).
+
+    ``route_of(environ)`` names the route template. The time runs until the app hands back its
+    body: a streamed large answer's transfer is the client's time, not the portal's.
+    """
+
+    __slots__ = ("app", "component", "route_of", "in_flight")
+
+    def __init__(self, app, component: str, route_of):
+        self.app, self.component, self.route_of = app, component, route_of
+        self.in_flight = HTTP_IN_FLIGHT.labels(component)
+        ensure_multiprocess_dir()
+
+    def __call__(self, environ, start_response):
+        since = perf_counter()
+        status = ["500"]
+
+        def start(status_line, headers, exc_info=None):
+            status[0] = status_line[:3]
+            return start_response(status_line, headers, exc_info)
+
+        self.in_flight.inc()
+        try:
+            return self.app(environ, start)
+        finally:
+            self.in_flight.dec()
+            observe_request(self.component, self.route_of(environ), environ.get("REQUEST_METHOD", ""),
+                            status[0], perf_counter() - since)
+
+
+# -- workers ---------------------------------------------------------------------------------------
+
+def event_outcome(component: str, event_type: str, outcome: str) -> None:
+    EVENTS_HANDLED.labels(component, event_type, outcome).inc()
+
+
+def event_handling_took(component: str, event_type: str, seconds: float) -> None:
+    EVENT_DURATION.labels(component, event_type).observe(seconds)
+
+
+def events_published(component: str, routing_keys) -> None:
+    for routing_key in routing_keys:
+        EVENTS_PUBLISHED.labels(component, routing_key.partition(".")[2]).inc()
+
+
+# -- serving ---------------------------------------------------------------------------------------
+
+def multiprocess_dir() -> str | None:
+    return env(MULTIPROC_DIR)
+
+
+def ensure_multiprocess_dir() -> None:
+    # Values are written there from the first one on: a missing folder would fail that request.
+    directory = multiprocess_dir()
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+
+
+def metrics_port() -> int | None:
+    """PORTAL_METRICS_PORT: where a worker (or the gateway's gunicorn master) serves /metrics."""
+    port = env_int("PORTAL_METRICS_PORT", 0)
+    return port or None
+
+
+def metrics_address() -> str:
+    return env("PORTAL_METRICS_ADDRESS", "0.0.0.0")
+
+
+class _ProcessRegistry:
+    """This process's own registry, as one collector of a scrape's registry."""
+
+    def collect(self):
+        return REGISTRY.collect()
+
+
+def scrape_registry(*collectors) -> CollectorRegistry:
+    """What one scrape shows: every process of the deployment (multiprocess mode) or this one,
+    plus ``collectors`` read at scrape time."""
+    registry = CollectorRegistry()
+    directory = multiprocess_dir()
+    if directory:
+        multiprocess.MultiProcessCollector(registry, path=directory)
+    else:
+        registry.register(_ProcessRegistry())
+    for collector in collectors:
+        registry.register(collector)
+    return registry
+
+
+def exposition():
+    """The deployment's metrics in Prometheus' text format (GET /metrics, internal port only)."""
+    return Response(generate_latest(scrape_registry()), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def serve(*collectors):
+    """Serve /metrics on PORTAL_METRICS_PORT in a thread of this process; None when it is unset."""
+    port = metrics_port()
+    if port is None:
+        return None
+    ensure_multiprocess_dir()
+    server, _thread = start_http_server(port, addr=metrics_address(), registry=scrape_registry(*collectors))
+    log.info("metrics served on %s:%s/metrics", metrics_address(), port)
+    return server
+
+
+def serve_worker(component: str, settings, database, outbox=None):
+    """A worker's /metrics: its counts, its outbox's backlog and the broker's queues."""
+    from . import scrape
+    collectors = [scrape.QueueDepths(settings)]
+    if outbox is not None:
+        collectors.append(scrape.OutboxBacklog(component, database, outbox.model))
+    return serve(*collectors)
+
+
+# -- gunicorn (deploy/gunicorn.conf.py) --------------------------------------------------------------
+
+def gunicorn_starting(_server) -> None:
+    """Empty the deployment's multiprocess folder: a restart must not add up the last run's files."""
+    directory = multiprocess_dir()
+    if not directory:
+        return
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    for file in Path(directory).glob("*.db"):
+        file.unlink(missing_ok=True)
+
+
+def gunicorn_ready(server) -> None:
+    """Serve the workers' added-up metrics from the master on PORTAL_METRICS_PORT, if set, with
+    the scrape-time collectors of the app's package (``<package>.metrics.scrape_collectors()``)."""
+    if metrics_port() is None:
+        return
+    package = (getattr(server.app, "app_uri", None) or "").partition(".")[0].partition(":")[0]
+    serve(*master_collectors(package))
+
+
+def master_collectors(package: str) -> list:
+    if not package or importlib.util.find_spec(package) is None \
+            or importlib.util.find_spec(f"{package}.metrics") is None:
+        return []
+    module = importlib.import_module(f"{package}.metrics")
+    return list(getattr(module, "scrape_collectors", lambda: [])())
+
+
+def gunicorn_child_exit(_server, worker) -> None:
+    """A worker gone: its in-flight gauge stops counting (its counters stay in the sum)."""
+    if multiprocess_dir():
+        multiprocess.mark_process_dead(worker.pid)
+
+
+# -- what is emitted (the dashboard and alert check, deploy/tests) -----------------------------------
+
+def sample_names(families) -> set[str]:
+    """The sample names families of these types appear under in the text exposition."""
+    names: set[str] = set()
+    for family in families:
+        if family.type == "counter":
+            names.add(family.name + "_total")
+        elif family.type == "histogram":
+            names.update(family.name + suffix for suffix in ("_bucket", "_sum", "_count"))
+        else:
+            names.add(family.name)
+    return names
+
+
+def families_of(metric: MetricWrapperBase | object) -> list[Metric]:
+    return list(metric.describe())
+
+
+def emitted_names() -> set[str]:
+    """Every sample name portalkit's metrics and scrape-time collectors emit."""
+    from . import scrape
+    families = [family for metric in OWN_METRICS for family in families_of(metric)]
+    return sample_names(families) | sample_names(scrape.described())
