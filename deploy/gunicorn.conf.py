@@ -23,6 +23,20 @@ limit_request_line = 0
 # -- metrics (portalkit.metrics): each deployment's workers write to PROMETHEUS_MULTIPROC_DIR,
 # emptied at start; a worker gone stops counting in the live gauges; the master serves the sum
 # on PORTAL_METRICS_PORT when it is set (the gateway, whose public port does not show them).
+# Without a folder given, one of the deployment's own under /tmp: set here, before anything
+# imports the client library (it picks its mode at import), and so inherited by every worker.
+_own_metrics_folder = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+    _own_metrics_folder = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
+
+
+def on_exit(server):
+    if _own_metrics_folder:
+        import shutil
+        shutil.rmtree(_own_metrics_folder, ignore_errors=True)
+
+
 def on_starting(server):
     from portalkit import metrics
     metrics.gunicorn_starting(server)

@@ -24,16 +24,16 @@ COMPONENT = "gateway"
 UNREACHABLE, TIMEOUT, STATUS_5XX = "unreachable", "timeout", "status_5xx"
 SESSIONS_OPEN = "portal_sessions_open"
 
-UPSTREAM_DURATION = Histogram(
+UPSTREAM_DURATION = portal_metrics.define(Histogram,
     "portal_upstream_request_duration_seconds",
     "Time from sending a call to a service to its answer's headers (or to the failure), by service.",
     ("component", "service"), buckets=portal_metrics.LATENCY_BUCKETS)
-UPSTREAM_ERRORS = Counter(
+UPSTREAM_ERRORS = portal_metrics.define(Counter,
     "portal_upstream_errors_total", "Calls to a service that failed, by service and reason "
     "(unreachable, timeout, status_5xx).", ("component", "service", "reason"))
-THROTTLED = Counter(
+THROTTLED = portal_metrics.define(Counter,
     "portal_throttled_total", "Calls the gateway's throttle refused with 429, by rule.", ("component", "rule"))
-SETTLE_TIMEOUTS = Counter(
+SETTLE_TIMEOUTS = portal_metrics.define(Counter,
     "portal_settle_timeouts_total",
     "Answers passed on at PORTAL_CONSISTENCY_TIMEOUT before their events were applied.", ("component",))
 OWN_METRICS = (UPSTREAM_DURATION, UPSTREAM_ERRORS, THROTTLED, SETTLE_TIMEOUTS)

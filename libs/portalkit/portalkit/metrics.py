@@ -39,23 +39,37 @@ HANDLING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 HANDLED, DUPLICATE, RETRIED, DEAD_LETTERED = "handled", "duplicate", "retried", "dead_lettered"
 
-HTTP_REQUESTS = Counter(
+_DEFINED: dict[str, MetricWrapperBase] = {}
+
+
+def define(kind: type[MetricWrapperBase], name: str, documentation: str, labels: tuple, **options):
+    """The process's one ``kind`` metric called ``name``: a module imported afresh (a test that
+    reloads the gateway's modules) gets the registered one back instead of a duplicate error."""
+    metric = _DEFINED.get(name)
+    if metric is None:
+        metric = _DEFINED[name] = kind(name, documentation, labels, **options)
+    if not isinstance(metric, kind):
+        raise TypeError(f"{name} is already a {type(metric).__name__}")
+    return metric
+
+
+HTTP_REQUESTS = define(Counter,
     "portal_http_requests_total", "HTTP requests answered, by route template, method and status.",
     ("component", "route", "method", "status"))
-HTTP_DURATION = Histogram(
+HTTP_DURATION = define(Histogram,
     "portal_http_request_duration_seconds", "Time to answer an HTTP request, by route template and method.",
     ("component", "route", "method"), buckets=LATENCY_BUCKETS)
-HTTP_IN_FLIGHT = Gauge(
+HTTP_IN_FLIGHT = define(Gauge,
     "portal_http_requests_in_flight", "HTTP requests being answered now.", ("component",),
     multiprocess_mode="livesum")
-EVENTS_HANDLED = Counter(
+EVENTS_HANDLED = define(Counter,
     "portal_events_handled_total",
     "Events a consumer took from its queue, by type and outcome (handled, duplicate, retried, dead_lettered).",
     ("component", "event_type", "outcome"))
-EVENT_DURATION = Histogram(
+EVENT_DURATION = define(Histogram,
     "portal_event_handling_duration_seconds", "Time of one attempt at handling an event, by type.",
     ("component", "event_type"), buckets=HANDLING_BUCKETS)
-EVENTS_PUBLISHED = Counter(
+EVENTS_PUBLISHED = define(Counter,
     "portal_events_published_total", "Events the outbox relay published to the broker, by type.",
     ("component", "event_type"))
 OWN_METRICS = (HTTP_REQUESTS, HTTP_DURATION, HTTP_IN_FLIGHT, EVENTS_HANDLED, EVENT_DURATION,

@@ -289,3 +289,69 @@ def test_emitted_names_are_what_the_exposition_shows(no_multiprocess, database):
     shown = {name for name, _ in samples(generate_latest(registry).decode()) if name.startswith("portal_")}
     assert shown and shown <= names
     json.dumps(sorted(names))  # plain strings, for the dashboard check
+
+
+# -- under gunicorn, with deploy/gunicorn.conf.py ----------------------------------------------------
+
+_GUNICORN_APP = textwrap.dedent("""
+    import os
+    from portalkit.web import create_service_app
+
+    def create_app():
+        app = create_service_app("probe", [])
+        app.add_url_rule("/probe/pid", "pid", lambda: {"pid": os.getpid()})
+        return app
+""")
+
+
+def test_gunicorn_workers_are_added_up_in_a_folder_of_the_deployments_own(tmp_path, var_dir, no_multiprocess):
+    import glob
+    import signal
+    import socket
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    (tmp_path / "probe_app.py").write_text(_GUNICORN_APP)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = Path(__file__).resolve().parents[3] / "deploy" / "gunicorn.conf.py"
+    folders_before = set(glob.glob("/tmp/portal-metrics-*"))
+    env = {key: item for key, item in os.environ.items() if key != metrics.MULTIPROC_DIR}
+    env.update(PORTAL_VAR_DIR=str(var_dir), GUNICORN_WORKERS="2", GUNICORN_THREADS="4")
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(config), "-b",
+                               f"127.0.0.1:{port}", "--pythonpath", str(tmp_path), "probe_app:create_app()"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{base}/health", timeout=5)
+                break
+            except requests.RequestException:  # refused, or accepted before a worker is up
+                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()
+                time.sleep(0.1)
+        pids, calls = set(), 0
+
+        def call(_):
+            # A new connection each time: either worker may accept it.
+            with requests.Session() as session:
+                return session.get(f"{base}/probe/pid", headers=signed_headers(), timeout=10).json()["pid"]
+
+        with ThreadPoolExecutor(8) as pool:
+            while len(pids) < 2 and calls < 800:
+                pids.update(pool.map(call, range(40)))
+                calls += 40
+        assert len(pids) == 2, "one worker took every call"
+        found = samples(requests.get(f"{base}/metrics", timeout=10).text)
+        assert value(found, "portal_http_requests_total", component="probe", route="/probe/pid", method="GET",
+                     status="200") == calls
+        (folder,) = set(glob.glob("/tmp/portal-metrics-*")) - folders_before
+        assert {Path(file).name for file in glob.glob(f"{folder}/counter_*.db")} == {
+            f"counter_{pid}.db" for pid in pids}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert not os.path.exists(folder)  # gunicorn's on_exit took the folder away
