@@ -20,7 +20,7 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
 limit_request_line = 0
 
 
-# -- metrics (portalkit.metrics): each deployment's workers write to PROMETHEUS_MULTIPROC_DIR,
+# -- metrics (portalkit.metrics, gunicorn_metrics): each deployment's workers write to PROMETHEUS_MULTIPROC_DIR,
 # emptied at start; a worker gone stops counting in the live gauges; the master serves the sum
 # on PORTAL_METRICS_PORT when it is set (the gateway, whose public port does not show them).
 # Without a folder given, one of the deployment's own under /tmp: set here, before anything
@@ -38,15 +38,15 @@ def on_exit(server):
 
 
 def on_starting(server):
-    from portalkit import metrics
-    metrics.gunicorn_starting(server)
+    from portalkit import gunicorn_metrics
+    gunicorn_metrics.starting(server)
 
 
 def when_ready(server):
-    from portalkit import metrics
-    metrics.gunicorn_ready(server)
+    from portalkit import gunicorn_metrics
+    gunicorn_metrics.ready(server)
 
 
 def child_exit(server, worker):
-    from portalkit import metrics
-    metrics.gunicorn_child_exit(server, worker)
+    from portalkit import gunicorn_metrics
+    gunicorn_metrics.child_exit(server, worker)

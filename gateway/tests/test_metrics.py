@@ -10,7 +10,7 @@ import pytest
 import requests
 from prometheus_client import REGISTRY
 
-from portalkit import metrics as portal_metrics
+from portalkit import gunicorn_metrics, metrics as portal_metrics
 from portalkit.consistency import format_events
 from portalkit.settings import database_url
 
@@ -112,9 +112,8 @@ def test_the_master_serves_the_workers_sum_with_the_sessions_open(var_dir, open_
     metrics.throttled("sign_in")
     master = SimpleNamespace(app=SimpleNamespace(app_uri="gateway.app:create_app()"))
     servers = []  # the real server, kept to be stopped
-    real_serve = portal_metrics.serve
-    monkeypatch.setattr(portal_metrics, "serve", lambda *c: servers.append(real_serve(*c)))
-    portal_metrics.gunicorn_ready(master)
+    monkeypatch.setattr(gunicorn_metrics, "serve", lambda *c: servers.append(portal_metrics.serve(*c)))
+    gunicorn_metrics.ready(master)
     try:
         text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
     finally:

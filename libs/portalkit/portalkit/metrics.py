@@ -7,10 +7,7 @@ Every metric carries ``component`` (the service, or ``gateway``), except the bro
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-import os
 from pathlib import Path
 from time import perf_counter
 
@@ -245,41 +242,6 @@ def serve_worker(component: str, settings, database, outbox=None):
     if outbox is not None:
         collectors.append(scrape.OutboxBacklog(component, database, outbox.model))
     return serve(*collectors)
-
-
-# -- gunicorn (deploy/gunicorn.conf.py) --------------------------------------------------------------
-
-def gunicorn_starting(_server) -> None:
-    """Empty the deployment's multiprocess folder: a restart must not add up the last run's files."""
-    directory = multiprocess_dir()
-    if not directory:
-        return
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    for file in Path(directory).glob("*.db"):
-        file.unlink(missing_ok=True)
-
-
-def gunicorn_ready(server) -> None:
-    """Serve the workers' added-up metrics from the master on PORTAL_METRICS_PORT, if set, with
-    the scrape-time collectors of the app's package (``<package>.metrics.scrape_collectors()``)."""
-    if metrics_port() is None:
-        return
-    package = (getattr(server.app, "app_uri", None) or "").partition(".")[0].partition(":")[0]
-    serve(*master_collectors(package))
-
-
-def master_collectors(package: str) -> list:
-    if not package or importlib.util.find_spec(package) is None \
-            or importlib.util.find_spec(f"{package}.metrics") is None:
-        return []
-    module = importlib.import_module(f"{package}.metrics")
-    return list(getattr(module, "scrape_collectors", lambda: [])())
-
-
-def gunicorn_child_exit(_server, worker) -> None:
-    """A worker gone: its in-flight gauge stops counting (its counters stay in the sum)."""
-    if multiprocess_dir():
-        multiprocess.mark_process_dead(worker.pid)
 
 
 # -- what is emitted (the dashboard and alert check, deploy/tests) -----------------------------------

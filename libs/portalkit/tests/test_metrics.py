@@ -16,7 +16,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.orm import DeclarativeBase
 
-from portalkit import broker, metrics, scrape, topology
+from portalkit import broker, gunicorn_metrics, metrics, scrape, topology
 from portalkit.consumer import EventConsumer, HandledEventMixin
 from portalkit.db import Database, utcnow
 from portalkit.events import new_envelope
@@ -119,11 +119,11 @@ def _run_writer(env: dict, count: int, *extra: str) -> int:
 def test_the_processes_of_a_deployment_are_added_up(tmp_path, var_dir, monkeypatch):
     folder = tmp_path / "multiproc"
     env = {**os.environ, metrics.MULTIPROC_DIR: str(folder), "PORTAL_VAR_DIR": str(var_dir)}
-    metrics.gunicorn_starting(None)  # unset: nothing to empty
+    gunicorn_metrics.starting(None)  # unset: nothing to empty
     monkeypatch.setenv(metrics.MULTIPROC_DIR, str(folder))
     folder.mkdir()
     (folder / "counter_999999.db").write_bytes(b"left by the last run")
-    metrics.gunicorn_starting(None)
+    gunicorn_metrics.starting(None)
     assert list(folder.iterdir()) == []
 
     _run_writer(env, 3)
@@ -136,7 +136,7 @@ def test_the_processes_of_a_deployment_are_added_up(tmp_path, var_dir, monkeypat
     assert value(found, "portal_http_request_duration_seconds_count", **route) == 7
     assert value(found, "portal_http_requests_in_flight", component="probe") == 1
     # gunicorn's child_exit: a dead worker's requests in flight are no more.
-    metrics.gunicorn_child_exit(None, SimpleNamespace(pid=dead))
+    gunicorn_metrics.child_exit(None, SimpleNamespace(pid=dead))
     found = samples(metrics.exposition().get_data(as_text=True))
     assert value(found, "portal_http_requests_in_flight", component="probe") == 0
     assert value(found, "portal_http_requests_total", **route, status="200") == 7
