@@ -228,6 +228,8 @@ def up(argv: list[str]) -> None:
         broker = os.environ.get("PORTAL_BROKER_URL", "filesystem:// (embedded)")
         print(f"\nThe portal is up: {mesh.base_url}   (bus: {broker.split('@')[-1]})")
         print(f"Mails land in {mesh.mail_dir}")
+        print(f"Metrics: each service's port /metrics, the gateway's at {mesh.metrics_urls['gateway']}, "
+              f"the workers' at ports {mesh.ports['identity-worker']}–{mesh.ports['gateway-worker']}")
         print("\n".join(sign_in_lines(mesh.environment(), mesh.var_dir)))
         print("Ctrl-C stops everything.\n", flush=True)
         while not stopping.wait(1):

@@ -77,19 +77,20 @@ class EventConsumer(ConsumerMixin):
         message.ack()
 
     def _observed_handle(self, event: Event, handler: Handler) -> None:
-        # The metrics' hook: every attempt timed; handled or duplicate counted by ``handle``.
+        # The metrics' hook: every attempt timed, a duplicate counted (``handle`` counts the rest).
         started = time.perf_counter()
         try:
-            self.handle(event, handler)
+            handled = self.handle(event, handler)
         finally:
             metrics.event_handling_took(self.consumer, event.type, time.perf_counter() - started)
+        if not handled:
+            metrics.event_outcome(self.consumer, event.type, metrics.DUPLICATE)
 
     def handle(self, event: Event, handler: Handler) -> bool:
         """Run ``handler`` once for ``event``; return False if it had been handled already."""
         try:
             with self.database.transaction() as session:
                 if session.get(self.handled_model, event.id) is not None:
-                    metrics.event_outcome(self.consumer, event.type, metrics.DUPLICATE)
                     return False
                 # The events this handler writes name the event that caused them (outbox.py).
                 session.info[CAUSATION] = event.id
@@ -103,7 +104,6 @@ class EventConsumer(ConsumerMixin):
             # Another worker of the same service handled it concurrently and committed first.
             with self.database.sessions() as session:
                 if session.get(self.handled_model, event.id) is not None:
-                    metrics.event_outcome(self.consumer, event.type, metrics.DUPLICATE)
                     return False
             raise
         return True
