@@ -20,23 +20,10 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
 limit_request_line = 0
 
 
-# -- metrics (portalkit.metrics, gunicorn_metrics): each deployment's workers write to PROMETHEUS_MULTIPROC_DIR,
-# emptied at start; a worker gone stops counting in the live gauges; the master serves the sum
-# on PORTAL_METRICS_PORT when it is set (the gateway, whose public port does not show them).
-# Without a folder given, one of the deployment's own under /tmp: set here, before anything
-# imports the client library (it picks its mode at import), and so inherited by every worker.
-_own_metrics_folder = None
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    import tempfile
-    _own_metrics_folder = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
-
-
-def on_exit(server):
-    if _own_metrics_folder:
-        import shutil
-        shutil.rmtree(_own_metrics_folder, ignore_errors=True)
-
-
+# -- metrics (portalkit.metrics, gunicorn_metrics): each deployment's workers write to
+# PROMETHEUS_MULTIPROC_DIR (one of its own under /tmp unless set), emptied at start; a worker gone
+# stops counting in the live gauges; the master serves the sum on PORTAL_METRICS_PORT when it is
+# set (the gateway, whose public port does not show them).
 def on_starting(server):
     from portalkit import gunicorn_metrics
     gunicorn_metrics.starting(server)
@@ -50,3 +37,8 @@ def when_ready(server):
 def child_exit(server, worker):
     from portalkit import gunicorn_metrics
     gunicorn_metrics.child_exit(server, worker)
+
+
+def on_exit(server):
+    from portalkit import gunicorn_metrics
+    gunicorn_metrics.exiting(server)

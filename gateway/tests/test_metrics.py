@@ -112,7 +112,8 @@ def test_the_master_serves_the_workers_sum_with_the_sessions_open(var_dir, open_
     metrics.throttled("sign_in")
     master = SimpleNamespace(app=SimpleNamespace(app_uri="gateway.app:create_app()"))
     servers = []  # the real server, kept to be stopped
-    monkeypatch.setattr(gunicorn_metrics, "serve", lambda *c: servers.append(portal_metrics.serve(*c)))
+    real_serve = portal_metrics.serve
+    monkeypatch.setattr(portal_metrics, "serve", lambda *c: servers.append(real_serve(*c)))
     gunicorn_metrics.ready(master)
     try:
         text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text

@@ -119,7 +119,6 @@ def _run_writer(env: dict, count: int, *extra: str) -> int:
 def test_the_processes_of_a_deployment_are_added_up(tmp_path, var_dir, monkeypatch):
     folder = tmp_path / "multiproc"
     env = {**os.environ, metrics.MULTIPROC_DIR: str(folder), "PORTAL_VAR_DIR": str(var_dir)}
-    gunicorn_metrics.starting(None)  # unset: nothing to empty
     monkeypatch.setenv(metrics.MULTIPROC_DIR, str(folder))
     folder.mkdir()
     (folder / "counter_999999.db").write_bytes(b"left by the last run")
@@ -140,6 +139,23 @@ def test_the_processes_of_a_deployment_are_added_up(tmp_path, var_dir, monkeypat
     found = samples(metrics.exposition().get_data(as_text=True))
     assert value(found, "portal_http_requests_in_flight", component="probe") == 0
     assert value(found, "portal_http_requests_total", **route, status="200") == 7
+
+
+def test_a_deployment_without_a_folder_gets_one_of_its_own_until_it_exits(monkeypatch):
+    monkeypatch.setenv(metrics.MULTIPROC_DIR, "")  # unset (empty counts as unset); restored after
+    gunicorn_metrics.starting(None)
+    folder = os.environ[metrics.MULTIPROC_DIR]
+    assert os.path.basename(folder).startswith("portal-metrics-") and os.path.isdir(folder)
+    gunicorn_metrics.exiting(None)
+    assert not os.path.exists(folder)
+
+
+def test_the_gunicorn_hooks_never_import_the_client_library_first():
+    # It picks its mode when first imported: the master's on_starting must come before that.
+    done = subprocess.run([sys.executable, "-c", "import sys; from portalkit import gunicorn_metrics; "
+                           "assert not [m for m in sys.modules if m.startswith('prometheus_client')]"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 # -- workers -------------------------------------------------------------------------------------
