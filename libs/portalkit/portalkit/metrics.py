@@ -16,7 +16,6 @@ from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry,
                                Histogram, disable_created_metrics, generate_latest, multiprocess,
                                start_http_server)
 from prometheus_client.metrics import MetricWrapperBase
-from prometheus_client.metrics_core import Metric
 
 from .settings import env, env_int
 
@@ -259,12 +258,8 @@ def sample_names(families) -> set[str]:
     return names
 
 
-def families_of(metric: MetricWrapperBase | object) -> list[Metric]:
-    return list(metric.describe())
-
-
 def emitted_names() -> set[str]:
     """Every sample name portalkit's metrics and scrape-time collectors emit."""
     from . import scrape
-    families = [family for metric in OWN_METRICS for family in families_of(metric)]
+    families = [family for metric in OWN_METRICS for family in metric.describe()]
     return sample_names(families) | sample_names(scrape.described())
