@@ -5,7 +5,8 @@
 gateway_overhead, event_latency, mesh_memory: the mesh (issue "the portal mesh runs end to end");
 sign_in: sign-in throughput against raw argon2id; identity_users: the users list at 1,000,000
 users and a 10,000-line import, on PostgreSQL; grant_latency: accept to access, over 200 grants;
-catalog_listing: the catalog listing at 5,000,000 subscriptions, on PostgreSQL.
+catalog_listing: the catalog listing at 5,000,000 subscriptions, on PostgreSQL; metrics_cost: a
+service endpoint's throughput and latency with and without the metrics hook.
 """
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
-       "catalog_listing")
+       "catalog_listing", "metrics_cost")
 
 
 def main(names: list[str]) -> None:
-    if {"gateway_overhead", "sign_in"} & set(names) and shutil.which("wrk") is None:
+    if {"gateway_overhead", "sign_in", "metrics_cost"} & set(names) and shutil.which("wrk") is None:
         print("Installing wrk (Debian) for the HTTP benchmarks…", flush=True)
         subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)  # a new machine has no lists
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)

@@ -23,3 +23,27 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
 # No request-line limit of gunicorn's own below its 1 MiB bound (its refusal is an HTML page):
 # the gateway refuses addresses over PORTAL_MAX_URL_BYTES itself, in the portal's error shape.
 limit_request_line = 0
+
+
+# -- metrics (portalkit.metrics, gunicorn_metrics): each deployment's workers write to
+# PROMETHEUS_MULTIPROC_DIR (one of its own under /tmp unless set), emptied at start; a worker gone
+# stops counting in the live gauges; the master serves the sum on PORTAL_METRICS_PORT when it is
+# set (the gateway, whose public port does not show them).
+def on_starting(server):
+    from portalkit import gunicorn_metrics
+    gunicorn_metrics.starting(server)
+
+
+def when_ready(server):
+    from portalkit import gunicorn_metrics
+    gunicorn_metrics.ready(server)
+
+
+def child_exit(server, worker):
+    from portalkit import gunicorn_metrics
+    gunicorn_metrics.child_exit(server, worker)
+
+
+def on_exit(server):
+    from portalkit import gunicorn_metrics
+    gunicorn_metrics.exiting(server)

@@ -20,7 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("identity", "catalog", "assets", "knowledge", "support", "notifications")
 PORT_OFFSETS = {"gateway": 0, "identity": 101, "catalog": 102, "assets": 103, "knowledge": 104,
-                "support": 105, "notifications": 106, "smtp": 25}
+                "support": 105, "notifications": 106, "smtp": 25,
+                # Where the gateway's gunicorn master and each worker serve /metrics (internal).
+                "gateway-metrics": 110, **{f"{name}-worker": 111 + index
+                                           for index, name in enumerate((*SERVICES, "gateway"))}}
 DEMO = {
     "operator": ("operator@portal.localhost", "Operator-Portal-2026!"),
     "administrator": ("admin@demo.localhost", "Demo-Admin-2026!"),
@@ -85,6 +88,36 @@ class Mesh:
             env[f"PORTAL_{service.upper()}_URL"] = f"http://127.0.0.1:{self.ports[service]}"
         return env
 
+    # -- metrics (portalkit.metrics) -----------------------------------------------------------
+    @property
+    def metrics_urls(self) -> dict[str, str]:
+        """Where each process's metrics are read: a service's web port, the gateway's master's
+        port, each worker's port (``identity-worker``…)."""
+        urls = {name: f"http://127.0.0.1:{self.ports[name]}/metrics" for name in SERVICES}
+        urls["gateway"] = f"http://127.0.0.1:{self.ports['gateway-metrics']}/metrics"
+        for name in (*SERVICES, "gateway"):
+            urls[f"{name}-worker"] = f"http://127.0.0.1:{self.ports[f'{name}-worker']}/metrics"
+        return urls
+
+    def multiproc_dir(self, name: str) -> Path:
+        """The gunicorn deployment's PROMETHEUS_MULTIPROC_DIR (its master empties it at start)."""
+        return self.var_dir / "metrics" / name
+
+    def metrics_environment(self, name: str) -> dict:
+        """The environment of process ``name``: a gunicorn deployment adds up its workers' values
+        in its own folder; the gateway's master and each worker serve on a port of their own."""
+        env = self.environment()
+        env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        env.pop("PORTAL_METRICS_PORT", None)
+        env["PORTAL_METRICS_ADDRESS"] = "127.0.0.1"
+        if name in (*SERVICES, "gateway"):
+            env["PROMETHEUS_MULTIPROC_DIR"] = str(self.multiproc_dir(name))
+        if name == "gateway":
+            env["PORTAL_METRICS_PORT"] = str(self.ports["gateway-metrics"])
+        elif name.endswith("-worker"):
+            env["PORTAL_METRICS_PORT"] = str(self.ports[name])
+        return env
+
     # -- preparing ---------------------------------------------------------------------------
     def prepare(self, demo: bool = True) -> None:
         """Migrate every database, load the catalog and (optionally) the demo data."""
@@ -124,7 +157,7 @@ class Mesh:
 
     def start_process(self, name: str) -> subprocess.Popen:
         log = open(self.var_dir / "log" / f"{name}.log", "ab")
-        process = subprocess.Popen(self.commands()[name], env=self.environment(), cwd=ROOT,
+        process = subprocess.Popen(self.commands()[name], env=self.metrics_environment(name), cwd=ROOT,
                                    stdout=subprocess.PIPE if self.echo else log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         if self.echo:
@@ -203,6 +236,8 @@ def up(argv: list[str]) -> None:
         broker = os.environ.get("PORTAL_BROKER_URL", "filesystem:// (embedded)")
         print(f"\nThe portal is up: {mesh.base_url}   (bus: {broker.split('@')[-1]})")
         print(f"Mails land in {mesh.mail_dir}")
+        print(f"Metrics: each service's port /metrics, the gateway's at {mesh.metrics_urls['gateway']}, "
+              f"the workers' at ports {mesh.ports['identity-worker']}–{mesh.ports['gateway-worker']}")
         print("\n".join(sign_in_lines(mesh.environment(), mesh.var_dir)))
         print("Ctrl-C stops everything.\n", flush=True)
         while not stopping.wait(1):

@@ -17,6 +17,7 @@ from portalkit.db import Database
 from portalkit.settings import Settings
 from portalkit.web import readiness as ready  # the same database-and-broker check as the services'
 
+from . import metrics
 from .proxy import ApiProxy
 from .seams import Gateway
 from .settings import GatewaySettings
@@ -69,7 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _guard_pages(app, settings.max_url_bytes)
     if web is not None:
         web.init_web(app)
-    app.wsgi_app = ApiDispatcher(ApiProxy(gateway), app.wsgi_app)
+    app.wsgi_app = ApiDispatcher(metrics.install(app, ApiProxy(gateway)), app.wsgi_app)
     _follow_requests(app)
     return app
 

@@ -15,6 +15,8 @@ from collections import defaultdict
 from portalkit.consistency import HANDLED_PATH, parse_events, readers_of, wait_until_handled
 from portalkit.db import Database
 
+from . import metrics
+
 log = logging.getLogger(__name__)
 GATEWAY = "gateway"
 # A service holds one of its threads while it waits on its side: ask again rather than hold long.
@@ -49,6 +51,7 @@ class Settler:
             if remaining <= 0:
                 log.warning("answer passed on before %s applied its events: %s",
                             ", ".join(sorted(pending)), header_value)
+                metrics.settle_timed_out()
                 return False
             reader = next(iter(pending))
             handled, caused = self._handled_by(reader, sorted(pending[reader]), remaining)

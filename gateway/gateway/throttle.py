@@ -23,6 +23,7 @@ from werkzeug.exceptions import TooManyRequests
 from portalkit.errors import error_body
 from portalkit.settings import SettingsError
 
+from . import metrics
 from .upstream import Upstream
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ class Throttle:
             log.warning("the throttle's store did not answer; %s let through", attempt.action, exc_info=True)
             return
         if wait:
+            metrics.throttled(attempt.action)
             raise TooManyTries(wait)
 
     def record(self, attempt: Attempt, status: int) -> None:

@@ -24,7 +24,7 @@ from portalkit.errors import error_body
 from portalkit.settings import Settings
 from portalkit.signed_identity import ANONYMOUS, HEADER, Identity
 
-from . import routes
+from . import metrics, routes
 from .identity_header import IdentitySigner
 from .settings import GatewaySettings
 
@@ -85,6 +85,18 @@ class Upstream:
     def open(self, service: str, method: str, path: str, headers: dict,
              body: bytes | Iterable[bytes] | None = None):
         """Send a request; return the response with its body unread (it holds its connection)."""
+        # The metrics' hook: the hop timed to its answer's headers, failed or not.
+        started = time.perf_counter()
+        try:
+            response = self._open(service, method, path, headers, body)
+        finally:
+            metrics.upstream_took(service, time.perf_counter() - started)
+        if response.status >= 500:
+            metrics.upstream_failed(service, metrics.STATUS_5XX)
+        return response
+
+    def _open(self, service: str, method: str, path: str, headers: dict,
+              body: bytes | Iterable[bytes] | None = None):
         pool = self.pools[service]
         url = self.base_paths[service] + path
         _pass_request_id(headers)
@@ -213,8 +225,10 @@ def _read_whole(service: str, response, decode: bool) -> bytes:
 
 
 def _too_late(service: str) -> UpstreamError:
+    metrics.upstream_failed(service, metrics.TIMEOUT)
     return UpstreamError(504, "upstream_timeout", f"The {service} service did not answer in time.")
 
 
 def _unavailable(service: str) -> UpstreamError:
+    metrics.upstream_failed(service, metrics.UNREACHABLE)
     return UpstreamError(503, "service_unavailable", f"The {service} service is not available right now.")

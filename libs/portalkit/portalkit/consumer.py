@@ -18,9 +18,9 @@ from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import correlation, topology
+from . import correlation, metrics, topology
 from .db import Database, UTCDateTime, utcnow
-from .events import Event, UnknownEvent, load_event
+from .events import CONTRACTS, Event, UnknownEvent, load_event
 from .outbox import CAUSATION
 
 log = logging.getLogger(__name__)
@@ -79,12 +79,22 @@ class EventConsumer(ConsumerMixin):
             message.ack()
             return
         try:
-            self.handle(event, handler)
+            self._observed_handle(event, handler)
         except Exception as error:  # noqa: BLE001 - every failure is retried, then parked
             log.exception("handler of %s %s failed", event.routing_key, event.id)
             self._retry(body, message, error)
             return
         message.ack()
+
+    def _observed_handle(self, event: Event, handler: Handler) -> None:
+        # The metrics' hook: every attempt timed, a duplicate counted (``handle`` counts the rest).
+        started = time.perf_counter()
+        try:
+            handled = self.handle(event, handler)
+        finally:
+            metrics.event_handling_took(self.consumer, event.type, time.perf_counter() - started)
+        if not handled:
+            metrics.event_outcome(self.consumer, event.type, metrics.DUPLICATE)
 
     def handle(self, event: Event, handler: Handler) -> bool:
         """Run ``handler`` once for ``event``; return False if it had been handled already."""
@@ -97,6 +107,10 @@ class EventConsumer(ConsumerMixin):
                 session.info[CAUSATION] = event.id
                 handler(session, event)
                 session.add(self.handled_model(event_id=event.id, event_type=event.type))
+                # Counted once the row is in, before the commit makes it visible: whoever sees
+                # the event handled (the gateway's settling) then sees it counted too.
+                session.flush()
+                metrics.event_outcome(self.consumer, event.type, metrics.HANDLED)
         except IntegrityError:
             # Another worker of the same service handled it concurrently and committed first.
             with self.database.sessions() as session:
@@ -111,11 +125,13 @@ class EventConsumer(ConsumerMixin):
         if retries > self.max_retries:
             self._dead_letter(body, message, repr(error))
             return
+        metrics.event_outcome(self.consumer, _event_type(body), metrics.RETRIED)
         time.sleep(min(self.retry_delay * 2 ** (retries - 1), 30))
         self._publish(message, body, topology.RETRY, {RETRIES_HEADER: retries})
         message.ack()
 
     def _dead_letter(self, body, message, reason: str) -> None:
+        metrics.event_outcome(self.consumer, _event_type(body), metrics.DEAD_LETTERED)
         self._publish(message, body, topology.DEAD_LETTER, {"x-portal-reason": reason[:500]})
         message.ack()
 
@@ -125,3 +141,9 @@ class EventConsumer(ConsumerMixin):
         producer = Producer(message.channel, exchange=exchange)
         producer.publish(body, routing_key=self.consumer, serializer="json", delivery_mode=2,
                          headers=headers)
+
+
+def _event_type(body) -> str:
+    """The type an envelope names, if the portal knows it (a label never takes arbitrary text)."""
+    named = body.get("type") if isinstance(body, dict) else None
+    return named if isinstance(named, str) and named in CONTRACTS else "unknown"

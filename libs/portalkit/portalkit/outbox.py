@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 from sqlalchemy import Index, Integer, String, Text, event, insert, select, text
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
-from . import correlation, topology
+from . import correlation, metrics, topology
 from .db import Database, UTCDateTime, utcnow
 from .events import _jsonable, contract_for, new_envelope
 
@@ -171,6 +171,7 @@ class Relay:
             for row in rows:
                 publish(json.loads(row.body), routing_key=row.routing_key, serializer="json",
                         delivery_mode=2, message_id=row.event_id)
+            metrics.events_published(self.outbox.producer, [row.routing_key for row in rows])
             sent_at = utcnow()
             for row in rows:
                 row.published_at = sent_at

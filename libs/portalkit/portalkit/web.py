@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, jsonify, request
 from sqlalchemy.orm import Session
 from webargs.flaskparser import FlaskParser
 
-from . import answer_headers, broker, consistency, correlation, request_input, signed_identity
+from . import answer_headers, broker, consistency, correlation, metrics, request_input, signed_identity
 from .db import Database
 from .errors import PortalError, forbidden, register_error_handlers
 from .openapi import DocumentedBlueprint, PortalApi, needs_sign_in
@@ -55,6 +55,7 @@ def create_service_app(component: str, blueprints, settings: Settings | None = N
     answer_headers.install(app)
     consistency.install(app, lambda: app.extensions["portal.database"])
     app.teardown_appcontext(_close_session)
+    metrics.install(app, component)
     app.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     app.add_url_rule("/ready", "ready", readiness)
     _follow_requests(app)

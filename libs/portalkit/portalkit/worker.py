@@ -5,7 +5,7 @@ import logging
 import signal
 import threading
 
-from . import broker, logs, topology
+from . import broker, logs, metrics, topology
 from .jobs import PeriodicJob, run_jobs
 from .consumer import EventConsumer, Handler
 from .db import Database
@@ -26,6 +26,7 @@ def run_worker(component: str, database: Database, outbox: Outbox | None = None,
     with broker.connect(settings) as connection:
         connection.ensure_connection(max_retries=None, interval_start=0.5, interval_max=2)
         topology.declare(connection)
+    metrics.serve_worker(component, settings, database, outbox)
     threads = []
     relay = None
     if outbox is not None:
