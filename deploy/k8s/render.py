@@ -1,5 +1,6 @@
 """Write the Kubernetes manifests of every component from one table (COMPONENTS), so that the
-fourteen Deployments and seven Jobs cannot drift apart: edit here, run ``python deploy/k8s/render.py``.
+fourteen Deployments, their autoscalers and seven Jobs cannot drift apart: edit here, run
+``python deploy/k8s/render.py``.
 
 ``--check`` exits 1 when a written manifest differs from what the table gives (for CI).
 Only the standard library: the output is plain text, checked by deploy/k8s/check.sh.
@@ -19,7 +20,13 @@ UID = 10001                     # the image's `portal` user (deploy/Dockerfile)
 class Component:
     name: str
     port: int
+    # The web Deployment's replicas: its HorizontalPodAutoscaler's floor and ceiling.
     replicas: int = 2
+    max_replicas: int = 6
+    # The worker Deployment's replicas (KEDA, on the depth of the component's queue): at least one,
+    # since the worker also relays the outbox; one more per `queue_per_worker` waiting messages.
+    max_workers: int = 4
+    queue_per_worker: int = 100
     # The pod's web process: gunicorn's master plus GUNICORN_WORKERS (1) worker of ~60 MB each.
     web_memory: tuple[str, str] = ("96Mi", "192Mi")
     # Folder under PORTAL_VAR_DIR that outlives the pod (uploaded files): a shared volume.
@@ -45,13 +52,22 @@ COMPONENTS = (
     Component("assets", 8103, stores_files=True),
     Component("knowledge", 8104, stores_files=True),
     Component("support", 8105, stores_files=True),
-    Component("notifications", 8106, replicas=1,
+    # Its web process only answers /health and /ready; the work is its worker's: a mail per
+    # event, each a round trip to the SMTP relay (~10-100 times a database handler), on the
+    # portal's busiest queue. So few web pods, more workers, and one per 20 waiting mails.
+    Component("notifications", 8106, replicas=1, max_replicas=2, max_workers=8, queue_per_worker=20,
               worker_secrets=("PORTAL_SMTP_USER", "PORTAL_SMTP_PASSWORD")),
-    Component("gateway", 8000, secrets=("PORTAL_SECRET_KEY",)),
+    # Every request passes through it: the most pods.
+    Component("gateway", 8000, max_replicas=10, secrets=("PORTAL_SECRET_KEY",)),
 )
 SERVICES = [component for component in COMPONENTS if component.name != "gateway"]
 
 WORKER_RESOURCES = ("50m", "64Mi", "500m", "128Mi")
+# Where a worker, and the gateway's gunicorn master, serve /metrics (PORTAL_METRICS_PORT).
+METRICS_PORT = 9100
+# The HorizontalPodAutoscaler's CPU target, in % of the web container's request (100m): 500 % is
+# half a CPU per pod, half of what its one gunicorn process (one interpreter lock) can use.
+WEB_CPU_TARGET = 500
 MIGRATE_RESOURCES = ("50m", "64Mi", "500m", "192Mi")
 
 
@@ -77,7 +93,8 @@ def secret_env(key: str, optional: bool = False) -> str:
 
 
 def environment(component: Component, with_config: bool = True, bind: bool = False,
-                broker: bool = True, own: bool = True, optional: tuple[str, ...] = ()) -> str:
+                broker: bool = True, own: bool = True, optional: tuple[str, ...] = (),
+                metrics: bool = False) -> str:
     text = ""
     if with_config:
         text += ("          envFrom:\n"
@@ -87,6 +104,9 @@ def environment(component: Component, with_config: bool = True, bind: bool = Fal
     if bind:
         text += (f"            - name: GUNICORN_BIND\n"
                  f"              value: \"0.0.0.0:{component.port}\"\n")
+    if metrics:
+        text += (f"            - name: PORTAL_METRICS_PORT\n"
+                 f"              value: \"{METRICS_PORT}\"\n")
     text += secret_env("PORTAL_IDENTITY_SECRET")
     if broker:
         text += secret_env("PORTAL_BROKER_URL")
@@ -141,8 +161,28 @@ def command(*words: str) -> str:
     return "          command: [" + ", ".join(f'"{word}"' for word in words) + "]\n"
 
 
+def serves_metrics_apart(component: Component) -> bool:
+    """The gateway's web metrics come from its gunicorn master on a port of their own: its public
+    port answers /metrics 404. A service's web process serves them on its own (internal) port."""
+    return component.name == "gateway"
+
+
+def scrape_annotations(port: int) -> str:
+    # Read by deploy/observability/prometheus-kubernetes.yml (and most Prometheus set-ups).
+    return ("      annotations:\n"
+            "        prometheus.io/scrape: \"true\"\n"
+            f"        prometheus.io/port: \"{port}\"\n"
+            "        prometheus.io/path: /metrics\n")
+
+
+def metrics_port() -> str:
+    return ("            - name: metrics\n"
+            f"              containerPort: {METRICS_PORT}\n")
+
+
 def web(component: Component) -> str:
     request, limit = component.web_memory
+    apart = serves_metrics_apart(component)
     return f"""\
 apiVersion: apps/v1
 kind: Deployment
@@ -150,7 +190,7 @@ metadata:
   name: {component.name}
   labels:
 {labels(component, "web", 4)}spec:
-  replicas: {component.replicas}
+  # No replicas: the HorizontalPodAutoscaler of the same name sets them (an apply would reset its count).
   selector:
     matchLabels:
 {selector(component, "web", 6)}  strategy:
@@ -161,7 +201,8 @@ metadata:
   template:
     metadata:
       labels:
-{labels(component, "web", 8)}    spec:
+{labels(component, "web", 8)}{scrape_annotations(METRICS_PORT if apart else component.port)}\
+    spec:
       terminationGracePeriodSeconds: 30
 {POD_SECURITY}      containers:
         - name: web
@@ -171,7 +212,8 @@ metadata:
           ports:
             - name: http
               containerPort: {component.port}
-{environment(component, bind=True, optional=component.web_secrets)}\
+{metrics_port() if apart else ""}\
+{environment(component, bind=True, optional=component.web_secrets, metrics=apart)}\
           startupProbe:
             httpGet:
               path: /health
@@ -227,7 +269,8 @@ metadata:
 
 
 def worker(component: Component) -> str:
-    # No HTTP in a worker, so no probe: it exits on a fatal error and the Deployment restarts it.
+    # Its only HTTP is /metrics, so no probe: it exits on a fatal error and the Deployment
+    # restarts it.
     return f"""\
 apiVersion: apps/v1
 kind: Deployment
@@ -235,21 +278,101 @@ metadata:
   name: {component.name}-worker
   labels:
 {labels(component, "worker", 4)}spec:
-  replicas: 1
+  # No replicas: KEDA's ScaledObject of the same name (keda.yaml) sets them; 1 without KEDA.
   selector:
     matchLabels:
 {selector(component, "worker", 6)}  template:
     metadata:
       labels:
-{labels(component, "worker", 8)}    spec:
+{labels(component, "worker", 8)}{scrape_annotations(METRICS_PORT)}\
+    spec:
       terminationGracePeriodSeconds: 30
 {POD_SECURITY}      containers:
         - name: worker
           image: {IMAGE}
           imagePullPolicy: IfNotPresent
 {command("python", "-m", f"{component.name}.worker")}\
-{environment(component, optional=component.worker_secrets)}\
+          ports:
+{metrics_port()}\
+{environment(component, optional=component.worker_secrets, metrics=True)}\
 {resources(*WORKER_RESOURCES)}{CONTAINER_SECURITY}{MOUNTS}{volumes(component)}"""
+
+
+def autoscaler(component: Component) -> str:
+    # CPU utilisation is measured against the container's request: web() always sets one.
+    return f"""\
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {component.name}
+  labels:
+{labels(component, "web", 4)}spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {component.name}
+  minReplicas: {component.replicas}
+  maxReplicas: {component.max_replicas}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {WEB_CPU_TARGET}
+  behavior:
+    scaleDown:
+      # A burst's pods stay five minutes: sign-ins come in waves (the start of a working day).
+      stabilizationWindowSeconds: 300
+"""
+
+
+BROKER_AUTHENTICATION = "portal-rabbitmq"
+
+
+def broker_authentication() -> str:
+    # KEDA reads the queue's depth over AMQP with the workers' own broker URL, from their Secret.
+    return f"""\
+apiVersion: keda.sh/v1alpha1
+kind: TriggerAuthentication
+metadata:
+  name: {BROKER_AUTHENTICATION}
+  labels:
+    app.kubernetes.io/part-of: client-portal
+spec:
+  secretTargetRef:
+    - parameter: host
+      name: portal-secrets
+      key: PORTAL_BROKER_URL
+"""
+
+
+def worker_scaler(component: Component) -> str:
+    # Its queue as portalkit/topology.py names it (queue_name): `<consumer>.events`.
+    return f"""\
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: {component.name}-worker
+  labels:
+{labels(component, "worker", 4)}spec:
+  scaleTargetRef:
+    name: {component.name}-worker
+  # Never 0: the worker also relays its service's outbox, which no queue depth shows.
+  minReplicaCount: 1
+  maxReplicaCount: {component.max_workers}
+  pollingInterval: 15
+  cooldownPeriod: 300
+  triggers:
+    - type: rabbitmq
+      metadata:
+        protocol: amqp
+        queueName: {component.name}.events
+        mode: QueueLength
+        value: "{component.queue_per_worker}"
+      authenticationRef:
+        name: {BROKER_AUTHENTICATION}
+"""
 
 
 def claim(component: Component) -> str:
@@ -343,13 +466,16 @@ def header(text: str) -> str:
 def manifests() -> dict[Path, str]:
     files = {HERE / "config.yaml": header(config())}
     for component in COMPONENTS:
-        documents = [web(component), service(component)]
+        documents = [web(component), service(component), autoscaler(component)]
         if component.replicas > 1:
             documents.append(disruption_budget(component))
         documents.append(worker(component))
         if component.stores_files:
             documents.append(claim(component))
         files[HERE / f"{component.name}.yaml"] = header("---\n".join(documents))
+    # Apart, so that a cluster without KEDA drops one line of kustomization.yaml, not the HPAs.
+    files[HERE / "keda.yaml"] = header("---\n".join(
+        [broker_authentication()] + [worker_scaler(component) for component in COMPONENTS]))
     files[HERE / "migrations" / "jobs.yaml"] = header(
         "---\n".join(migration(component) for component in COMPONENTS))
     return files
