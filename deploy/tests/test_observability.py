@@ -279,3 +279,12 @@ def test_prometheus_scrapes_every_container_where_it_serves_metrics(observed):
 def test_an_alert_tells_of_every_job_that_has_no_target():
     absent = dict(names.alert_expressions())["PortalComponentNotScraped"]
     assert set(re.findall(r'absent\(up\{job="([^"]+)"\}\)', absent)) == set(scrape_jobs())
+
+
+def test_the_dashboard_draws_the_alerts_latency_targets():
+    targets = load("render_dashboard").LATENCY_TARGET
+    rules = dict(names.alert_expressions())
+    threshold = {alert: float(re.search(r">\s*([\d.]+)\s*$", rules[alert]).group(1))
+                 for alert in ("PortalServiceSlow", "PortalGatewaySlow")}
+    assert {targets[name] for name in SERVICES} == {threshold["PortalServiceSlow"]}
+    assert targets["gateway"] == threshold["PortalGatewaySlow"]
