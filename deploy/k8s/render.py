@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # render_scaling.py, also when deploy/tests loads this file by path
+from render_scaling import (METRICS_PORT, autoscaler, broker_authentication,  # noqa: E402
+                            metrics_port, scrape_annotations, worker_scaler)
 IMAGE = "client-portal:latest"  # kustomization.yaml's `images:` sets the real registry and tag
 UID = 10001                     # the image's `portal` user (deploy/Dockerfile)
 
@@ -63,11 +66,6 @@ COMPONENTS = (
 SERVICES = [component for component in COMPONENTS if component.name != "gateway"]
 
 WORKER_RESOURCES = ("50m", "64Mi", "500m", "128Mi")
-# Where a worker, and the gateway's gunicorn master, serve /metrics (PORTAL_METRICS_PORT).
-METRICS_PORT = 9100
-# The HorizontalPodAutoscaler's CPU target, in % of the web container's request (100m): 500 % is
-# half a CPU per pod, half of what its one gunicorn process (one interpreter lock) can use.
-WEB_CPU_TARGET = 500
 MIGRATE_RESOURCES = ("50m", "64Mi", "500m", "192Mi")
 
 
@@ -165,19 +163,6 @@ def serves_metrics_apart(component: Component) -> bool:
     """The gateway's web metrics come from its gunicorn master on a port of their own: its public
     port answers /metrics 404. A service's web process serves them on its own (internal) port."""
     return component.name == "gateway"
-
-
-def scrape_annotations(port: int) -> str:
-    # Read by deploy/observability/prometheus-kubernetes.yml (and most Prometheus set-ups).
-    return ("      annotations:\n"
-            "        prometheus.io/scrape: \"true\"\n"
-            f"        prometheus.io/port: \"{port}\"\n"
-            "        prometheus.io/path: /metrics\n")
-
-
-def metrics_port() -> str:
-    return ("            - name: metrics\n"
-            f"              containerPort: {METRICS_PORT}\n")
 
 
 def web(component: Component) -> str:
@@ -298,83 +283,6 @@ metadata:
 {resources(*WORKER_RESOURCES)}{CONTAINER_SECURITY}{MOUNTS}{volumes(component)}"""
 
 
-def autoscaler(component: Component) -> str:
-    # CPU utilisation is measured against the container's request: web() always sets one.
-    return f"""\
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: {component.name}
-  labels:
-{labels(component, "web", 4)}spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: {component.name}
-  minReplicas: {component.replicas}
-  maxReplicas: {component.max_replicas}
-  metrics:
-    - type: Resource
-      resource:
-        name: cpu
-        target:
-          type: Utilization
-          averageUtilization: {WEB_CPU_TARGET}
-  behavior:
-    scaleDown:
-      # A burst's pods stay five minutes: sign-ins come in waves (the start of a working day).
-      stabilizationWindowSeconds: 300
-"""
-
-
-BROKER_AUTHENTICATION = "portal-rabbitmq"
-
-
-def broker_authentication() -> str:
-    # KEDA reads the queue's depth over AMQP with the workers' own broker URL, from their Secret.
-    return f"""\
-apiVersion: keda.sh/v1alpha1
-kind: TriggerAuthentication
-metadata:
-  name: {BROKER_AUTHENTICATION}
-  labels:
-    app.kubernetes.io/part-of: client-portal
-spec:
-  secretTargetRef:
-    - parameter: host
-      name: portal-secrets
-      key: PORTAL_BROKER_URL
-"""
-
-
-def worker_scaler(component: Component) -> str:
-    # Its queue as portalkit/topology.py names it (queue_name): `<consumer>.events`.
-    return f"""\
-apiVersion: keda.sh/v1alpha1
-kind: ScaledObject
-metadata:
-  name: {component.name}-worker
-  labels:
-{labels(component, "worker", 4)}spec:
-  scaleTargetRef:
-    name: {component.name}-worker
-  # Never 0: the worker also relays its service's outbox, which no queue depth shows.
-  minReplicaCount: 1
-  maxReplicaCount: {component.max_workers}
-  pollingInterval: 15
-  cooldownPeriod: 300
-  triggers:
-    - type: rabbitmq
-      metadata:
-        protocol: amqp
-        queueName: {component.name}.events
-        mode: QueueLength
-        value: "{component.queue_per_worker}"
-      authenticationRef:
-        name: {BROKER_AUTHENTICATION}
-"""
-
-
 def claim(component: Component) -> str:
     # Shared by the web replicas and the worker, possibly on different nodes: ReadWriteMany.
     return f"""\
@@ -466,7 +374,9 @@ def header(text: str) -> str:
 def manifests() -> dict[Path, str]:
     files = {HERE / "config.yaml": header(config())}
     for component in COMPONENTS:
-        documents = [web(component), service(component), autoscaler(component)]
+        documents = [web(component), service(component),
+                     autoscaler(component.name, component.replicas, component.max_replicas,
+                                labels(component, "web", 4))]
         if component.replicas > 1:
             documents.append(disruption_budget(component))
         documents.append(worker(component))
@@ -475,7 +385,9 @@ def manifests() -> dict[Path, str]:
         files[HERE / f"{component.name}.yaml"] = header("---\n".join(documents))
     # Apart, so that a cluster without KEDA drops one line of kustomization.yaml, not the HPAs.
     files[HERE / "keda.yaml"] = header("---\n".join(
-        [broker_authentication()] + [worker_scaler(component) for component in COMPONENTS]))
+        [broker_authentication()] + [
+            worker_scaler(component.name, component.max_workers, component.queue_per_worker,
+                          labels(component, "worker", 4)) for component in COMPONENTS]))
     files[HERE / "migrations" / "jobs.yaml"] = header(
         "---\n".join(migration(component) for component in COMPONENTS))
     return files
