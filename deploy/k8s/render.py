@@ -1,5 +1,6 @@
 """Write the Kubernetes manifests of every component from one table (COMPONENTS), so that the
-fourteen Deployments and seven Jobs cannot drift apart: edit here, run ``python deploy/k8s/render.py``.
+fourteen Deployments, their autoscalers and seven Jobs cannot drift apart: edit here, run
+``python deploy/k8s/render.py``.
 
 ``--check`` exits 1 when a written manifest differs from what the table gives (for CI).
 Only the standard library: the output is plain text, checked by deploy/k8s/check.sh.
@@ -11,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # render_scaling.py, also when deploy/tests loads this file by path
+from render_scaling import (METRICS_PORT, autoscaler, broker_authentication,  # noqa: E402
+                            metrics_port, scrape_annotations, worker_scaler)
 IMAGE = "client-portal:latest"  # kustomization.yaml's `images:` sets the real registry and tag
 UID = 10001                     # the image's `portal` user (deploy/Dockerfile)
 
@@ -19,7 +23,13 @@ UID = 10001                     # the image's `portal` user (deploy/Dockerfile)
 class Component:
     name: str
     port: int
+    # The web Deployment's replicas: its HorizontalPodAutoscaler's floor and ceiling.
     replicas: int = 2
+    max_replicas: int = 6
+    # The worker Deployment's replicas (KEDA, on the depth of the component's queue): at least one,
+    # since the worker also relays the outbox; one more per `queue_per_worker` waiting messages.
+    max_workers: int = 4
+    queue_per_worker: int = 100
     # The pod's web process: gunicorn's master plus GUNICORN_WORKERS (1) worker of ~60 MB each.
     web_memory: tuple[str, str] = ("96Mi", "192Mi")
     # Folder under PORTAL_VAR_DIR that outlives the pod (uploaded files): a shared volume.
@@ -45,9 +55,13 @@ COMPONENTS = (
     Component("assets", 8103, stores_files=True),
     Component("knowledge", 8104, stores_files=True),
     Component("support", 8105, stores_files=True),
-    Component("notifications", 8106, replicas=1,
+    # Its web process only answers /health and /ready; the work is its worker's: a mail per
+    # event, each a round trip to the SMTP relay (~10-100 times a database handler), on the
+    # portal's busiest queue. So few web pods, more workers, and one per 20 waiting mails.
+    Component("notifications", 8106, replicas=1, max_replicas=2, max_workers=8, queue_per_worker=20,
               worker_secrets=("PORTAL_SMTP_USER", "PORTAL_SMTP_PASSWORD")),
-    Component("gateway", 8000, secrets=("PORTAL_SECRET_KEY",)),
+    # Every request passes through it: the most pods.
+    Component("gateway", 8000, max_replicas=10, secrets=("PORTAL_SECRET_KEY",)),
 )
 SERVICES = [component for component in COMPONENTS if component.name != "gateway"]
 
@@ -77,7 +91,8 @@ def secret_env(key: str, optional: bool = False) -> str:
 
 
 def environment(component: Component, with_config: bool = True, bind: bool = False,
-                broker: bool = True, own: bool = True, optional: tuple[str, ...] = ()) -> str:
+                broker: bool = True, own: bool = True, optional: tuple[str, ...] = (),
+                metrics: bool = False) -> str:
     text = ""
     if with_config:
         text += ("          envFrom:\n"
@@ -87,6 +102,9 @@ def environment(component: Component, with_config: bool = True, bind: bool = Fal
     if bind:
         text += (f"            - name: GUNICORN_BIND\n"
                  f"              value: \"0.0.0.0:{component.port}\"\n")
+    if metrics:
+        text += (f"            - name: PORTAL_METRICS_PORT\n"
+                 f"              value: \"{METRICS_PORT}\"\n")
     text += secret_env("PORTAL_IDENTITY_SECRET")
     if broker:
         text += secret_env("PORTAL_BROKER_URL")
@@ -141,8 +159,15 @@ def command(*words: str) -> str:
     return "          command: [" + ", ".join(f'"{word}"' for word in words) + "]\n"
 
 
+def serves_metrics_apart(component: Component) -> bool:
+    """The gateway's web metrics come from its gunicorn master on a port of their own: its public
+    port answers /metrics 404. A service's web process serves them on its own (internal) port."""
+    return component.name == "gateway"
+
+
 def web(component: Component) -> str:
     request, limit = component.web_memory
+    apart = serves_metrics_apart(component)
     return f"""\
 apiVersion: apps/v1
 kind: Deployment
@@ -150,7 +175,7 @@ metadata:
   name: {component.name}
   labels:
 {labels(component, "web", 4)}spec:
-  replicas: {component.replicas}
+  # No replicas: the HorizontalPodAutoscaler of the same name sets them (an apply would reset its count).
   selector:
     matchLabels:
 {selector(component, "web", 6)}  strategy:
@@ -161,7 +186,8 @@ metadata:
   template:
     metadata:
       labels:
-{labels(component, "web", 8)}    spec:
+{labels(component, "web", 8)}{scrape_annotations(METRICS_PORT if apart else component.port)}\
+    spec:
       terminationGracePeriodSeconds: 30
 {POD_SECURITY}      containers:
         - name: web
@@ -171,7 +197,8 @@ metadata:
           ports:
             - name: http
               containerPort: {component.port}
-{environment(component, bind=True, optional=component.web_secrets)}\
+{metrics_port() if apart else ""}\
+{environment(component, bind=True, optional=component.web_secrets, metrics=apart)}\
           startupProbe:
             httpGet:
               path: /health
@@ -227,7 +254,8 @@ metadata:
 
 
 def worker(component: Component) -> str:
-    # No HTTP in a worker, so no probe: it exits on a fatal error and the Deployment restarts it.
+    # Its only HTTP is /metrics, so no probe: it exits on a fatal error and the Deployment
+    # restarts it.
     return f"""\
 apiVersion: apps/v1
 kind: Deployment
@@ -235,20 +263,23 @@ metadata:
   name: {component.name}-worker
   labels:
 {labels(component, "worker", 4)}spec:
-  replicas: 1
+  # No replicas: KEDA's ScaledObject of the same name (keda.yaml) sets them; 1 without KEDA.
   selector:
     matchLabels:
 {selector(component, "worker", 6)}  template:
     metadata:
       labels:
-{labels(component, "worker", 8)}    spec:
+{labels(component, "worker", 8)}{scrape_annotations(METRICS_PORT)}\
+    spec:
       terminationGracePeriodSeconds: 30
 {POD_SECURITY}      containers:
         - name: worker
           image: {IMAGE}
           imagePullPolicy: IfNotPresent
 {command("python", "-m", f"{component.name}.worker")}\
-{environment(component, optional=component.worker_secrets)}\
+          ports:
+{metrics_port()}\
+{environment(component, optional=component.worker_secrets, metrics=True)}\
 {resources(*WORKER_RESOURCES)}{CONTAINER_SECURITY}{MOUNTS}{volumes(component)}"""
 
 
@@ -343,13 +374,20 @@ def header(text: str) -> str:
 def manifests() -> dict[Path, str]:
     files = {HERE / "config.yaml": header(config())}
     for component in COMPONENTS:
-        documents = [web(component), service(component)]
+        documents = [web(component), service(component),
+                     autoscaler(component.name, component.replicas, component.max_replicas,
+                                labels(component, "web", 4))]
         if component.replicas > 1:
             documents.append(disruption_budget(component))
         documents.append(worker(component))
         if component.stores_files:
             documents.append(claim(component))
         files[HERE / f"{component.name}.yaml"] = header("---\n".join(documents))
+    # Apart, so that a cluster without KEDA drops one line of kustomization.yaml, not the HPAs.
+    files[HERE / "keda.yaml"] = header("---\n".join(
+        [broker_authentication()] + [
+            worker_scaler(component.name, component.max_workers, component.queue_per_worker,
+                          labels(component, "worker", 4)) for component in COMPONENTS]))
     files[HERE / "migrations" / "jobs.yaml"] = header(
         "---\n".join(migration(component) for component in COMPONENTS))
     return files
