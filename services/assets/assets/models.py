@@ -1,10 +1,11 @@
-"""assets' tables: companies' maintenance contracts, the companies read-model fed by identity, and
-the bus's two tables."""
+"""assets' tables: the products the vendor sells, the companies' holdings of them, their maintenance
+contracts and what each covers, the serialization codes issued, the companies read-model fed by
+identity, and the bus's two tables."""
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import CheckConstraint, Date, MetaData, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
@@ -56,3 +57,76 @@ class Contract(Base):
         if self.ended_on is not None:
             return "ended"
         return "active" if self.activated_at is not None else "planned"
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Product(Base):
+    """A product of the vendor's: a software package (serializable or not, at its current major
+    version) or a piece of hardware."""
+
+    __tablename__ = "products"
+    __table_args__ = (CheckConstraint("kind IN ('software', 'hardware')", name="kind"),
+                      CheckConstraint("major_version IS NULL OR major_version >= 0", name="major_version"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    code: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    name_en: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_fr: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    brand: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    domain: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    serializable: Mapped[bool] = mapped_column(Boolean(), nullable=False, default=False)
+    major_version = mapped_column(Integer(), nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    retired_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Holding(Base):
+    """A company's holding of a product: how many, and the machine it is installed on if known.
+    Removed holdings are kept (``removed_at``) so that the codes once issued for them stay explained."""
+
+    __tablename__ = "holdings"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity"),
+                      Index("ix_holdings_company_machine", "company_id", "machine_id"),
+                      Index("ix_holdings_company_product", "company_id", "product_id"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    company_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    product_id: Mapped[str] = mapped_column(String(32), ForeignKey("products.id"), nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer(), nullable=False, default=1)
+    machine_id = mapped_column(String(64), nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    removed_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ContractHolding(Base):
+    """A holding a contract covers. A contract with no row here covers every holding of its company
+    (the operators' API: "all of the company's when absent"): see ``coverage``."""
+
+    __tablename__ = "contract_holdings"
+
+    contract_id: Mapped[str] = mapped_column(String(32), ForeignKey("contracts.id"), primary_key=True)
+    holding_id: Mapped[str] = mapped_column(String(32), ForeignKey("holdings.id"), primary_key=True, index=True)
+
+
+class SerializationCode(Base):
+    """A serialization code issued for a holding, bound to (company, product, machine, major version)
+    and signed by the key ``key_id``; revoked when the holding's machine identifier changes."""
+
+    __tablename__ = "serialization_codes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    holding_id: Mapped[str] = mapped_column(String(32), ForeignKey("holdings.id"), nullable=False, index=True)
+    company_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    product_id: Mapped[str] = mapped_column(String(32), ForeignKey("products.id"), nullable=False)
+    machine_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    major_version = mapped_column(Integer(), nullable=True)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    code: Mapped[str] = mapped_column(Text(), nullable=False)
+    issued_on = mapped_column(Date(), nullable=False)
+    issued_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    issued_by = mapped_column(String(64), nullable=True)  # the user who asked for it
+    revoked_at = mapped_column(UTCDateTime(), nullable=True)
