@@ -28,7 +28,8 @@ def record(session: Session, data: dict, operator_id: str | None = None) -> Cont
     if data.get("ends_on") is not None and data["ends_on"] < data["starts_on"]:
         raise _invalid("ends_on", "The last day cannot come before the first.")
     holding_ids = _company_holdings(session, data["company_id"], data.get("holding_ids") or [])
-    contract = Contract(company_id=data["company_id"], starts_on=data["starts_on"], ends_on=data.get("ends_on"))
+    contract = Contract(company_id=data["company_id"], starts_on=data["starts_on"], ends_on=data.get("ends_on"),
+                        names_holdings=bool(holding_ids))
     session.add(contract)
     session.flush()
     session.add_all(ContractHolding(contract_id=contract.id, holding_id=holding_id) for holding_id in holding_ids)

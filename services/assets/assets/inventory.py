@@ -16,6 +16,27 @@ from .models import Company, Holding, Product, SerializationCode
 
 def list_inventory(session: Session, companies: set[str], query: dict, language: str) -> tuple[list[dict], int]:
     """The holdings of ``companies`` matching ``query`` (kind, contract on/off, machine_id), one page."""
+    conditions = _conditions(companies, query)
+    total = session.scalar(select(func.count()).select_from(
+        select(Holding.id).join(Product, Product.id == Holding.product_id).where(*conditions).subquery()))
+    rows = session.execute(page_statement(companies, query, language)).all()
+    codes = _live_codes(session, [holding.id for holding, product, _, _ in rows if product.serializable])
+    return [_item(holding, product, bool(on_contract), company_name, codes.get(holding.id), language)
+            for holding, product, on_contract, company_name in rows], total
+
+
+def page_statement(companies: set[str], query: dict, language: str):
+    """The SELECT of one page: each holding with its product, whether covered, its company's name."""
+    name = Product.name_fr if language == "fr" else Product.name_en
+    page, per_page = query["page"], query["per_page"]
+    return (select(Holding, Product, holding_on_contract().label("on_contract"), Company.name)
+            .join(Product, Product.id == Holding.product_id)
+            .outerjoin(Company, Company.id == Holding.company_id)
+            .where(*_conditions(companies, query)).order_by(name, Holding.id)
+            .offset((page - 1) * per_page).limit(per_page))
+
+
+def _conditions(companies: set[str], query: dict) -> list:
     conditions = [Holding.removed_at.is_(None),
                   Holding.company_id == next(iter(companies)) if len(companies) == 1
                   else Holding.company_id.in_(sorted(companies))]
@@ -27,19 +48,7 @@ def list_inventory(session: Session, companies: set[str], query: dict, language:
         conditions.append(~holding_on_contract())
     if query.get("machine_id") is not None:
         conditions.append(Holding.machine_id == query["machine_id"])
-    joined = select(Holding).join(Product, Product.id == Holding.product_id)
-    total = session.scalar(select(func.count()).select_from(joined.where(*conditions).subquery()))
-    name = Product.name_fr if language == "fr" else Product.name_en
-    page, per_page = query["page"], query["per_page"]
-    rows = session.execute(
-        select(Holding, Product, holding_on_contract().label("on_contract"), Company.name)
-        .join(Product, Product.id == Holding.product_id)
-        .outerjoin(Company, Company.id == Holding.company_id)
-        .where(*conditions).order_by(name, Holding.id)
-        .offset((page - 1) * per_page).limit(per_page)).all()
-    codes = _live_codes(session, [holding.id for holding, product, _, _ in rows if product.serializable])
-    return [_item(holding, product, bool(on_contract), company_name, codes.get(holding.id), language)
-            for holding, product, on_contract, company_name in rows], total
+    return conditions
 
 
 def _live_codes(session: Session, holding_ids: list[str]) -> dict[str, SerializationCode]:
