@@ -31,3 +31,18 @@ def product_on_contract(company_id, product_id):
     """An EXISTS: the company holds the product (a holding not removed) under a contract in force."""
     return exists(select(Holding.id).where(Holding.company_id == company_id, Holding.product_id == product_id,
                                            Holding.removed_at.is_(None), holding_on_contract()))
+
+
+def holdings_on_contract(company_ids):
+    """The same condition as ``holding_on_contract`` on ``Holding``, for holdings of the companies
+    ``company_ids`` only, without correlation: PostgreSQL runs each subquery once and hashes it, so
+    a listing of a company's 10,000 holdings (its count above all) does not probe contracts per row.
+
+    It relies on what ``contracts.record`` guarantees: a contract names its own company's holdings.
+    """
+    company_ids = sorted(company_ids)
+    in_force = [Contract.company_id.in_(company_ids), contract_in_force()]
+    covering_all = select(Contract.company_id).where(*in_force, Contract.names_holdings.is_(False))
+    named = (select(ContractHolding.holding_id).join(Contract, Contract.id == ContractHolding.contract_id)
+             .where(*in_force))
+    return or_(Holding.company_id.in_(covering_all), Holding.id.in_(named))

@@ -1,6 +1,7 @@
 """A company's IT assets as its users see them ("Your IT assets"): its holdings not removed, each
 with its product in the caller's language, whether a contract in force covers it
-(``coverage.holding_on_contract``) and its live serialization code.
+(``coverage.holdings_on_contract``, ``holding_on_contract`` in a form for a few companies' many
+holdings) and its live serialization code.
 
 A page is three indexed queries whatever the company's size: the count, the page (ordered by
 product name, then holding), and the live codes of that page's holdings.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .coverage import holding_on_contract
+from .coverage import holdings_on_contract
 from .models import Company, Holding, Product, SerializationCode
 
 
@@ -29,7 +30,7 @@ def page_statement(companies: set[str], query: dict, language: str):
     """The SELECT of one page: each holding with its product, whether covered, its company's name."""
     name = Product.name_fr if language == "fr" else Product.name_en
     page, per_page = query["page"], query["per_page"]
-    return (select(Holding, Product, holding_on_contract().label("on_contract"), Company.name)
+    return (select(Holding, Product, holdings_on_contract(companies).label("on_contract"), Company.name)
             .join(Product, Product.id == Holding.product_id)
             .outerjoin(Company, Company.id == Holding.company_id)
             .where(*_conditions(companies, query)).order_by(name, Holding.id)
@@ -43,9 +44,9 @@ def _conditions(companies: set[str], query: dict) -> list:
     if query.get("kind"):
         conditions.append(Product.kind == query["kind"])
     if query.get("contract") == "on":
-        conditions.append(holding_on_contract())
+        conditions.append(holdings_on_contract(companies))
     elif query.get("contract") == "off":
-        conditions.append(~holding_on_contract())
+        conditions.append(~holdings_on_contract(companies))
     if query.get("machine_id") is not None:
         conditions.append(Holding.machine_id == query["machine_id"])
     return conditions

@@ -142,3 +142,17 @@ def test_only_a_company_user_signed_in(client, signed, operator, scene):
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "not_a_company_user"
     renewing = client.get("/assets/inventory", headers=signed("u1", "c1", scope="password_change"))
     assert renewing.status_code == 403
+
+
+def test_the_listings_coverage_agrees_with_the_shared_condition(client, signed, scene, database, operator):
+    """coverage.holdings_on_contract (the listing's) and holding_on_contract (every other query's)."""
+    from sqlalchemy import select
+
+    from assets.coverage import holding_on_contract, holdings_on_contract
+    from assets.models import Holding
+    client.post("/operator/contracts", headers=operator, json={"company_id": "c1-shop", "starts_on": "2027-01-01"})
+    with database.sessions() as session:
+        for companies in ({"c1"}, {"c2"}, {"c1", "c1-shop", "c1-kiosk"}):
+            rows = session.execute(select(Holding.id, holding_on_contract(), holdings_on_contract(companies))
+                                   .where(Holding.company_id.in_(companies))).all()
+            assert rows and all(shared == listed for _, shared, listed in rows), rows
