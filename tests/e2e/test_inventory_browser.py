@@ -88,3 +88,42 @@ def test_a_user_reads_and_filters_the_companys_it_assets(mesh, browser):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, width
     shoot(phone, "inventory-phone")
+
+
+def test_an_operator_records_a_product_and_a_companys_holding_the_user_then_sees_it(mesh, browser):
+    tag = uuid.uuid4().hex[:6]
+    user = mesh.api_login(*mesh.demo["user"])
+    company = user.get(mesh.url("/api/identity/me"), timeout=10).json()["company"]["id"]
+    shoot = Photographer(mesh.backend + "-backoffice")
+    page = browser.new_context(viewport=DESKTOP, locale="en-GB").new_page()
+    _sign_in(page, mesh, mesh.operator_email, mesh.operator_password)
+    page.get_by_role("link", name="Products").click()
+    expect(page.locator("h1")).to_have_text("Products")
+    page.fill("#code", f"DOC-{tag}")
+    page.fill("#name_en", f"Documents {tag}")
+    page.fill("#name_fr", f"Documents FR {tag}")
+    page.select_option("#new-kind", "software")
+    page.fill("#major_version", "2")
+    page.check("#serializable")
+    page.get_by_role("button", name="Record the product").click()
+    expect(page.locator(".alert-success")).to_contain_text("The product has been recorded.")
+    page.fill("#q", f"doc-{tag}")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("table.products-list tbody tr")).to_have_count(1)
+    shoot(page, "products")
+
+    page.goto(mesh.url(f"/operator/companies/{company}/holdings"))
+    page.fill("#product_code", f"DOC-{tag}")
+    page.fill("#quantity", "4")
+    page.fill("#machine_id", f"SRV-{tag}")
+    page.get_by_role("button", name="Record the holding").click()
+    expect(page.locator(".alert-success")).to_contain_text("The holding has been recorded.")
+    expect(page.locator("table.holdings-list")).to_contain_text(f"SRV-{tag}")
+    shoot(page, "holdings")
+
+    listed = user.get(mesh.url("/api/assets/inventory"), params={"machine_id": f"SRV-{tag}"}, timeout=10).json()
+    assert [(i["product"]["code"], i["quantity"]) for i in listed["items"]] == [(f"DOC-{tag}", 4)]
+    page.locator("table.holdings-list tr", has_text=f"SRV-{tag}").get_by_role("button", name="Remove").click()
+    expect(page.locator(".alert-success")).to_contain_text("The holding has been removed.")
+    assert user.get(mesh.url("/api/assets/inventory"), params={"machine_id": f"SRV-{tag}"},
+                    timeout=10).json()["total"] == 0
