@@ -31,7 +31,7 @@ def holding_events(events):
 
 def test_a_recorded_holding_is_answered_and_told(client, operator, company, product, events):
     response = record(client, operator, company_id=company, product_id=product["id"], quantity=3,
-                      machine_id="  PC-042 ")
+                      machine_id="PC-042")
     assert response.status_code == 201
     body = response.get_json()
     assert (body["company_id"], body["product_id"], body["quantity"], body["machine_id"], body["removed_at"]) == (
@@ -57,6 +57,8 @@ def test_a_recorded_holding_is_answered_and_told(client, operator, company, prod
     ({"company_id": "c1", "product_id": "PRODUCT", "quantity": 1, "machine_id": "PC\u0007"}, {"machine_id"}),
     ({"company_id": "c1", "product_id": "PRODUCT", "quantity": 1, "machine_id": "PC\u2028x"}, {"machine_id"}),
     ({"company_id": "c1", "product_id": "PRODUCT", "quantity": 1, "machine_id": 42}, {"machine_id"}),
+    ({"company_id": "c1", "product_id": "PRODUCT", "quantity": 1, "machine_id": " PC-1"}, {"machine_id"}),
+    ({"company_id": "c1", "product_id": "PRODUCT", "quantity": 1, "machine_id": "Poste-é"}, {"machine_id"}),
     ({"product_id": "PRODUCT", "owner": "me"}, {"company_id", "quantity", "owner"}),
 ])
 def test_bad_input_is_refused_field_by_field(client, operator, company, product, body, fields, events):
