@@ -1,4 +1,5 @@
-"""knowledge's tables: the companies read-model fed by identity, assets' products and holdings, and the bus's two tables."""
+"""knowledge's tables: the companies read-model fed by identity, assets' products and holdings,
+and the bus's two tables."""
 from __future__ import annotations
 
 from sqlalchemy import MetaData

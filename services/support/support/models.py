@@ -1,4 +1,5 @@
-"""support's tables: the companies and members read-models fed by identity, assets' products and holdings, and the bus's two tables."""
+"""support's tables: the companies and members read-models fed by identity, assets' products and
+holdings, and the bus's two tables."""
 from __future__ import annotations
 
 from sqlalchemy import MetaData

@@ -48,7 +48,8 @@ def inventory():
     error = None
     if status == 400:
         # Only the machine identifier can be refused here (the other criteria are picked from lists).
-        error, answer = gettext("This identifier cannot be searched: use letters without accents, digits and signs only."), {}
+        error = gettext("This identifier cannot be searched: use letters without accents, digits and signs only.")
+        answer = {}
     elif status != 200 or not isinstance(answer, dict):
         abort(503)
     total = answer.get("total") or 0
