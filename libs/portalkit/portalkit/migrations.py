@@ -146,3 +146,42 @@ def drop_member_activation() -> None:
     with op.batch_alter_table("members") as batch_op:
         batch_op.drop_column("updated_by_event_at")
         batch_op.drop_column("activated_at")
+
+
+def create_product_directory() -> None:
+    """Migration step of a service keeping assets' products and holdings (portalkit.product_directory):
+    the ``products`` and ``holdings`` tables of its mixins."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    from .db import UTCDateTime
+    op.create_table("products",
+                    sa.Column("id", sa.String(length=64), nullable=False),
+                    sa.Column("code", sa.String(length=64), nullable=False),
+                    sa.Column("name_en", sa.String(length=200), nullable=False),
+                    sa.Column("name_fr", sa.String(length=200), nullable=False),
+                    sa.Column("kind", sa.String(length=16), nullable=False),
+                    sa.Column("brand", sa.String(length=100), nullable=False),
+                    sa.Column("domain", sa.String(length=100), nullable=False),
+                    sa.Column("serializable", sa.Boolean(), nullable=False),
+                    sa.Column("major_version", sa.Integer(), nullable=True),
+                    sa.Column("retired", sa.Boolean(), nullable=False),
+                    sa.Column("updated_by_event_at", UTCDateTime(timezone=True), nullable=True),
+                    sa.PrimaryKeyConstraint("id", name=op.f("pk_products")))
+    op.create_table("holdings",
+                    sa.Column("id", sa.String(length=64), nullable=False),
+                    sa.Column("company_id", sa.String(length=64), nullable=False),
+                    sa.Column("product_id", sa.String(length=64), nullable=False),
+                    sa.Column("quantity", sa.Integer(), nullable=False),
+                    sa.Column("removed", sa.Boolean(), nullable=False),
+                    sa.Column("updated_by_event_at", UTCDateTime(timezone=True), nullable=True),
+                    sa.PrimaryKeyConstraint("id", name=op.f("pk_holdings")))
+    with op.batch_alter_table("holdings") as batch_op:
+        batch_op.create_index(batch_op.f("ix_holdings_company_id"), ["company_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_holdings_product_id"), ["product_id"], unique=False)
+
+
+def drop_product_directory() -> None:
+    from alembic import op
+    op.drop_table("holdings")
+    op.drop_table("products")

@@ -2,7 +2,7 @@
 "on contract", the serializations allowed, the releases a company may download.
 
 A contract is in force from its activation (its first day has come) until it ends. It covers the
-holdings named for it, or, when none is named, every holding of its company.
+holdings named for it (``names_holdings``), or, when none is named, every holding of its company.
 """
 from __future__ import annotations
 
@@ -18,14 +18,31 @@ def contract_in_force():
 
 def holding_on_contract(holding=Holding):
     """A correlated EXISTS: ``holding`` (the table or an alias) is covered by a contract in force."""
-    names_none = ~exists(select(ContractHolding.contract_id).where(ContractHolding.contract_id == Contract.id))
+    # correlate_except: ``holding`` belongs to the query two levels up, which SQLAlchemy's automatic
+    # correlation (the enclosing SELECT only) would not reach — it would add the table again.
     names_it = exists(select(ContractHolding.contract_id).where(ContractHolding.contract_id == Contract.id,
-                                                                ContractHolding.holding_id == holding.id))
+                                                                ContractHolding.holding_id == holding.id)
+                      .correlate_except(ContractHolding))
     return exists(select(Contract.id).where(Contract.company_id == holding.company_id, contract_in_force(),
-                                            or_(names_none, names_it)))
+                                            or_(Contract.names_holdings.is_(False), names_it)))
 
 
 def product_on_contract(company_id, product_id):
     """An EXISTS: the company holds the product (a holding not removed) under a contract in force."""
     return exists(select(Holding.id).where(Holding.company_id == company_id, Holding.product_id == product_id,
                                            Holding.removed_at.is_(None), holding_on_contract()))
+
+
+def holdings_on_contract(company_ids):
+    """The same condition as ``holding_on_contract`` on ``Holding``, for holdings of the companies
+    ``company_ids`` only, without correlation: PostgreSQL runs each subquery once and hashes it, so
+    a listing of a company's 10,000 holdings (its count above all) does not probe contracts per row.
+
+    It relies on what ``contracts.record`` guarantees: a contract names its own company's holdings.
+    """
+    company_ids = sorted(company_ids)
+    in_force = [Contract.company_id.in_(company_ids), contract_in_force()]
+    covering_all = select(Contract.company_id).where(*in_force, Contract.names_holdings.is_(False))
+    named = (select(ContractHolding.holding_id).join(Contract, Contract.id == ContractHolding.contract_id)
+             .where(*in_force))
+    return or_(Holding.company_id.in_(covering_all), Holding.id.in_(named))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Boolean, false, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portalkit.consumer import HandledEventMixin
 from portalkit.db import UTCDateTime, utcnow
@@ -51,6 +51,19 @@ class Contract(Base):
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     # When ContractActivated was told (at creation, or on its first day by the worker).
     activated_at = mapped_column(UTCDateTime(), nullable=True)
+    # Whether it names its holdings (ContractHolding rows) or covers all of its company's: kept on
+    # the contract so that coverage tests a column, not the absence of rows (PostgreSQL hashed the
+    # whole contract_holdings table for that NOT EXISTS on every listing).
+    names_holdings: Mapped[bool] = mapped_column(Boolean(), nullable=False, default=False,
+                                                 server_default=false())
+    # The holdings it names (none: it covers every holding of its company); rows are written as
+    # ContractHolding, this reads them.
+    holdings_named = relationship("Holding", secondary="contract_holdings", viewonly=True, lazy="selectin",
+                                  order_by="Holding.id")
+
+    @property
+    def holding_ids(self) -> list[str]:
+        return [holding.id for holding in self.holdings_named]
 
     @property
     def status(self) -> str:

@@ -1,4 +1,5 @@
-"""knowledge's tables: the companies read-model fed by identity, and the bus's two tables."""
+"""knowledge's tables: the companies read-model fed by identity, assets' products and holdings,
+and the bus's two tables."""
 from __future__ import annotations
 
 from sqlalchemy import MetaData
@@ -7,6 +8,7 @@ from sqlalchemy.orm import DeclarativeBase
 from portalkit.consumer import HandledEventMixin
 from portalkit.directory import CompanyMixin
 from portalkit.outbox import OutboxMixin
+from portalkit.product_directory import HoldingMixin, ProductMixin
 
 # Named constraints, so that later batch migrations on SQLite can find them again.
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -29,3 +31,11 @@ class HandledEvent(HandledEventMixin, Base):
 
 class Company(CompanyMixin, Base):
     """identity's client company, as knowledge needs it (portalkit.directory)."""
+
+
+class Product(ProductMixin, Base):
+    """A product of the vendor's, as assets tells it (portalkit.product_directory)."""
+
+
+class Holding(HoldingMixin, Base):
+    """What a company holds, as assets tells it: news and articles are targeted by the company's products."""

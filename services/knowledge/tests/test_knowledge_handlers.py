@@ -16,3 +16,16 @@ def test_a_registered_company_is_recorded_then_refreshed(database, handle):
     with database.sessions() as session:
         assert [(c.id, c.number, c.name, c.parent_id) for c in session.query(Company).order_by(Company.id)] == [
             ("c1", "C-1", "Acme SA", None), ("c2", "C-2", "Shop", "c1")]
+
+
+def test_the_products_a_company_holds_become_its_read_model(database, handle):
+    from knowledge.handlers import PRODUCTS
+    handle("ProductRecorded", {"product_id": "p1", "code": "PAY", "name_en": "Payroll", "name_fr": "Paie",
+                               "kind": "software", "brand": "Etafi", "domain": "HR"})
+    handle("HoldingRecorded", {"holding_id": "h1", "company_id": "c1", "product_id": "p1", "product_code": "PAY",
+                               "quantity": 2})
+    with database.sessions() as session:
+        assert [p.name("fr") for p in PRODUCTS.company_products(session, "c1")] == ["Paie"]
+    handle("HoldingRemoved", {"holding_id": "h1", "company_id": "c1", "product_id": "p1"})
+    with database.sessions() as session:
+        assert PRODUCTS.company_products(session, "c1") == []

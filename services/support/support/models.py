@@ -1,4 +1,5 @@
-"""support's tables: the companies and members read-models fed by identity, and the bus's two tables."""
+"""support's tables: the companies and members read-models fed by identity, assets' products and
+holdings, and the bus's two tables."""
 from __future__ import annotations
 
 from sqlalchemy import MetaData
@@ -7,6 +8,7 @@ from sqlalchemy.orm import DeclarativeBase
 from portalkit.consumer import HandledEventMixin
 from portalkit.directory import CompanyMixin, ForgottenMemberMixin, MemberMixin
 from portalkit.outbox import OutboxMixin
+from portalkit.product_directory import HoldingMixin, ProductMixin
 
 # Named constraints, so that later batch migrations on SQLite can find them again.
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -37,3 +39,11 @@ class Member(MemberMixin, Base):
 
 class ForgottenMember(ForgottenMemberMixin, Base):
     """A deleted user: their late events do not bring them back."""
+
+
+class Product(ProductMixin, Base):
+    """A product of the vendor's, as assets tells it (portalkit.product_directory)."""
+
+
+class Holding(HoldingMixin, Base):
+    """What a company holds, as assets tells it: a request offers the company's products."""

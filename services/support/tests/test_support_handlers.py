@@ -46,3 +46,16 @@ def test_a_deleted_user_is_forgotten(database, handle):
     handle("UserDeleted", {"user_id": "u1", "email": "u1@example.com", "company_id": "c1"})
     with database.sessions() as session:
         assert session.get(Member, "u1") is None
+
+
+def test_the_products_a_company_holds_become_its_read_model(database, handle):
+    from support.handlers import PRODUCTS
+    handle("ProductRecorded", {"product_id": "p1", "code": "PAY", "name_en": "Payroll", "name_fr": "Paie",
+                               "kind": "software", "brand": "Etafi", "domain": "HR"})
+    handle("HoldingRecorded", {"holding_id": "h1", "company_id": "c1", "product_id": "p1", "product_code": "PAY",
+                               "quantity": 2})
+    with database.sessions() as session:
+        assert [p.name("fr") for p in PRODUCTS.company_products(session, "c1")] == ["Paie"]
+    handle("HoldingRemoved", {"holding_id": "h1", "company_id": "c1", "product_id": "p1"})
+    with database.sessions() as session:
+        assert PRODUCTS.company_products(session, "c1") == []

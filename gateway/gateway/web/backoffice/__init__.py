@@ -1,5 +1,6 @@
 """The operators' back office (``/operator/...``): client companies (search, creation, a company's
-associates, contracts, users and trail), the catalog's services and the operators themselves.
+associates, contracts, users, trail and holdings), the catalog's services, the vendor's products and
+the operators themselves.
 
 Only the vendor's operators open it (``common.rights.operator_page``); they land here after signing in,
 and the header shows the space to them alone (``operator_spaces``, read by ``base.html``).
@@ -12,7 +13,7 @@ from . import access
 
 
 def register(app: Flask) -> None:
-    from . import companies, company, company_lists, operators, services
-    for module in (companies, company, company_lists, services, operators):
+    from . import companies, company, company_lists, holdings, operators, products, services
+    for module in (companies, company, company_lists, services, operators, products, holdings):
         app.register_blueprint(module.bp)
     app.context_processor(access.header_space)
