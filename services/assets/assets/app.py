@@ -8,11 +8,11 @@ from __future__ import annotations
 from portalkit.settings import Settings
 from portalkit.web import create_service_app
 
-from . import operator_api
+from . import operator_api, releases_api
 
 
 def create_app(test_config: dict | None = None):
     settings = Settings.load("assets")
-    app = create_service_app("assets", [operator_api.blp], settings)
+    app = create_service_app("assets", [operator_api.blp, releases_api.blp, releases_api.operators], settings)
     app.config.update(test_config or {})
     return app
