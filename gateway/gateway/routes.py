@@ -28,6 +28,8 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/operator/operators", "identity", "/operator/operators"),
     Route("/api/operator/services", "catalog", "/operator/services"),
     Route("/api/operator/contracts", "assets", "/operator/contracts"),
+    Route("/api/operator/products", "assets", "/operator/products"),
+    Route("/api/operator/holdings", "assets", "/operator/holdings"),
     Route("/api/operator/releases", "assets", "/operator/releases", uploads=True),
     Route("/api/operator/calendar", "assets", "/operator/calendar"),
     Route("/api/operator/access-requests", "identity", "/operator/access-requests"),

@@ -26,16 +26,21 @@ CHANNELS = ("stable", "prerelease")
 def covered_when_released(company_id, release=Release):
     """An EXISTS: a contract of the company, once in force, covered a holding of the release's
     product on the day it was released (before the contract ended)."""
-    names_none = ~exists(select(ContractHolding.contract_id).where(ContractHolding.contract_id == Contract.id))
+    # correlate_except throughout: the conditions name tables of queries two levels up, which
+    # SQLAlchemy's automatic correlation (the enclosing SELECT only) would not reach.
+    names_none = ~exists(select(ContractHolding.contract_id).where(ContractHolding.contract_id == Contract.id)
+                         .correlate_except(ContractHolding))
     names_it = exists(select(ContractHolding.contract_id).where(ContractHolding.contract_id == Contract.id,
-                                                                ContractHolding.holding_id == Holding.id))
+                                                                ContractHolding.holding_id == Holding.id)
+                      .correlate_except(ContractHolding))
+    holds_it = exists(select(Holding.id).where(Holding.company_id == company_id,
+                                               Holding.product_id == release.product_id,
+                                               or_(names_none, names_it)).correlate_except(Holding))
     return exists(select(Contract.id).where(
         Contract.company_id == company_id, Contract.activated_at.is_not(None),
         Contract.starts_on <= release.released_on,
         or_(Contract.ended_on.is_(None), Contract.ended_on > release.released_on),
-        exists(select(Holding.id).where(Holding.company_id == company_id,
-                                        Holding.product_id == release.product_id,
-                                        or_(names_none, names_it)))))
+        holds_it).correlate_except(Contract))
 
 
 def may_download(company_id, release=Release):
