@@ -58,8 +58,8 @@ def receive(store: FileStore, max_file_bytes: int, prefix: str, file_field: str 
         raise _malformed("The multipart form names no boundary.")
     if request.content_length is not None and request.content_length > max_file_bytes + FORM_OVERHEAD:
         raise too_large(max_file_bytes)  # refused before a byte is read
-    # The limit is ours to keep (per file, above); the app's 8 MB body limit is for JSON bodies.
-    request.max_content_length = None
+    # This route's own body limit (None would fall back to the app's 8 MB one, for JSON bodies).
+    request.max_content_length = max_file_bytes + FORM_OVERHEAD
     upload = Upload()
     try:
         _read(request.stream, boundary.encode("latin-1"), store, max_file_bytes, prefix, file_field, upload)

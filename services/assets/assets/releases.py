@@ -12,6 +12,7 @@ from sqlalchemy import exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
+from portalkit.entitlements import DOWNLOAD_UPDATES
 from portalkit.errors import PortalError, not_found
 from portalkit.filestore import StoredFile
 
@@ -19,7 +20,7 @@ from .coverage import product_on_contract
 from .events import outbox
 from .models import CalendarLine, Company, Contract, ContractHolding, Holding, Product, Release, ReleaseDownload
 
-DOWNLOAD_SERVICE = "Download updates"
+DOWNLOAD_SERVICE = DOWNLOAD_UPDATES
 CHANNELS = ("stable", "prerelease")
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from portalkit.entitlements import NEW_UPDATES_NOTIFICATION
 from portalkit.events import Event
 
 from .compose import Mail, language_of, link, mail_to
 from .models import UpdateWatcher
 
-SERVICE = "Notification on new updates for download"
+SERVICE = NEW_UPDATES_NOTIFICATION
 STARTS = ("catalog.SubscriptionAccepted",)
 STOPS = ("catalog.SubscriptionCancelled", "catalog.SubscriptionExpired")
 PERSON_CHANGES = ("identity.UserUpdated", "identity.UserEmailChanged", "identity.UserActivated")

@@ -11,7 +11,7 @@ from notifications.handlers import handlers_for
 from notifications.models import HandledEvent
 from notifications_testkit import BASE_URL, make_event, person
 
-SERVICE = "Notification on new updates for download"
+SERVICE = "notification-on-new-updates-for-download"
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_holders_in_the_companies_named_are_mailed_in_their_language(run, sender
     other = person(email="bob@c1.test", first_name="Bob", user_id="u4")
     for who, company in ((ann, "c1"), (luc, "c1"), (zoe, "c2")):
         run(**subscription("SubscriptionAccepted", who, company))
-    run(**subscription("SubscriptionAccepted", other, "c1", service="Download updates"))
+    run(**subscription("SubscriptionAccepted", other, "c1", service="download-updates"))
     sent_before = len(sender.sent)
     run(**released(["c1"]))
     mails = {message["To"].addresses[0].addr_spec: message for message in sender.sent[sent_before:]}
