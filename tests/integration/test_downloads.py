@@ -165,3 +165,20 @@ def _stored_objects(mesh) -> int:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def test_the_release_calendar_and_its_icalendar_feed(mesh, scene):
+    operator, product = scene["operator"], scene["product"]
+    line = _created(operator.post(mesh.url("/api/operator/calendar"), timeout=10, json={
+        "product_id": product["id"], "version": "8.0", "forecast_on": "2027-03-01"}))
+    assert line["status"] == "forecast"
+    listed = scene["holder"].get(mesh.url("/api/assets/calendar"), params={"product": product["id"]}, timeout=10)
+    assert listed.status_code == 200 and [item["version"] for item in listed.json()["items"]] == ["8.0"]
+    feed = scene["holder"].get(mesh.url("/api/assets/calendar.ics"), params={"product": product["id"]}, timeout=10)
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
+    assert b"SUMMARY:Accounting 8.0 (forecast)" in feed.content and b"DTSTART;VALUE=DATE:20270301" in feed.content
+    outside = scene["outsider"].get(mesh.url("/api/assets/calendar"), timeout=10)  # 403 until it holds the right
+    assert outside.status_code == 403 or outside.json()["total"] == 0
+    refused = operator.post(mesh.url("/api/operator/calendar"), timeout=10, json={
+        "product_id": product["id"], "version": "8.0", "forecast_on": "2027-03-01"})
+    assert refused.status_code == 409
