@@ -6,7 +6,8 @@ gateway_overhead, event_latency, mesh_memory: the mesh (issue "the portal mesh r
 sign_in: sign-in throughput against raw argon2id; identity_users: the users list at 1,000,000
 users and a 10,000-line import, on PostgreSQL; grant_latency: accept to access, over 200 grants;
 catalog_listing: the catalog listing at 5,000,000 subscriptions, on PostgreSQL; metrics_cost: a
-service endpoint's throughput and latency with and without the metrics hook.
+service endpoint's throughput and latency with and without the metrics hook; download: a 1 GB update
+through the gateway against reading it from disk, and the gateway's and assets' memory meanwhile.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
-       "catalog_listing", "metrics_cost")
+       "catalog_listing", "metrics_cost", "download")
 
 
 def main(names: list[str]) -> None:
