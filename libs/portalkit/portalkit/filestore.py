@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 from .settings import SettingsError, env, var_dir
 
-CHUNK = 64 * 1024
+CHUNK = 256 * 1024  # what one read hands on: large enough for throughput, small beside RSS
 # S3 wants parts of at least 5 MiB (but the last): the one buffer the S3 backend holds.
 S3_PART = 8 * 1024 * 1024
 

@@ -165,3 +165,28 @@ def test_only_operators_publish_and_they_retire(client, world, operator, user):
     assert client.post(f"/operator/releases/{release_id}/retire", headers=operator).status_code == 200
     assert client.get(f"/assets/releases/{release_id}/file", headers=user).status_code == 404
     assert client.get("/assets/releases", headers=user).get_json()["total"] == 0
+
+
+def test_a_contract_naming_holdings_offers_only_their_products(client, handle, database, operator, signed, events):
+    handle("CompanyRegistered", {"company_id": "c3", "number": "C3", "name": "c3"})
+    with database.transaction() as session:
+        session.add(Product(id="p1", code="ACC", name_en="Accounting", name_fr="Comptabilité", kind="software"))
+        session.add(Product(id="p2", code="PAY", name_en="Payroll", name_fr="Paie", kind="software"))
+        session.flush()
+        session.add(Holding(id="h1", company_id="c3", product_id="p1", quantity=1))
+        session.add(Holding(id="h2", company_id="c3", product_id="p2", quantity=1))
+    contract = client.post("/operator/contracts", json={"company_id": "c3", "starts_on": "2026-01-01",
+                                                        "holding_ids": ["h2"]}, headers=operator)
+    assert contract.status_code == 201, contract.get_json()
+    user = signed("u9", "c3", entitlements=frozenset({f"{DOWNLOAD}@c3"}))
+    covered = publish(client, operator, product_id="p2", version="1.0").get_json()
+    not_covered = publish(client, operator, product_id="p1", version="1.0").get_json()
+    assert [item["id"] for item in client.get("/assets/releases", headers=user).get_json()["items"]] == [covered["id"]]
+    assert client.get(f"/assets/releases/{not_covered['id']}/file", headers=user).status_code == 404
+    told = {data["release_id"]: data["company_ids"] for kind, data in events() if kind == "UpdateReleased"}
+    assert told == {covered["id"]: ["c3"], not_covered["id"]: []}
+    # Ended, the contract still covers what came out while it was in force, and nothing newer.
+    client.post(f"/operator/contracts/{contract.get_json()['id']}/end", headers=operator)
+    later = publish(client, operator, product_id="p2", version="1.1", released_on="2026-11-24").get_json()
+    assert [item["id"] for item in client.get("/assets/releases", headers=user).get_json()["items"]] == [covered["id"]]
+    assert client.get(f"/assets/releases/{later['id']}/file", headers=user).status_code == 404
