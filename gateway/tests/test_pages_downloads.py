@@ -42,3 +42,41 @@ def test_without_the_right_the_page_is_refused(client, services):
         403, {"error": {"code": "forbidden", "message": "Your subscriptions do not include this service."}})
     sign_in(client, services)
     assert client.get("/downloads").status_code == 403
+
+
+OPERATOR = {**USER, "id": "op1", "email": "op@vendor.test", "display_name": "Olga Operator", "operator": True,
+            "company": None}
+
+
+def test_operators_keep_the_release_calendar_in_the_back_office(client, services):
+    import json
+    assets = services["assets"]
+    lines = []
+    assets.routes[("GET", "/operator/calendar")] = lambda seen: (200, {"items": lines, "total": len(lines)})
+    assets.routes[("GET", "/operator/products")] = lambda seen: (200, {"items": [
+        {"id": "p1", "code": "ACC", "name_en": "Accounting"}], "total": 1})
+
+    def add(seen):
+        body = json.loads(seen.body)
+        if body["version"] == "8.0" and lines:
+            return 409, {"error": {"code": "calendar_line_exists", "message": "Already.",
+                                   "fields": {"version": ["Already in the calendar: change that line instead."]}}}
+        lines.append({"id": "l1", "product": {"id": "p1", "code": "ACC", "name": "Accounting"},
+                      "version": body["version"], "forecast_on": body["forecast_on"], "released_on": None,
+                      "status": "forecast"})
+        return 201, lines[-1]
+    assets.routes[("POST", "/operator/calendar")] = add
+    services["identity"].routes[("POST", "/auth/login")] = lambda seen: (200, {"user": OPERATOR, "password_expired": False})
+    token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"email": OPERATOR["email"], "password": "Portal-Access-93", "csrf_token": token})
+    page = client.get("/operator/calendar").get_data(as_text=True)
+    assert "Calendrier de diffusion" in page and "ACC — Accounting" in page and "Aucune ligne" in page
+    token = CSRF.search(page).group(1)
+    form = {"product_id": "p1", "version": "8.0", "forecast_on": "2027-03-01", "released_on": "", "csrf_token": token}
+    added = client.post("/operator/calendar", data=form)
+    assert added.status_code == 303 and added.headers["Location"].endswith("/operator/calendar?done=created")
+    assert json.loads(assets.last.body) == {"product_id": "p1", "version": "8.0", "forecast_on": "2027-03-01"}
+    assert "La ligne a été ajoutée au calendrier." in client.get("/operator/calendar?done=created").get_data(as_text=True)
+    again = client.post("/operator/calendar", data=form)
+    assert again.status_code == 400 and "Already in the calendar" in again.get_data(as_text=True)
+    assert client.post("/operator/calendar", data={**form, "csrf_token": "forged"}).status_code in (400, 403)

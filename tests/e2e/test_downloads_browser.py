@@ -78,3 +78,32 @@ def test_a_user_downloads_a_waiting_update_and_the_home_count_drops(mesh, browse
     expect(page.locator("#waiting-summary")).to_have_text("0 updates waiting to be downloaded.")
     shoot(page, "downloads-after")
     context.close()
+
+
+def test_an_operator_adds_a_calendar_line_in_the_back_office(mesh, browser):
+    tag = uuid.uuid4().hex[:6]
+    operator = mesh.api_login(mesh.operator_email, mesh.operator_password)
+    product = _created(operator.post(mesh.url("/api/operator/products"), timeout=10, json={
+        "code": f"CAL-{tag}", "name_en": "Calendar suite", "name_fr": "Suite agenda", "kind": "software",
+        "brand": "Etafi", "domain": "Retail", "serializable": False, "major_version": 2}))
+    shoot = Photographer(mesh.backend)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, mesh, mesh.operator_email, mesh.operator_password)
+    page.goto(mesh.url("/operator/calendar"))
+    expect(page.locator("h1")).to_have_text("Release calendar")
+    page.select_option("#product_id", product["id"])
+    page.fill("#version", "2.5")
+    page.fill("#forecast_on", "2027-05-04")
+    page.get_by_role("button", name="Add the line").click()
+    expect(page.locator(".alert-success")).to_have_text("The line has been added to the calendar.")
+    expect(page.locator("tr", has_text=f"CAL-{tag}")).to_contain_text("2027-05-04")
+    shoot(page, "operator-calendar")
+    page.select_option("#product_id", product["id"])
+    page.fill("#version", "2.5")
+    page.fill("#forecast_on", "2027-05-04")
+    page.get_by_role("button", name="Add the line").click()
+    expect(page.locator("#version-error")).to_be_visible()
+    context.close()
+    lines = operator.get(mesh.url("/api/operator/calendar"), params={"product": product["id"]}, timeout=10).json()
+    assert [(line["version"], line["forecast_on"]) for line in lines["items"]] == [("2.5", "2027-05-04")]

@@ -12,7 +12,7 @@ from . import access
 
 
 def register(app: Flask) -> None:
-    from . import companies, company, company_lists, operators, services
-    for module in (companies, company, company_lists, services, operators):
+    from . import companies, company, company_lists, operators, release_calendar, services
+    for module in (companies, company, company_lists, services, operators, release_calendar):
         app.register_blueprint(module.bp)
     app.context_processor(access.header_space)
