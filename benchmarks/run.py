@@ -7,7 +7,8 @@ sign_in: sign-in throughput against raw argon2id; identity_users: the users list
 users and a 10,000-line import, on PostgreSQL; grant_latency: accept to access, over 200 grants;
 catalog_listing: the catalog listing at 5,000,000 subscriptions, on PostgreSQL; metrics_cost: a
 service endpoint's throughput and latency with and without the metrics hook; inventory_listing: Your
-IT assets at 1,000,000 holdings in 100,000 companies, on PostgreSQL.
+IT assets at 1,000,000 holdings in 100,000 companies, on PostgreSQL; download: a 1 GB update
+through the gateway against reading it from disk, and the gateway's and assets' memory meanwhile.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
-       "catalog_listing", "metrics_cost", "inventory_listing")
+       "catalog_listing", "metrics_cost", "inventory_listing", "download")
 
 
 def main(names: list[str]) -> None:

@@ -7,7 +7,9 @@ is skipped — unless PORTAL_REQUIRE_REAL_BROKER=1 (CI), which turns the skip in
 """
 from __future__ import annotations
 
+import contextlib
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,20 @@ BACKENDS = ("embedded", "rabbitmq-postgresql")
 # per client address are lifted for the suite (those per account still hold).
 ONE_CLIENT_ADDRESS = {f"PORTAL_RATE_LIMIT_{name}_ADDRESS": "none"
                       for name in ("SIGN_IN", "FORGOT", "ACTIVATION", "RESET", "ACCESS_REQUEST")}
+# Updates larger than the portal's 8 MB JSON limit go through, and a test can pass this one.
+RELEASE_MAX_BYTES = {"PORTAL_ASSETS_RELEASE_MAX_BYTES": str(12 * 1024 * 1024)}
+
+
+def _file_store(backend: str, stack: contextlib.ExitStack) -> dict:
+    """The embedded mesh keeps files in its folder; the production-like one in S3 — moto's real
+    S3-speaking server (portalkit.testing_s3), a bucket of its own."""
+    if backend == "embedded":
+        return {"PORTAL_FILESTORE_URL": ""}
+    from portalkit.testing_s3 import s3_server
+    server = stack.enter_context(s3_server())
+    bucket = f"portal-{uuid.uuid4().hex[:12]}"
+    server.make_bucket(bucket)
+    return server.environment(bucket, "files")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -33,8 +49,10 @@ def mesh(request, tmp_path_factory):
     if backend != "embedded":
         real = real_backend()
         env = {**real.env(), "PORTAL_LOG_FORMAT": "json"}
-    running = Mesh(var_dir=tmp_path_factory.mktemp(f"mesh-{backend}"),
-                   port_base=free_port_base(PORT_OFFSETS.values()), env={**env, **ONE_CLIENT_ADDRESS})
+    stack = contextlib.ExitStack()
+    files = _file_store(backend, stack)
+    running = Mesh(var_dir=tmp_path_factory.mktemp(f"mesh-{backend}"), port_base=free_port_base(PORT_OFFSETS.values()),
+                   env={**env, **ONE_CLIENT_ADDRESS, **RELEASE_MAX_BYTES, **files})
     try:
         running.prepare(demo=True)
         running.start()
@@ -44,6 +62,7 @@ def mesh(request, tmp_path_factory):
     finally:
         # Its state is thrown away: no need to let gunicorn drain kept-alive connections (10 s).
         running.stop(grace=2)
+        stack.close()
         if real is not None:
             real.close()
 

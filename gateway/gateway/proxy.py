@@ -89,6 +89,7 @@ class ApiProxy:
         # The throttle rides on the upstream (throttle.ThrottledUpstream), shared with the pages.
         self.throttle = getattr(gateway.upstream, "throttle", None)
         self.max_url_bytes = gateway.settings.max_url_bytes
+        self.max_upload_bytes = gateway.settings.max_upload_bytes
         self.cleared_cookie = (f"{auth.COOKIE_NAME}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
                                + ("; Secure" if cookie_secure else ""))
 
@@ -131,7 +132,7 @@ class ApiProxy:
             target = f"{target}?{query if _PRINTABLE_ASCII.match(query) else _quoted(query, _SAFE_QUERY_CHARACTERS)}"
         attempt = None
         try:
-            body = _request_body(environ, headers)
+            body = _request_body(environ, headers, self.max_upload_bytes if route.uploads else MAX_BODY_BYTES)
             if self.throttle is not None and route.service == "identity":
                 attempt = attempt_of(method, route.upstream_path(path), _json_or_none(body), client_ip)
                 if attempt is not None:
@@ -258,8 +259,9 @@ def _forwarded_headers(environ) -> dict[str, str]:
     return headers
 
 
-def _request_body(environ, headers: dict):
-    """The body to send on: read whole when small, streamed when large or chunked."""
+def _request_body(environ, headers: dict, limit: int = MAX_BODY_BYTES):
+    """The body to send on: read whole when small, streamed when large or chunked; past ``limit``
+    bytes, refused (413)."""
     length = environ.get("CONTENT_LENGTH")
     stream = environ.get("wsgi.input")
     if length:
@@ -269,18 +271,18 @@ def _request_body(environ, headers: dict):
             raise _BadRequest("Content-Length is not a number.") from None
         if size <= 0:
             return None
-        if size > MAX_BODY_BYTES:
+        if size > limit:
             raise _TooLarge()
         if size <= READ_WHOLE_LIMIT:
             return stream.read(size)
         headers["Content-Length"] = str(size)
-        return _chunks(stream, size)
+        return _chunks(stream, size, limit)
     if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-        return _chunks(stream, None)  # the WSGI server has de-chunked it; urllib3 re-chunks
+        return _chunks(stream, None, limit)  # the WSGI server has de-chunked it; urllib3 re-chunks
     return None
 
 
-def _chunks(stream, remaining: int | None):
+def _chunks(stream, remaining: int | None, limit: int = MAX_BODY_BYTES):
     sent = 0
     while remaining is None or remaining > 0:
         chunk = stream.read(STREAM_CHUNK if remaining is None else min(STREAM_CHUNK, remaining))
@@ -289,7 +291,7 @@ def _chunks(stream, remaining: int | None):
         if remaining is not None:
             remaining -= len(chunk)
         sent += len(chunk)
-        if sent > MAX_BODY_BYTES:
+        if sent > limit:
             # A chunked body has no length to check first: it is counted as it goes.
             raise _TooLarge()
         yield chunk

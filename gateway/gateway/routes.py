@@ -13,6 +13,9 @@ class Route:
     prefix: str  # ends with "/" unless it names one resource (then it matches its sub-paths too)
     service: str
     target: str
+    # Takes files larger than the portal's body limit (the gateway's PORTAL_MAX_UPLOAD_BYTES);
+    # the service keeps its own, exact limit.
+    uploads: bool = False
 
     def upstream_path(self, path: str) -> str:
         return self.target + path[len(self.prefix):]
@@ -27,6 +30,8 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/operator/contracts", "assets", "/operator/contracts"),
     Route("/api/operator/products", "assets", "/operator/products"),
     Route("/api/operator/holdings", "assets", "/operator/holdings"),
+    Route("/api/operator/releases", "assets", "/operator/releases", uploads=True),
+    Route("/api/operator/calendar", "assets", "/operator/calendar"),
     Route("/api/operator/access-requests", "identity", "/operator/access-requests"),
     Route("/api/catalog/", "catalog", "/catalog/"),
     Route("/api/assets/", "assets", "/assets/"),

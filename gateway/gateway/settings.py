@@ -39,6 +39,8 @@ class GatewaySettings:
     # Per action (throttle.SIGN_IN…): the limits per account and per client address, in the
     # ``limits`` notation ("10/minute", "5/hour;20/day"; "none" for no limit).
     rate_limits: dict[str, tuple[str, str]]
+    # The largest body of a route taking files (routes.Route.uploads), streamed through.
+    max_upload_bytes: int = 5 * 1024 ** 3
 
     @classmethod
     def load(cls) -> "GatewaySettings":
@@ -62,6 +64,7 @@ class GatewaySettings:
             rate_limits={action: (env(f"PORTAL_RATE_LIMIT_{name}", account),
                                   env(f"PORTAL_RATE_LIMIT_{name}_ADDRESS", address))
                          for action, (name, account, address) in RATE_LIMITS.items()},
+            max_upload_bytes=env_int("PORTAL_MAX_UPLOAD_BYTES", 5 * 1024 ** 3),
         )
 
 

@@ -17,7 +17,8 @@ from flask import Flask
 from portalkit.settings import identity_secret
 
 # The spaces, in the order their blueprints are registered: each a package of this one.
-SPACES = ("account", "administration", "catalog", "contacts", "access", "backoffice", "inventory")
+SPACES = ("account", "administration", "catalog", "contacts", "access", "backoffice", "inventory",
+          "downloads")
 
 
 def init_web(app: Flask) -> None:

@@ -19,6 +19,8 @@ REQUEST_SERVICE_SUPERVISION = "request-service-supervision"
 
 # Assets: updates, invoices and credits, intervention reports and attendance sheets.
 DOWNLOAD_UPDATES = "download-updates"
+# Notifications: mailed when an update of the company's products can be downloaded.
+NEW_UPDATES_NOTIFICATION = "notification-on-new-updates-for-download"
 INVOICE_VIEWING = "invoice-viewing-service"
 INTERVENTION_REPORTS_VIEWING = "intervention-reports-and-attendance-sheet-viewing-service"
 
@@ -27,4 +29,4 @@ VIEW_FAQS = "view-faqs"
 
 ALL = frozenset({ADMINISTRATION, SUPERVISION, REQUEST_SERVICE, REQUEST_SERVICE_ADMINISTRATION,
                  REQUEST_SERVICE_SUPERVISION, DOWNLOAD_UPDATES, INVOICE_VIEWING,
-                 INTERVENTION_REPORTS_VIEWING, VIEW_FAQS})
+                 INTERVENTION_REPORTS_VIEWING, VIEW_FAQS, NEW_UPDATES_NOTIFICATION})

@@ -316,10 +316,18 @@ class HoldingRemoved(Contract):
 
 
 class UpdateReleased(Contract):
+    """An update offered for download; ``company_ids`` are the companies that may download it
+    (their contract covers the product): notifications mails their holders of the notification
+    service, in each one's language (hence both names of the product)."""
     release_id = _id()
-    product = fields.String(required=True)
+    product = fields.String(required=True)  # the product's code
     version = fields.String(required=True)
     company_ids = fields.List(fields.String(), load_default=list)
+    product_id = _opt(fields.String())
+    product_name_en = fields.String(load_default="")
+    product_name_fr = fields.String(load_default="")
+    channel = fields.String(load_default="stable")
+    released_on = _opt(fields.Date())
 
 
 class SerializationChanged(Contract):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Flask, Request, request
+from flask import Flask, Request, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from webargs.core import missing
 from webargs.flaskparser import is_json_request
@@ -141,11 +141,19 @@ def json_arguments(req: Request):
         raise error.refusal() from None
 
 
+def _streams_body() -> bool:
+    # A view reading its own body as a stream (portalkit.uploads) checks its fields itself:
+    # parsing the form here would read a large file whole first.
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "streams_body", False))
+
+
 def _refuse_values_that_are_not_text():
     try:
         check_text(request.args)
         check_text(request.view_args or {})
-        if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded") \
+                and not _streams_body():
             check_text(request.form)
             for name, upload in request.files.items(multi=True):
                 check_text({"filename": upload.filename or ""}, name)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, false, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portalkit.consumer import HandledEventMixin
@@ -143,3 +144,57 @@ class SerializationCode(Base):
     issued_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     issued_by = mapped_column(String(64), nullable=True)  # the user who asked for it
     revoked_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Release(Base):
+    """An update of a product offered for download: its version, channel and notes, and the file
+    in the file store (``file_key``) with its size and SHA-256, computed as it was received."""
+
+    __tablename__ = "releases"
+    __table_args__ = (CheckConstraint("channel IN ('stable', 'prerelease')", name="channel"),
+                      UniqueConstraint("product_id", "version", name="uq_releases_product_version"),
+                      Index("ix_releases_product_released", "product_id", "released_on"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    product_id: Mapped[str] = mapped_column(String(32), ForeignKey("products.id"), nullable=False)
+    version: Mapped[str] = mapped_column(String(64), nullable=False)
+    channel: Mapped[str] = mapped_column(String(16), nullable=False, default="stable")
+    released_on = mapped_column(Date(), nullable=False)
+    notes_en: Mapped[str] = mapped_column(Text(), nullable=False, default="")
+    notes_fr: Mapped[str] = mapped_column(Text(), nullable=False, default="")
+    file_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    size = mapped_column(BigInteger(), nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_by = mapped_column(String(64), nullable=True)
+    retired_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ReleaseDownload(Base):
+    """A user's downloads of a release: a release without a row for the user is "waiting" for them."""
+
+    __tablename__ = "release_downloads"
+
+    release_id: Mapped[str] = mapped_column(String(32), ForeignKey("releases.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    company_id = mapped_column(String(64), nullable=True)
+    times: Mapped[int] = mapped_column(Integer(), nullable=False, default=1)
+    first_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    last_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class CalendarLine(Base):
+    """A line of the release calendar: the forecast date of a product's version, and the actual
+    date once it is out."""
+
+    __tablename__ = "release_calendar"
+    __table_args__ = (UniqueConstraint("product_id", "version", name="uq_release_calendar_product_version"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    product_id: Mapped[str] = mapped_column(String(32), ForeignKey("products.id"), nullable=False, index=True)
+    version: Mapped[str] = mapped_column(String(64), nullable=False)
+    forecast_on = mapped_column(Date(), nullable=False)
+    released_on = mapped_column(Date(), nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)

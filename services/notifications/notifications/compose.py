@@ -29,6 +29,7 @@ PAGES = {
     "sign_in": "/login",
     "access_requests": "/administration/access-requests",
     "operator_access_requests": "/operator/access-requests",
+    "downloads": "/downloads",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.

@@ -14,7 +14,7 @@ from portalkit.consumer import Handler
 from portalkit.events import Event
 from portalkit.settings import Settings
 
-from . import access_mails, compose
+from . import access_mails, compose, update_mails
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -42,9 +42,23 @@ COMPOSERS: dict[str, Composer] = {
 }
 
 
+# Composers that read notifications' own read-model (``update_mails``).
+SESSION_COMPOSERS: dict[str, Callable[[Session, Event, str], list[compose.Mail]]] = {
+    "assets.UpdateReleased": update_mails.update_released,
+}
+HANDLED = (*COMPOSERS, *SESSION_COMPOSERS, *(key for key in update_mails.KEPT if key not in COMPOSERS))
+
+
 def mail_event(session: Session, event: Event, postman: Postman, base_url: str) -> None:
-    """Send every mail ``event`` causes."""
-    mails = COMPOSERS[event.routing_key](event, base_url)
+    """Keep the read-model the event changes, then send every mail it causes."""
+    if event.routing_key in update_mails.KEPT:
+        update_mails.keep(session, event)
+    if event.routing_key in SESSION_COMPOSERS:
+        mails = SESSION_COMPOSERS[event.routing_key](session, event, base_url)
+    elif event.routing_key in COMPOSERS:
+        mails = COMPOSERS[event.routing_key](event, base_url)
+    else:
+        return
     for mail in compose.addressed(mails, event):
         postman.deliver(session, event, mail)
 
@@ -52,7 +66,7 @@ def mail_event(session: Session, event: Event, postman: Postman, base_url: str) 
 def handlers_for(postman: Postman, base_url: str) -> dict[str, Handler]:
     """The bus handlers, ``handler(session, event)``, sending through ``postman``."""
     return {key: functools.partial(mail_event, postman=postman, base_url=base_url)
-            for key in COMPOSERS}
+            for key in HANDLED}
 
 
 @functools.cache
@@ -68,4 +82,4 @@ def _from_environment(session: Session, event: Event) -> None:
     mail_event(session, event, postman, base_url)
 
 
-HANDLERS: dict[str, Handler] = {key: _from_environment for key in COMPOSERS}
+HANDLERS: dict[str, Handler] = {key: _from_environment for key in HANDLED}

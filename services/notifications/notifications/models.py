@@ -36,3 +36,18 @@ class SentMail(Base):
     subject: Mapped[str] = mapped_column(String(300))
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     sent_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class UpdateWatcher(Base):
+    """A holder of "Notification on new updates for download" for a company (``company_id``, the
+    subscription's scope), as the catalog's Subscription* events and identity's user events tell:
+    whom ``UpdateReleased`` mails, at which address, in which language."""
+
+    __tablename__ = "update_watchers"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    company_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    email = mapped_column(String(254), nullable=True)
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")

@@ -63,6 +63,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Subscription to validate: {{ service_title }}",
         "fr": "Abonnement à valider\u00a0: {{ service_title }}",
     },
+    "update_released": {
+        "en": "An update of {{ product }} is ready to download: version {{ version }}",
+        "fr": "Une mise à jour de {{ product }} est prête à télécharger : version {{ version }}",
+    },
     "subscription_accepted": {
         "en": "Your subscription to {{ service_title }} is active",
         "fr": "Votre abonnement au service {{ service_title }} est actif",

@@ -22,6 +22,7 @@ CONTEXT = {
     "requester_email": "jmartin@company.ws", "phone": "+33 1 23 45 67 89", "company_text": "C100",
     "message": "Hello,\nI need an account.", "for_operators": False, "activated": True,
     "forgot_link": "https://portal.example.com/password/forgot",
+    "product": "Accounting", "version": "2.0", "channel": "stable", "released_on": date(2026, 11, 20),
 }
 WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused"}
 

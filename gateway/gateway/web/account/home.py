@@ -60,7 +60,8 @@ ENTRIES = (
 )
 # The live count a tile shows, and what it counts.
 COUNT_LABELS = {"requests": lazy_gettext("waiting for your validation"),
-                "users": lazy_gettext("waiting for activation")}
+                "users": lazy_gettext("waiting for activation"),
+                "downloads": lazy_gettext("waiting to be downloaded")}
 
 
 def entries_for(user) -> list[Entry]:
@@ -78,6 +79,10 @@ def counts_for(entries: list[Entry]) -> dict[str, int]:
         status, body = calls.call("catalog", "GET", "/catalog/requests", query={"per_page": 1})
         if status == 200 and isinstance(body, dict) and isinstance(body.get("total"), int):
             counts["requests"] = body["total"]
+    if "downloads" in keys:
+        status, body = calls.call("assets", "GET", "/assets/releases", query={"per_page": 1})
+        if status == 200 and isinstance(body, dict) and isinstance(body.get("waiting_total"), int):
+            counts["downloads"] = body["waiting_total"]
     if "users" in keys:
         body = calls.optional("/identity/users/counts")
         if body is not None and isinstance(body.get("not_activated"), int):

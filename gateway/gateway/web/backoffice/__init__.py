@@ -13,7 +13,7 @@ from . import access
 
 
 def register(app: Flask) -> None:
-    from . import companies, company, company_lists, holdings, operators, products, services
-    for module in (companies, company, company_lists, services, operators, products, holdings):
+    from . import companies, company, company_lists, holdings, operators, products, release_calendar, services
+    for module in (companies, company, company_lists, services, operators, products, holdings, release_calendar):
         app.register_blueprint(module.bp)
     app.context_processor(access.header_space)
