@@ -8,11 +8,13 @@ from __future__ import annotations
 from portalkit.settings import Settings
 from portalkit.web import create_service_app
 
-from . import operator_api
+from . import identifier_changes_api, operator_api, serialization_api
 
 
 def create_app(test_config: dict | None = None):
     settings = Settings.load("assets")
-    app = create_service_app("assets", [operator_api.blp], settings)
+    app = create_service_app("assets", [operator_api.blp, serialization_api.blp, identifier_changes_api.blp],
+                             settings)
+    serialization_api.install(app)
     app.config.update(test_config or {})
     return app

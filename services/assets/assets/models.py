@@ -130,3 +130,34 @@ class SerializationCode(Base):
     issued_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     issued_by = mapped_column(String(64), nullable=True)  # the user who asked for it
     revoked_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class IdentifierChange(Base):
+    """A company's request to move holdings to another machine identifier (the manual's
+    serialization form): an operator approves it (old codes revoked, new ones issued) or refuses it."""
+
+    __tablename__ = "identifier_changes"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'approved', 'refused')", name="status"),
+                      Index("ix_identifier_changes_status_time", "status", "requested_at"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    company_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    requested_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    requester_language: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
+    new_machine_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    reason: Mapped[str] = mapped_column(Text(), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    requested_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    decided_at = mapped_column(UTCDateTime(), nullable=True)
+    decided_by = mapped_column(String(64), nullable=True)
+    decision_reason = mapped_column(Text(), nullable=True)
+
+
+class IdentifierChangeHolding(Base):
+    """A holding an identifier change names, with the identifier it had when asked."""
+
+    __tablename__ = "identifier_change_holdings"
+
+    change_id: Mapped[str] = mapped_column(String(32), ForeignKey("identifier_changes.id"), primary_key=True)
+    holding_id: Mapped[str] = mapped_column(String(32), ForeignKey("holdings.id"), primary_key=True, index=True)
+    previous_machine_id = mapped_column(String(64), nullable=True)

@@ -1,0 +1,121 @@
+"""Routes of serialization: the codes a company's administrators and holders of "Download updates"
+ask for, their identifier changes, and what installed software reads without signing in — the
+public keys and the revocation list."""
+from __future__ import annotations
+
+from flask import current_app
+
+from portalkit import entitlements
+from portalkit.errors import forbidden
+from portalkit.rate_limits import RateLimit, parse_limits
+from portalkit.web import Blueprint, caller, db_session, signed_in
+
+from . import identifier_changes, serialization, serialization_codes
+from .serialization_schemas import (ChangePage, ChangeQuery, IdentifierChangeAccepted, IdentifierChangeIn,
+                                    IdentifierChangeSchema, PublicKeys, PublicKeySchema, RevocationPage,
+                                    RevocationQuery, SerializationAnswer, SerializationIn)
+from .settings import AssetsSettings
+from .signing_keys import key_ring
+
+blp = Blueprint("serialization", __name__, url_prefix="/assets",
+                description="Serialization codes, their keys, identifier changes and revocations")
+LIMIT = "assets.serialization_limit"
+
+
+def install(app) -> None:
+    """The app's per-company counter of serializations (one storage for every process in production)."""
+    app.extensions[LIMIT] = RateLimit("serialization", parse_limits(AssetsSettings.load().serialization_rate_limit))
+
+
+def _serializing_company() -> str:
+    """The caller's company, if they may serialize its holdings (its administrators, holders of
+    "Download updates"); counted against the company's rate limit."""
+    identity = caller()
+    company_id = identity.company_id
+    if not company_id or not (identity.holds(entitlements.ADMINISTRATION) or identity.holds(entitlements.DOWNLOAD_UPDATES)):
+        raise forbidden("Serialization is for the company's administrators and holders of \"Download updates\".")
+    current_app.extensions[LIMIT].hit(company_id)
+    return company_id
+
+
+def code_item(holding, product, code) -> dict:
+    name = product.name_fr if caller().language == "fr" else product.name_en
+    return {"holding_id": holding.id, "machine_id": code.machine_id, "code": code.code, "code_id": code.id,
+            "key_id": code.key_id, "issued_on": code.issued_on,
+            "product": {"id": product.id, "code": product.code, "name": name, "major_version": code.major_version}}
+
+
+def change_item(change, holdings) -> dict:
+    return {**{name: getattr(change, name) for name in (
+        "id", "status", "company_id", "requested_by", "new_machine_id", "reason", "requested_at",
+        "decided_at", "decision_reason")},
+        "holdings": [{"holding_id": row.holding_id, "previous_machine_id": row.previous_machine_id} for row in holdings]}
+
+
+def change_page(changes, total) -> dict:
+    rows = identifier_changes.holdings_of(db_session(), [change.id for change in changes])
+    return {"items": [change_item(change, rows[change.id]) for change in changes], "total": total}
+
+
+@blp.route("/serializations", methods=["POST"])
+@blp.refuses(400, 403, 404, 409, 429)
+@signed_in
+@blp.arguments(SerializationIn)
+@blp.response(201, SerializationAnswer)
+def serialize(data):
+    """Issue a code per selected serializable holding under contract, bound to ``machine_id``."""
+    company_id = _serializing_company()
+    issued = serialization.issue(db_session(), key_ring(), company_id, caller().user_id,
+                                 data["machine_id"], data["holding_ids"])
+    return {"items": [code_item(*row) for row in issued]}
+
+
+@blp.route("/identifier-changes", methods=["POST"])
+@blp.refuses(400, 403, 404, 409, 429)
+@signed_in
+@blp.arguments(IdentifierChangeIn)
+@blp.response(202, IdentifierChangeAccepted)
+def request_change(data):
+    """Ask for holdings to move to another machine identifier; an operator decides."""
+    company_id = _serializing_company()
+    change = identifier_changes.request(db_session(), company_id, caller().user_id, caller().language, data)
+    return {"id": change.id, "status": change.status}
+
+
+@blp.route("/identifier-changes", methods=["GET"])
+@blp.refuses(403)
+@signed_in
+@blp.arguments(ChangeQuery, location="query")
+@blp.response(200, ChangePage)
+def list_changes(query):
+    """The company's identifier changes, newest first."""
+    identity = caller()
+    if not (identity.holds(entitlements.ADMINISTRATION) or identity.holds(entitlements.DOWNLOAD_UPDATES)):
+        raise forbidden()
+    return change_page(*identifier_changes.list_changes(db_session(), {**query, "company_id": None},
+                                                        identity.company_id))
+
+
+@blp.route("/serialization/key", methods=["GET"])
+@blp.response(200, PublicKeySchema)
+def current_key():
+    """The public key new codes are signed with (no sign-in: installed software reads it)."""
+    return key_ring().current.published()
+
+
+@blp.route("/serialization/keys", methods=["GET"])
+@blp.response(200, PublicKeys)
+def all_keys():
+    """Every public key codes in force may name, the current one first."""
+    ring = key_ring()
+    return {"current": ring.current.key_id, "items": [key.published() for key in ring.keys]}
+
+
+@blp.route("/serialization/revocations", methods=["GET"])
+@blp.arguments(RevocationQuery, location="query")
+@blp.response(200, RevocationPage)
+def revocation_list(query):
+    """The revoked codes (id, SHA-256 of the code, key, date), oldest revocation first; public."""
+    codes, total = identifier_changes.revocations(db_session(), query)
+    return {"items": [{"id": code.id, "sha256": serialization_codes.fingerprint(code.code), "key_id": code.key_id,
+                       "revoked_at": code.revoked_at} for code in codes], "total": total}
