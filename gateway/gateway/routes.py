@@ -26,6 +26,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/operator/services", "catalog", "/operator/services"),
     Route("/api/operator/contracts", "assets", "/operator/contracts"),
     Route("/api/operator/access-requests", "identity", "/operator/access-requests"),
+    Route("/api/operator/identifier-changes", "assets", "/operator/identifier-changes"),
     Route("/api/catalog/", "catalog", "/catalog/"),
     Route("/api/assets/", "assets", "/assets/"),
     Route("/api/knowledge/", "knowledge", "/knowledge/"),

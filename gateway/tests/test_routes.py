@@ -13,6 +13,7 @@ def test_every_public_prefix_goes_to_its_service_path():
         "/api/operator/contracts/c1/end": ("assets", "/operator/contracts/c1/end"),
         "/api/catalog/services": ("catalog", "/catalog/services"),
         "/api/assets/releases": ("assets", "/assets/releases"),
+        "/api/operator/identifier-changes/x/approve": ("assets", "/operator/identifier-changes/x/approve"),
         "/api/knowledge/articles": ("knowledge", "/knowledge/articles"),
         "/api/support/requests": ("support", "/support/requests"),
         "/api/notifications/preferences": ("notifications", "/notifications/preferences"),

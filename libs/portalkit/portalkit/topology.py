@@ -21,7 +21,10 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                  "catalog.SubscriptionExpired",
                  # Operators' contract and catalog decisions go to the company's administration trail.
                  "assets.ContractRecorded", "assets.ContractEndScheduled", "assets.ContractEnded",
-                 "catalog.ServicePublished", "catalog.ServiceRetired"),
+                 "catalog.ServicePublished", "catalog.ServiceRetired",
+                 # Every serialization and identifier change, in the company's trail too.
+                 "assets.SerializationCodesIssued", "assets.IdentifierChangeRequested",
+                 "assets.IdentifierChangeDecided"),
     # The catalog knows users from their creation: an administrator subscribes them at once.
     "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserCreated",
                 "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted",
