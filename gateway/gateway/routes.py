@@ -25,6 +25,8 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/operator/operators", "identity", "/operator/operators"),
     Route("/api/operator/services", "catalog", "/operator/services"),
     Route("/api/operator/contracts", "assets", "/operator/contracts"),
+    Route("/api/operator/products", "assets", "/operator/products"),
+    Route("/api/operator/holdings", "assets", "/operator/holdings"),
     Route("/api/operator/access-requests", "identity", "/operator/access-requests"),
     Route("/api/operator/identifier-changes", "assets", "/operator/identifier-changes"),
     Route("/api/catalog/", "catalog", "/catalog/"),

@@ -283,6 +283,38 @@ class ContractEndScheduled(Contract):
     operator_id = _id()
 
 
+class ProductRecorded(Contract):
+    """An operator recorded a product, or changed or retired it: the product as it now stands
+    (consumers keep the newest; ``retired`` ones are offered no more)."""
+    product_id = _id()
+    code = fields.String(required=True)
+    name_en = fields.String(required=True)
+    name_fr = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("software", "hardware")))
+    brand = fields.String(load_default="")
+    domain = fields.String(load_default="")
+    serializable = fields.Boolean(load_default=False)
+    major_version = _opt(fields.Integer())
+    retired = fields.Boolean(load_default=False)
+
+
+class HoldingRecorded(Contract):
+    """A company holds a product (recorded, or changed: the holding as it now stands)."""
+    holding_id = _id()
+    company_id = _id()
+    product_id = _id()
+    product_code = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    machine_id = _opt(fields.String())
+
+
+class HoldingRemoved(Contract):
+    """A company no longer holds what ``holding_id`` recorded."""
+    holding_id = _id()
+    company_id = _id()
+    product_id = _id()
+
+
 class UpdateReleased(Contract):
     release_id = _id()
     product = fields.String(required=True)
@@ -399,7 +431,7 @@ PRODUCERS = {
                 SubscriptionCancelled, SubscriptionExpired, SubscriptionExpiring, ServicePublished,
                 ServiceRetired],
     "assets": [ContractActivated, ContractEnded, UpdateReleased, SerializationChanged, ContractRecorded,
-               ContractEndScheduled,
+               ContractEndScheduled, ProductRecorded, HoldingRecorded, HoldingRemoved,
                SerializationCodesIssued, IdentifierChangeRequested, IdentifierChangeDecided],
     "knowledge": [ArticlePublished, NewsPublished],
     "support": [SupportRequestOpened, SupportRequestUpdated, SupportRequestResolved],

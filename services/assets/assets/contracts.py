@@ -17,18 +17,21 @@ from portalkit.jobs import PeriodicJob, every
 
 from . import clock
 from .events import outbox
-from .models import Company, Contract
+from .models import Company, Contract, ContractHolding, Holding
 
 
 def record(session: Session, data: dict, operator_id: str | None = None) -> Contract:
-    """Record a contract; ``operator_id`` (who recorded it) goes to the company's trail (identity)."""
+    """Record a contract covering the company's ``holding_ids`` (none named: all its holdings);
+    ``operator_id`` (who recorded it) goes to the company's trail (identity)."""
     if session.get(Company, data["company_id"]) is None:
         raise _invalid("company_id", "No such company.")
     if data.get("ends_on") is not None and data["ends_on"] < data["starts_on"]:
         raise _invalid("ends_on", "The last day cannot come before the first.")
+    holding_ids = _company_holdings(session, data["company_id"], data.get("holding_ids") or [])
     contract = Contract(company_id=data["company_id"], starts_on=data["starts_on"], ends_on=data.get("ends_on"))
     session.add(contract)
     session.flush()
+    session.add_all(ContractHolding(contract_id=contract.id, holding_id=holding_id) for holding_id in holding_ids)
     if operator_id:
         outbox.add(session, "ContractRecorded", {"contract_id": contract.id, "company_id": contract.company_id,
                                                  "starts_on": contract.starts_on, "ends_on": contract.ends_on,
@@ -40,6 +43,21 @@ def record(session: Session, data: dict, operator_id: str | None = None) -> Cont
             _end(session, contract, contract.ends_on + timedelta(days=1))  # recorded after the fact
     session.commit()
     return contract
+
+
+def _company_holdings(session: Session, company_id: str, holding_ids: list[str]) -> list[str]:
+    """The holdings named, each once; 400 naming those that are not the company's (another
+    company's answers like an unknown one) or are removed."""
+    wanted = list(dict.fromkeys(holding_ids))
+    if not wanted:
+        return []
+    found = set(session.scalars(select(Holding.id).where(
+        Holding.id.in_(wanted), Holding.company_id == company_id, Holding.removed_at.is_(None))))
+    missing = [holding_id for holding_id in wanted if holding_id not in found]
+    if missing:
+        raise PortalError(400, "invalid_input", "Some fields are invalid.", {
+            "holding_ids": [f"Not a holding of this company: {', '.join(missing[:20])}."]})
+    return wanted
 
 
 def end(session: Session, contract_id: str, ends_on: date | None = None, operator_id: str | None = None) -> Contract:

@@ -19,8 +19,11 @@ def contract_in_force():
 def holding_on_contract(holding=Holding):
     """A correlated EXISTS: ``holding`` (the table or an alias) is covered by a contract in force."""
     names_none = ~exists(select(ContractHolding.contract_id).where(ContractHolding.contract_id == Contract.id))
+    # correlate_except: ``holding`` belongs to the query two levels up, which SQLAlchemy's automatic
+    # correlation (the enclosing SELECT only) would not reach — it would add the table again.
     names_it = exists(select(ContractHolding.contract_id).where(ContractHolding.contract_id == Contract.id,
-                                                                ContractHolding.holding_id == holding.id))
+                                                                ContractHolding.holding_id == holding.id)
+                      .correlate_except(ContractHolding))
     return exists(select(Contract.id).where(Contract.company_id == holding.company_id, contract_in_force(),
                                             or_(names_none, names_it)))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portalkit.consumer import HandledEventMixin
 from portalkit.db import UTCDateTime, utcnow
@@ -51,6 +51,14 @@ class Contract(Base):
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     # When ContractActivated was told (at creation, or on its first day by the worker).
     activated_at = mapped_column(UTCDateTime(), nullable=True)
+    # The holdings it names (none: it covers every holding of its company); rows are written as
+    # ContractHolding, this reads them.
+    holdings_named = relationship("Holding", secondary="contract_holdings", viewonly=True, lazy="selectin",
+                                  order_by="Holding.id")
+
+    @property
+    def holding_ids(self) -> list[str]:
+        return [holding.id for holding in self.holdings_named]
 
     @property
     def status(self) -> str:

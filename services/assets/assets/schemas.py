@@ -11,6 +11,9 @@ class ContractIn(Strict):
     company_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(load_default=None)
+    holding_ids = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
+                              validate=validate.Length(max=10_000), load_default=list, metadata={
+                                  "description": "the company's holdings it covers; absent or empty: all of them"})
 
 
 class ContractEndIn(Strict):
@@ -25,6 +28,7 @@ class ContractSchema(Schema):
     ends_on = fields.Date(allow_none=True)
     ended_on = fields.Date(allow_none=True)
     status = fields.String(metadata={"enum": ["planned", "active", "ended"]})
+    holding_ids = fields.List(fields.String(), metadata={"description": "the holdings named; empty: all the company's"})
     created_at = fields.AwareDateTime()
 
 

@@ -137,3 +137,29 @@ def test_the_worker_check_runs_at_its_interval_and_survives_a_failure(database, 
     assert check.run_if_due(1060.0)  # logged, not raised
     with database.sessions() as session:
         assert session.query(Contract).count() == 0
+
+
+def _holding(client, operator, company_id, product_id):
+    return client.post("/operator/holdings", json={"company_id": company_id, "product_id": product_id,
+                                                   "quantity": 1}, headers=operator).get_json()["id"]
+
+
+def test_a_contract_names_the_holdings_it_covers_of_its_company_only(client, company, handle, operator):
+    handle("CompanyRegistered", {"company_id": "c2", "number": "C-2", "name": "Zed"})
+    product = client.post("/operator/products", json={"code": "P", "name_en": "P", "name_fr": "P",
+                                                      "kind": "software"}, headers=operator).get_json()["id"]
+    mine, other_mine, theirs = (_holding(client, operator, c, product) for c in (company, company, "c2"))
+    removed = _holding(client, operator, company, product)
+    client.delete(f"/operator/holdings/{removed}", headers=operator)
+    response = record(client, operator, company_id=company, starts_on="2026-01-01", holding_ids=[mine, mine])
+    assert response.status_code == 201 and response.get_json()["holding_ids"] == [mine]
+    assert client.get(f"/operator/contracts/{response.get_json()['id']}", headers=operator).get_json()[
+        "holding_ids"] == [mine]
+    assert record(client, operator, company_id=company, starts_on="2026-01-01").get_json()["holding_ids"] == []
+    for wrong in (theirs, removed, "nope", "x" * 40):
+        refused = record(client, operator, company_id=company, starts_on="2026-01-01", holding_ids=[other_mine, wrong])
+        assert refused.status_code == 400, wrong
+        assert set(refused.get_json()["error"]["fields"]) == {"holding_ids"}
+    bad = record(client, operator, company_id=company, starts_on="2026-01-01", holding_ids="all")
+    assert bad.status_code == 400 and set(bad.get_json()["error"]["fields"]) == {"holding_ids"}
+    assert client.get("/operator/contracts?company_id=c1", headers=operator).get_json()["total"] == 2
