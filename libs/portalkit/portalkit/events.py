@@ -361,21 +361,25 @@ class ChangedHolding(Contract):
 
 
 class IdentifierChangeRequested(Contract):
-    """A company's user asked to move holdings to another machine identifier: operators decide."""
+    """A company's user asked to move holdings to another machine identifier: operators decide
+    (notifications tells them, at the operators' address; the requester's name is for that mail)."""
     change_id = _id()
     company_id = _id()
+    company_name = fields.String(load_default="")
     user_id = _id()
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    email = _opt(fields.String())
     new_machine_id = fields.String(required=True)
     reason = fields.String(load_default="")
     holdings = fields.List(fields.Nested(ChangedHolding), required=True)
 
 
-class IdentifierChangeDecided(Contract):
-    """An operator approved or refused an identifier change; ``language`` is the requester's."""
+class IdentifierChangeDecided(Recipient):
+    """An operator approved or refused an identifier change: the requester (the Recipient, mailed
+    in their language; ``email`` null when assets has not heard of them) and the trail are told."""
     change_id = _id()
     company_id = _id()
-    user_id = _id()
-    language = fields.String(load_default="en")
     decision = fields.String(required=True, validate=validate.OneOf(["approved", "refused"]))
     new_machine_id = fields.String(required=True)
     reason = _opt(fields.String())

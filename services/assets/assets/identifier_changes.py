@@ -13,7 +13,7 @@ from portalkit.db import utcnow
 from portalkit.errors import PortalError, not_found
 
 from .events import outbox
-from .models import IdentifierChange, IdentifierChangeHolding, SerializationCode
+from .models import Company, IdentifierChange, IdentifierChangeHolding, Member, SerializationCode
 from .serialization import issued_event, new_code, refuse_unless_serializable, selected_holdings
 from .signing_keys import KeyRing
 
@@ -39,8 +39,11 @@ def request(session: Session, company_id: str, user_id: str, language: str, data
     for holding, _, _ in selection:
         session.add(IdentifierChangeHolding(change_id=change.id, holding_id=holding.id,
                                             previous_machine_id=holding.machine_id))
+    member, company = session.get(Member, user_id), session.get(Company, company_id)
     outbox.add(session, "IdentifierChangeRequested", {
-        "change_id": change.id, "company_id": company_id, "user_id": user_id,
+        "change_id": change.id, "company_id": company_id, "company_name": company.name if company else "",
+        "user_id": user_id, "first_name": member.first_name if member else "",
+        "last_name": member.last_name if member else "", "email": member.email if member else None,
         "new_machine_id": change.new_machine_id, "reason": change.reason,
         "holdings": [{"holding_id": h.id, "product": p.code, "previous_machine_id": h.machine_id}
                      for h, p, _ in selection]})
@@ -111,10 +114,12 @@ def _decide(session: Session, change: IdentifierChange, decision: str, operator_
             reason: str | None) -> IdentifierChange:
     change.status, change.decided_at, change.decided_by = decision, utcnow(), operator_id
     change.decision_reason = reason or None
+    member = session.get(Member, change.requested_by)
+    requester = member.recipient() if member else {"user_id": change.requested_by, "email": None}
     outbox.add(session, "IdentifierChangeDecided", {
-        "change_id": change.id, "company_id": change.company_id, "user_id": change.requested_by,
-        "language": change.requester_language, "decision": decision, "new_machine_id": change.new_machine_id,
-        "reason": change.decision_reason, "operator_id": operator_id})
+        **requester, "language": member.language if member else change.requester_language,
+        "change_id": change.id, "company_id": change.company_id, "decision": decision,
+        "new_machine_id": change.new_machine_id, "reason": change.decision_reason, "operator_id": operator_id})
     session.commit()
     return change
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portalkit.consumer import HandledEventMixin
 from portalkit.db import UTCDateTime, utcnow
-from portalkit.directory import CompanyMixin
+from portalkit.directory import CompanyMixin, ForgottenMemberMixin, MemberMixin
 from portalkit.outbox import OutboxMixin
 
 # Named constraints, so that later batch migrations on SQLite can find them again.
@@ -34,6 +34,15 @@ class HandledEvent(HandledEventMixin, Base):
 
 class Company(CompanyMixin, Base):
     """identity's client company, as assets needs it (portalkit.directory)."""
+
+
+class Member(MemberMixin, Base):
+    """identity's user, as assets needs them: whom an identifier change's decision is mailed to,
+    at which address and in which language (portalkit.directory)."""
+
+
+class ForgottenMember(ForgottenMemberMixin, Base):
+    """A deleted user, so that a late event does not bring them back."""
 
 
 class Contract(Base):

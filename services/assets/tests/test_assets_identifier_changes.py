@@ -27,14 +27,17 @@ def served(client, ids, signed):
                        headers=admin(signed)).get_json()["items"][0]
 
 
-def test_an_approved_change_revokes_the_old_code_and_issues_a_new_one(client, ids, signed, operator, events, served):
+def test_an_approved_change_revokes_the_old_code_and_issues_a_new_one(client, ids, signed, operator, events, served,
+                                                                      handle):
+    handle("UserActivated", {"user_id": "dl", "company_id": COMPANY, "email": "dl@acme.test", "first_name": "Dora",
+                             "last_name": "Lind", "language": "fr", "security_level": 2})
     asked = ask(client, downloader(signed, language="fr"), "NEW-PC", ids["set"])
     assert asked.status_code == 202 and asked.get_json()["status"] == "pending"
     change_id = asked.get_json()["id"]
     kind, data = events()[-1]
     assert kind == "IdentifierChangeRequested"
-    assert (data["user_id"], data["new_machine_id"], data["holdings"]) == (
-        "dl", "NEW-PC", [{"holding_id": ids["set"], "product": "PAY", "previous_machine_id": "OLD-PC"}])
+    assert (data["user_id"], data["first_name"], data["company_name"], data["new_machine_id"], data["holdings"]) == (
+        "dl", "Dora", "Acme", "NEW-PC", [{"holding_id": ids["set"], "product": "PAY", "previous_machine_id": "OLD-PC"}])
     queue = client.get("/operator/identifier-changes?status=pending", headers=operator).get_json()
     assert [item["id"] for item in queue["items"]] == [change_id] and queue["total"] == 1
     assert queue["items"][0]["holdings"] == [{"holding_id": ids["set"], "previous_machine_id": "OLD-PC"}]
@@ -48,7 +51,7 @@ def test_an_approved_change_revokes_the_old_code_and_issues_a_new_one(client, id
     assert (changed["identifier"], changed["previous_identifier"], changed["revoked_code_ids"]) == (
         "NEW-PC", "OLD-PC", [served["code_id"]])
     assert (issued["operator_id"], issued["change_id"], issued["machine_id"]) == ("op", change_id, "NEW-PC")
-    assert (told["decision"], told["user_id"], told["language"]) == ("approved", "dl", "fr")
+    assert (told["decision"], told["user_id"], told["email"], told["language"]) == ("approved", "dl", "dl@acme.test", "fr")
 
     revoked = client.get("/assets/serialization/revocations", headers=signed(None)).get_json()
     assert revoked["total"] == 1
@@ -75,6 +78,7 @@ def test_a_refused_change_changes_nothing(client, ids, signed, operator, events,
     assert refused.status_code == 200
     assert (refused.get_json()["status"], refused.get_json()["decision_reason"]) == ("refused", "Not the same site")
     assert events()[-1][0] == "IdentifierChangeDecided" and events()[-1][1]["decision"] == "refused"
+    assert events()[-1][1]["email"] is None  # assets never heard of "boss": no address to mail
     assert client.get("/assets/serialization/revocations", headers=signed(None)).get_json()["total"] == 0
     same = client.post("/assets/serializations", json={"machine_id": "OLD-PC", "holding_ids": [ids["set"]]},
                        headers=admin(signed)).get_json()["items"][0]

@@ -24,7 +24,8 @@ def test_codes_issued_and_identifier_changes_reach_the_companys_trail(portal):
         "change_id": "ch1", "company_id": company, "user_id": admin.id, "new_machine_id": "PC-2", "reason": "new PC",
         "holdings": [{"holding_id": "h1", "product": "ERP", "previous_machine_id": "PC-1"}]})
     _handle(portal, "IdentifierChangeDecided", {
-        "change_id": "ch1", "company_id": company, "user_id": admin.id, "language": "en", "decision": "approved",
+        "change_id": "ch1", "company_id": company, "user_id": admin.id, "email": admin.email, "language": "en",
+        "decision": "approved",
         "new_machine_id": "PC-2", "operator_id": operator.id})
     _handle(portal, "SerializationCodesIssued", {"company_id": company, "user_id": admin.id, "machine_id": "PC-2",
                                                  "codes": [{**code, "code_id": "code2"}], "change_id": "ch1",

@@ -1,4 +1,5 @@
-"""identifier changes (the serialization form's requests) and the holdings each names
+"""identifier changes (the serialization form's requests) and the holdings each names; identity's
+users (members) whom their decisions are mailed to
 
 Revision ID: 0005_serialization
 Revises: 0004
@@ -42,9 +43,29 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('change_id', 'holding_id', name=op.f('pk_identifier_change_holdings'))
     )
     op.create_index(op.f('ix_identifier_change_holdings_holding_id'), 'identifier_change_holdings', ['holding_id'], unique=False)
+    op.create_table('members',
+    sa.Column('user_id', sa.String(length=64), nullable=False),
+    sa.Column('company_id', sa.String(length=64), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('first_name', sa.String(length=100), nullable=False),
+    sa.Column('last_name', sa.String(length=100), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('activated_at', portalkit.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_by_event_at', portalkit.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_members'))
+    )
+    op.create_index(op.f('ix_members_company_id'), 'members', ['company_id'], unique=False)
+    op.create_table('forgotten_members',
+    sa.Column('user_id', sa.String(length=64), nullable=False),
+    sa.Column('forgotten_at', portalkit.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_forgotten_members'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('forgotten_members')
+    op.drop_index(op.f('ix_members_company_id'), table_name='members')
+    op.drop_table('members')
     op.drop_index(op.f('ix_identifier_change_holdings_holding_id'), table_name='identifier_change_holdings')
     op.drop_table('identifier_change_holdings')
     op.drop_index('ix_identifier_changes_status_time', table_name='identifier_changes')
