@@ -136,6 +136,8 @@ def test_an_approved_identifier_change_revokes_the_old_code_and_issues_a_new_one
     held, admin_a, operator = scene["held"], scene["admin_a"], scene["operator"]
     old_machine, new_machine = f"OLD-{scene['tag']}", f"NEW-{scene['tag']}"
     old = _created(_serialize(admin_a, mesh, old_machine, held["placed"]))["items"][0]
+    # The requester reads French: the decision is mailed in French.
+    _created(admin_a.patch(mesh.url("/api/identity/me"), json={"language": "fr-FR"}, timeout=10), 200)
     change = _created(admin_a.post(mesh.url("/api/assets/identifier-changes"), timeout=10, json={
         "holding_ids": [held["placed"]], "new_machine_id": new_machine, "reason": "The PC was replaced"}), 202)
     assert change["status"] == "pending"
@@ -147,6 +149,10 @@ def test_an_approved_identifier_change_revokes_the_old_code_and_issues_a_new_one
     approved = _created(operator.post(mesh.url(f"/api/operator/identifier-changes/{change['id']}/approve"),
                                       json={}, timeout=30), 200)
     assert approved["status"] == "approved"
+    told = mesh.wait_for_mail("operators@portal.localhost", containing=new_machine)
+    assert "Anna" in told["Subject"]
+    decision = mesh.wait_for_mail(scene["a"]["email"], containing=new_machine)
+    assert decision["Subject"].startswith("Changement d’identifiant accepté")
     revoked = _created(requests.get(mesh.url("/api/assets/serialization/revocations"), params={"per_page": 1000},
                                     timeout=10), 200)["items"]
     assert old["code_id"] in {item["code_id"] for item in revoked}

@@ -23,6 +23,9 @@ CONTEXT = {
     "message": "Hello,\nI need an account.", "for_operators": False, "activated": True,
     "forgot_link": "https://portal.example.com/password/forgot",
 }
+# The identifier changes' mails (serialization_mails).
+CONTEXT.update({"machine_id": "PC-042", "approved": True, "holdings": [
+    {"holding_id": "h1", "product": "PAY", "previous_machine_id": "PC-041"}]})
 WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused"}
 
 
