@@ -6,7 +6,8 @@ gateway_overhead, event_latency, mesh_memory: the mesh (issue "the portal mesh r
 sign_in: sign-in throughput against raw argon2id; identity_users: the users list at 1,000,000
 users and a 10,000-line import, on PostgreSQL; grant_latency: accept to access, over 200 grants;
 catalog_listing: the catalog listing at 5,000,000 subscriptions, on PostgreSQL; metrics_cost: a
-service endpoint's throughput and latency with and without the metrics hook.
+service endpoint's throughput and latency with and without the metrics hook; serialization: a
+500-holding selection's codes (p95, codes per second).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
-       "catalog_listing", "metrics_cost")
+       "catalog_listing", "metrics_cost", "serialization")
 
 
 def main(names: list[str]) -> None:
@@ -30,7 +31,7 @@ def main(names: list[str]) -> None:
     for name in names:
         print(f"== {name}", flush=True)
         module = importlib.import_module(name)
-        module.main([]) if name in ("identity_users", "catalog_listing") else module.main()
+        module.main([]) if name in ("identity_users", "catalog_listing", "serialization") else module.main()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ ask for, their identifier changes, and what installed software reads without sig
 public keys and the revocation list."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, jsonify
 
 from portalkit import entitlements
 from portalkit.errors import forbidden
@@ -38,11 +38,12 @@ def _serializing_company() -> str:
     return company_id
 
 
-def code_item(holding, product, code) -> dict:
-    name = product.name_fr if caller().language == "fr" else product.name_en
-    return {"holding_id": holding.id, "machine_id": code.machine_id, "code": code.code, "code_id": code.id,
-            "key_id": code.key_id, "issued_on": code.issued_on,
-            "product": {"id": product.id, "code": product.code, "name": name, "major_version": code.major_version}}
+def code_item(holding, product, code: dict, french: bool) -> dict:
+    return {"holding_id": holding.id, "product": {"id": product.id, "code": product.code,
+                                                  "name": product.name_fr if french else product.name_en,
+                                                  "major_version": code["major_version"]},
+            "machine_id": code["machine_id"], "code": code["code"], "code_id": code["id"], "key_id": code["key_id"],
+            "issued_on": code["issued_on"].isoformat()}
 
 
 def change_item(change, holdings) -> dict:
@@ -67,7 +68,10 @@ def serialize(data):
     company_id = _serializing_company()
     issued = serialization.issue(db_session(), key_ring(), company_id, caller().user_id,
                                  data["machine_id"], data["holding_ids"])
-    return {"items": [code_item(*row) for row in issued]}
+    french = caller().language == "fr"
+    # Already in the answer's shape (SerializationAnswer documents it): a 500-code answer is
+    # not dumped field by field again.
+    return jsonify(items=[code_item(item["holding"], item["product"], item["code"], french) for item in issued]), 201
 
 
 @blp.route("/identifier-changes", methods=["POST"])
