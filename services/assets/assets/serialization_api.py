@@ -11,9 +11,9 @@ from portalkit.rate_limits import RateLimit, parse_limits
 from portalkit.web import Blueprint, caller, db_session, signed_in
 
 from . import identifier_changes, serialization, serialization_codes
-from .serialization_schemas import (ChangePage, ChangeQuery, IdentifierChangeAccepted, IdentifierChangeIn,
+from .serialization_schemas import (ChangePage, IdentifierChangeAccepted, IdentifierChangeIn,
                                     IdentifierChangeSchema, PublicKeys, PublicKeySchema, RevocationPage,
-                                    RevocationQuery, SerializationAnswer, SerializationIn)
+                                    OwnChangeQuery, RevocationQuery, SerializationAnswer, SerializationIn)
 from .settings import AssetsSettings
 from .signing_keys import key_ring
 
@@ -89,15 +89,14 @@ def request_change(data):
 @blp.route("/identifier-changes", methods=["GET"])
 @blp.refuses(403)
 @signed_in
-@blp.arguments(ChangeQuery, location="query")
+@blp.arguments(OwnChangeQuery, location="query")
 @blp.response(200, ChangePage)
 def list_changes(query):
     """The company's identifier changes, newest first."""
     identity = caller()
     if not (identity.holds(entitlements.ADMINISTRATION) or identity.holds(entitlements.DOWNLOAD_UPDATES)):
         raise forbidden()
-    return change_page(*identifier_changes.list_changes(db_session(), {**query, "company_id": None},
-                                                        identity.company_id))
+    return change_page(*identifier_changes.list_changes(db_session(), query, identity.company_id))
 
 
 @blp.route("/serialization/key", methods=["GET"])

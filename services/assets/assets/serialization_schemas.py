@@ -1,11 +1,18 @@
 """The shapes of the serialization routes: codes, keys, identifier changes, the revocation list."""
 from marshmallow import RAISE, Schema, fields, validate
 
+from portalkit.fields import SingleLine
+
 from .machine_ids import MachineId
 
 MAX_SELECTION = 1000
-HoldingIds = lambda: fields.List(fields.String(validate=validate.Length(min=1, max=32)),  # noqa: E731
-                                 required=True, validate=validate.Length(min=1, max=MAX_SELECTION))
+# Free text may hold any character but NUL, which no database stores (portalkit.request_input).
+TEXT_PATTERN = r"^[^\u0000]*$"
+
+
+def HoldingIds():  # noqa: N802 - a field, named like one
+    return fields.List(SingleLine(validate=validate.Length(min=1, max=32)), required=True,
+                       validate=validate.Length(min=1, max=MAX_SELECTION))
 
 
 class Strict(Schema):
@@ -53,7 +60,7 @@ class PublicKeys(Schema):
 class IdentifierChangeIn(Strict):
     holding_ids = HoldingIds()
     new_machine_id = MachineId(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={"pattern": TEXT_PATTERN})
 
 
 class ChangeHoldingSchema(Schema):
@@ -79,11 +86,14 @@ class IdentifierChangeAccepted(Schema):
     status = fields.String()
 
 
-class ChangeQuery(Schema):
+class OwnChangeQuery(Schema):
     status = fields.String(validate=validate.OneOf(["pending", "approved", "refused"]), load_default=None)
-    company_id = fields.String(validate=validate.Length(min=1, max=64), load_default=None)
     page = fields.Integer(validate=validate.Range(min=1, max=100_000), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1, max=200), load_default=50)
+
+
+class ChangeQuery(OwnChangeQuery):
+    company_id = SingleLine(validate=validate.Length(min=1, max=64), load_default=None)
 
 
 class ChangePage(Schema):
@@ -92,7 +102,7 @@ class ChangePage(Schema):
 
 
 class DecisionIn(Strict):
-    reason = fields.String(validate=validate.Length(max=2000), load_default=None)
+    reason = fields.String(validate=validate.Length(max=2000), load_default=None, metadata={"pattern": TEXT_PATTERN})
 
 
 class RevocationQuery(Schema):
