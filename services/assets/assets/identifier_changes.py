@@ -13,7 +13,7 @@ from portalkit.db import utcnow
 from portalkit.errors import PortalError, not_found
 
 from .events import outbox
-from .models import Company, IdentifierChange, IdentifierChangeHolding, Member, SerializationCode
+from .models import Company, Holding, IdentifierChange, IdentifierChangeHolding, Member, Product, SerializationCode
 from .serialization import issued_event, new_code, refuse_unless_serializable, selected_holdings
 from .signing_keys import KeyRing
 
@@ -56,12 +56,23 @@ def find(session: Session, change_id: str, company_id: str | None = None) -> Ide
         raise not_found("identifier change")
     return change
 
-def holdings_of(session: Session, change_ids: list[str]) -> dict[str, list[IdentifierChangeHolding]]:
+def holdings_of(session: Session, change_ids: list[str]) -> dict[str, list[dict]]:
+    """Each change's holdings: id, the identifier they had, their product's code and names."""
     out: dict[str, list] = {change_id: [] for change_id in change_ids}
-    for row in session.scalars(select(IdentifierChangeHolding).where(IdentifierChangeHolding.change_id.in_(change_ids))
-                               .order_by(IdentifierChangeHolding.holding_id)):
-        out[row.change_id].append(row)
+    rows = session.execute(
+        select(IdentifierChangeHolding.change_id, IdentifierChangeHolding.holding_id,
+               IdentifierChangeHolding.previous_machine_id, Product.code, Product.name_en, Product.name_fr)
+        .join(Holding, Holding.id == IdentifierChangeHolding.holding_id).join(Product, Product.id == Holding.product_id)
+        .where(IdentifierChangeHolding.change_id.in_(change_ids)).order_by(IdentifierChangeHolding.holding_id))
+    for row in rows:
+        out[row.change_id].append({"holding_id": row.holding_id, "previous_machine_id": row.previous_machine_id,
+                                   "product": {"code": row.code, "name_en": row.name_en, "name_fr": row.name_fr}})
     return out
+
+
+def companies_of(session: Session, company_ids: set[str]) -> dict[str, Company]:
+    return {company.id: company for company in session.scalars(select(Company).where(Company.id.in_(company_ids)))}
+
 
 def list_changes(session: Session, query: dict, company_id: str | None = None) -> tuple[list[IdentifierChange], int]:
     conditions = []
@@ -79,7 +90,7 @@ def approve(session: Session, ring: KeyRing, change_id: str, operator_id: str, r
     """Revoke the holdings' live codes, move them to the new identifier and issue their codes."""
     change = _pending(session, change_id)
     rows = holdings_of(session, [change.id])[change.id]
-    selection = selected_holdings(session, change.company_id, [row.holding_id for row in rows])
+    selection = selected_holdings(session, change.company_id, [row["holding_id"] for row in rows])
     now = utcnow()
     issued = []
     for holding, product, _ in selection:

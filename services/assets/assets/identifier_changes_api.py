@@ -3,7 +3,7 @@ the decision on each."""
 from portalkit.web import Blueprint, caller, db_session, operator_only
 
 from . import identifier_changes
-from .serialization_api import change_item, change_page
+from .serialization_api import change_page
 from .serialization_schemas import ChangePage, ChangeQuery, DecisionIn, IdentifierChangeSchema
 from .signing_keys import key_ring
 
@@ -26,8 +26,7 @@ def list_changes(query):
 @blp.response(200, IdentifierChangeSchema)
 def show(change_id):
     """Read one identifier change."""
-    change = identifier_changes.find(db_session(), change_id)
-    return change_item(change, identifier_changes.holdings_of(db_session(), [change.id])[change.id])
+    return _one(identifier_changes.find(db_session(), change_id))
 
 
 @blp.route("/identifier-changes/<change_id>/approve", methods=["POST"])
@@ -37,8 +36,8 @@ def show(change_id):
 @blp.response(200, IdentifierChangeSchema)
 def approve(data, change_id):
     """Approve: the holdings' codes are revoked, their identifier changed, new codes issued."""
-    change = identifier_changes.approve(db_session(), key_ring(), change_id, caller().user_id, (data or {}).get("reason"))
-    return change_item(change, identifier_changes.holdings_of(db_session(), [change.id])[change.id])
+    return _one(identifier_changes.approve(db_session(), key_ring(), change_id, caller().user_id,
+                                           (data or {}).get("reason")))
 
 
 @blp.route("/identifier-changes/<change_id>/refuse", methods=["POST"])
@@ -48,5 +47,8 @@ def approve(data, change_id):
 @blp.response(200, IdentifierChangeSchema)
 def refuse(data, change_id):
     """Refuse: nothing changes; the requester is told."""
-    change = identifier_changes.refuse(db_session(), change_id, caller().user_id, (data or {}).get("reason"))
-    return change_item(change, identifier_changes.holdings_of(db_session(), [change.id])[change.id])
+    return _one(identifier_changes.refuse(db_session(), change_id, caller().user_id, (data or {}).get("reason")))
+
+
+def _one(change) -> dict:
+    return change_page([change], 1)["items"][0]

@@ -46,16 +46,24 @@ def code_item(holding, product, code: dict, french: bool) -> dict:
             "issued_on": code["issued_on"].isoformat()}
 
 
-def change_item(change, holdings) -> dict:
+def change_item(change, holdings, company=None) -> dict:
+    french = caller().language == "fr"
     return {**{name: getattr(change, name) for name in (
         "id", "status", "company_id", "requested_by", "new_machine_id", "reason", "requested_at",
         "decided_at", "decision_reason")},
-        "holdings": [{"holding_id": row.holding_id, "previous_machine_id": row.previous_machine_id} for row in holdings]}
+        "company": {"id": change.company_id, "number": company.number if company else "",
+                    "name": company.name if company else ""},
+        "holdings": [{"holding_id": row["holding_id"], "previous_machine_id": row["previous_machine_id"],
+                      "product": {"code": row["product"]["code"],
+                                  "name": row["product"]["name_fr" if french else "name_en"]}} for row in holdings]}
 
 
 def change_page(changes, total) -> dict:
-    rows = identifier_changes.holdings_of(db_session(), [change.id for change in changes])
-    return {"items": [change_item(change, rows[change.id]) for change in changes], "total": total}
+    session = db_session()
+    rows = identifier_changes.holdings_of(session, [change.id for change in changes])
+    companies = identifier_changes.companies_of(session, {change.company_id for change in changes})
+    return {"items": [change_item(change, rows[change.id], companies.get(change.company_id)) for change in changes],
+            "total": total}
 
 
 @blp.route("/serializations", methods=["POST"])

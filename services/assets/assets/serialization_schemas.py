@@ -63,15 +63,28 @@ class IdentifierChangeIn(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={"pattern": TEXT_PATTERN})
 
 
+class ChangedProduct(Schema):
+    code = fields.String()
+    name = fields.String(metadata={"description": "in the caller's language"})
+
+
 class ChangeHoldingSchema(Schema):
     holding_id = fields.String()
     previous_machine_id = fields.String(allow_none=True)
+    product = fields.Nested(ChangedProduct)
+
+
+class ChangeCompany(Schema):
+    id = fields.String()
+    number = fields.String()
+    name = fields.String()
 
 
 class IdentifierChangeSchema(Schema):
     id = fields.String()
     status = fields.String(metadata={"enum": ["pending", "approved", "refused"]})
     company_id = fields.String()
+    company = fields.Nested(ChangeCompany)
     requested_by = fields.String()
     new_machine_id = fields.String()
     reason = fields.String()

@@ -40,7 +40,9 @@ def test_an_approved_change_revokes_the_old_code_and_issues_a_new_one(client, id
         "dl", "Dora", "Acme", "NEW-PC", [{"holding_id": ids["set"], "product": "PAY", "previous_machine_id": "OLD-PC"}])
     queue = client.get("/operator/identifier-changes?status=pending", headers=operator).get_json()
     assert [item["id"] for item in queue["items"]] == [change_id] and queue["total"] == 1
-    assert queue["items"][0]["holdings"] == [{"holding_id": ids["set"], "previous_machine_id": "OLD-PC"}]
+    assert queue["items"][0]["holdings"] == [{"holding_id": ids["set"], "previous_machine_id": "OLD-PC",
+                                              "product": {"code": "PAY", "name": "Payroll"}}]
+    assert queue["items"][0]["company"] == {"id": COMPANY, "number": "C-1", "name": "Acme"}
     assert client.get("/assets/serialization/revocations", headers=signed(None)).get_json()["total"] == 0
 
     decided = client.post(f"/operator/identifier-changes/{change_id}/approve", json={}, headers=operator)
