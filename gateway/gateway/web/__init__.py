@@ -17,7 +17,7 @@ from flask import Flask
 from portalkit.settings import identity_secret
 
 # The spaces, in the order their blueprints are registered: each a package of this one.
-SPACES = ("account", "administration", "catalog", "contacts", "access", "backoffice")
+SPACES = ("account", "administration", "catalog", "contacts", "access", "backoffice", "serialization")
 
 
 def init_web(app: Flask) -> None:
