@@ -153,9 +153,11 @@ def test_an_approved_identifier_change_revokes_the_old_code_and_issues_a_new_one
     assert "Anna" in told["Subject"]
     decision = mesh.wait_for_mail(scene["a"]["email"], containing=new_machine)
     assert decision["Subject"].startswith("Changement d’identifiant accepté")
-    revoked = _created(requests.get(mesh.url("/api/assets/serialization/revocations"), params={"per_page": 1000},
-                                    timeout=10), 200)["items"]
-    assert old["code_id"] in {item["code_id"] for item in revoked}
+    revocations = _created(requests.get(mesh.url("/api/assets/serialization/revocations"), params={"per_page": 1000},
+                                        timeout=10), 200)
+    assert old["code_id"] in {item["code_id"] for item in revocations["items"]}
+    # The list is signed like a code: the README's routine checks it too.
+    assert old["code_id"] in _verify_code()(revocations["signed"], _public_keys(mesh))["revoked"]
     new = _created(_serialize(admin_a, mesh, new_machine, held["placed"]))["items"][0]
     assert new["code"] != old["code"]
     assert _verify_code()(new["code"], _public_keys(mesh))["machine_id"] == new_machine

@@ -3,6 +3,8 @@ ask for, their identifier changes, and what installed software reads without sig
 public keys and the revocation list."""
 from __future__ import annotations
 
+import json
+
 from flask import current_app, jsonify
 
 from portalkit import entitlements
@@ -128,5 +130,11 @@ def all_keys():
 def revocation_list(query):
     """The revoked codes (id, SHA-256 of the code, key, date), oldest revocation first; public."""
     codes, total = identifier_changes.revocations(db_session(), query)
-    return {"items": [{"id": code.id, "sha256": serialization_codes.fingerprint(code.code), "key_id": code.key_id,
-                       "revoked_at": code.revoked_at} for code in codes], "total": total}
+    items = [{"id": code.id, "sha256": serialization_codes.fingerprint(code.code), "key_id": code.key_id,
+              "revoked_at": code.revoked_at} for code in codes]
+    # The page's code ids, signed like a code (same format, same keys): a copy passed on by a
+    # mirror or a USB stick is checked offline too.
+    statement = json.dumps({"revoked": [code.id for code in codes], "total": total, "page": query["page"],
+                            "per_page": query["per_page"], "key_id": key_ring().current.key_id},
+                           separators=(",", ":"), sort_keys=True).encode()
+    return {"items": items, "total": total, "signed": serialization_codes.sign(key_ring().current, statement)}

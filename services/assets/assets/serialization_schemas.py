@@ -134,3 +134,5 @@ class RevocationSchema(Schema):
 class RevocationPage(Schema):
     items = fields.List(fields.Nested(RevocationSchema))
     total = fields.Integer()
+    signed = fields.String(metadata={"description": "<payload>.<signature> as a code: the payload is JSON "
+                                                    "{revoked: [code ids of this page], total, page, per_page, key_id}"})

@@ -59,6 +59,8 @@ def test_an_approved_change_revokes_the_old_code_and_issues_a_new_one(client, id
     assert revoked["total"] == 1
     assert revoked["items"][0]["code_id"] == served["code_id"]
     assert revoked["items"][0]["sha256"] == serialization_codes.fingerprint(served["code"])
+    statement = serialization_codes.verify(key_ring(), revoked["signed"])  # signed like a code
+    assert (statement["revoked"], statement["total"], statement["page"]) == ([served["code_id"]], 1, 1)
     # The holding now serializes on the new machine only, with the code the approval issued.
     again = client.post("/assets/serializations", json={"machine_id": "NEW-PC", "holding_ids": [ids["set"]]},
                         headers=admin(signed)).get_json()["items"][0]
