@@ -3,9 +3,8 @@ the decision on each."""
 from portalkit.web import Blueprint, caller, db_session, operator_only
 
 from . import identifier_changes
-from .serialization_api import change_page
+from .serialization_api import change_page, signing_ring
 from .serialization_schemas import ChangePage, ChangeQuery, DecisionIn, IdentifierChangeSchema
-from .signing_keys import key_ring
 
 blp = Blueprint("operator-identifier-changes", __name__, url_prefix="/operator",
                 description="Operators' decisions on identifier changes")
@@ -36,7 +35,7 @@ def show(change_id):
 @blp.response(200, IdentifierChangeSchema)
 def approve(data, change_id):
     """Approve: the holdings' codes are revoked, their identifier changed, new codes issued."""
-    return _one(identifier_changes.approve(db_session(), key_ring(), change_id, caller().user_id,
+    return _one(identifier_changes.approve(db_session(), signing_ring(), change_id, caller().user_id,
                                            (data or {}).get("reason")))
 
 

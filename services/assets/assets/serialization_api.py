@@ -8,8 +8,9 @@ import json
 from flask import current_app, jsonify
 
 from portalkit import entitlements
-from portalkit.errors import forbidden
+from portalkit.errors import PortalError, forbidden
 from portalkit.rate_limits import RateLimit, parse_limits
+from portalkit.settings import SettingsError
 from portalkit.web import Blueprint, caller, db_session, signed_in
 
 from . import identifier_changes, serialization, serialization_codes
@@ -17,7 +18,7 @@ from .serialization_schemas import (ChangePage, IdentifierChangeAccepted, Identi
                                     IdentifierChangeSchema, PublicKeys, PublicKeySchema, RevocationPage,
                                     OwnChangeQuery, RevocationQuery, SerializationAnswer, SerializationIn)
 from .settings import AssetsSettings
-from .signing_keys import key_ring
+from .signing_keys import KeyRing, key_ring
 
 blp = Blueprint("serialization", __name__, url_prefix="/assets",
                 description="Serialization codes, their keys, identifier changes and revocations")
@@ -27,6 +28,15 @@ LIMIT = "assets.serialization_limit"
 def install(app) -> None:
     """The app's per-company counter of serializations (one storage for every process in production)."""
     app.extensions[LIMIT] = RateLimit("serialization", parse_limits(AssetsSettings.load().serialization_rate_limit))
+
+
+def signing_ring() -> KeyRing:
+    """The signing keys; a production without ``PORTAL_ASSETS_SIGNING_KEYS`` answers 503 (logged)."""
+    try:
+        return key_ring()
+    except SettingsError as error:
+        current_app.logger.error("serialization unavailable: %s", error)
+        raise PortalError(503, "signing_keys_missing", "Serialization is not configured on this portal.") from None
 
 
 def _serializing_company() -> str:
@@ -76,7 +86,7 @@ def change_page(changes, total) -> dict:
 def serialize(data):
     """Issue a code per selected serializable holding under contract, bound to ``machine_id``."""
     company_id = _serializing_company()
-    issued = serialization.issue(db_session(), key_ring(), company_id, caller().user_id,
+    issued = serialization.issue(db_session(), signing_ring(), company_id, caller().user_id,
                                  data["machine_id"], data["holding_ids"])
     french = caller().language == "fr"
     # Already in the answer's shape (SerializationAnswer documents it): a 500-code answer is
@@ -113,14 +123,14 @@ def list_changes(query):
 @blp.response(200, PublicKeySchema)
 def current_key():
     """The public key new codes are signed with (no sign-in: installed software reads it)."""
-    return key_ring().current.published()
+    return signing_ring().current.published()
 
 
 @blp.route("/serialization/keys", methods=["GET"])
 @blp.response(200, PublicKeys)
 def all_keys():
     """Every public key codes in force may name, the current one first."""
-    ring = key_ring()
+    ring = signing_ring()
     return {"current": ring.current.key_id, "items": [key.published() for key in ring.keys]}
 
 
@@ -135,6 +145,6 @@ def revocation_list(query):
     # The page's code ids, signed like a code (same format, same keys): a copy passed on by a
     # mirror or a USB stick is checked offline too.
     statement = json.dumps({"revoked": [code.id for code in codes], "total": total, "page": query["page"],
-                            "per_page": query["per_page"], "key_id": key_ring().current.key_id},
+                            "per_page": query["per_page"], "key_id": signing_ring().current.key_id},
                            separators=(",", ":"), sort_keys=True).encode()
-    return {"items": items, "total": total, "signed": serialization_codes.sign(key_ring().current, statement)}
+    return {"items": items, "total": total, "signed": serialization_codes.sign(signing_ring().current, statement)}

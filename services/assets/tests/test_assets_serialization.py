@@ -146,3 +146,13 @@ def test_the_keys_setting_is_checked(monkeypatch):
     from assets.signing_keys import load_keys
     with pytest.raises(SettingsError):
         load_keys()
+
+
+def test_a_production_without_keys_answers_503_not_500(client, ids, signed, monkeypatch):
+    from portalkit.settings import identity_secret
+    monkeypatch.setenv("PORTAL_IDENTITY_SECRET", identity_secret())  # production's own, set
+    monkeypatch.delenv("PORTAL_ASSETS_SIGNING_KEYS", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    for response in (serialize(client, admin(signed), "PC", ids["erp"]),
+                     client.get("/assets/serialization/key", headers=signed(None))):
+        assert response.status_code == 503 and response.get_json()["error"]["code"] == "signing_keys_missing"
