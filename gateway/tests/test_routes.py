@@ -16,6 +16,7 @@ def test_every_public_prefix_goes_to_its_service_path():
         "/api/operator/holdings/h1": ("assets", "/operator/holdings/h1"),
         "/api/catalog/services": ("catalog", "/catalog/services"),
         "/api/assets/releases": ("assets", "/assets/releases"),
+        "/api/operator/identifier-changes/x/approve": ("assets", "/operator/identifier-changes/x/approve"),
         "/api/knowledge/articles": ("knowledge", "/knowledge/articles"),
         "/api/support/requests": ("support", "/support/requests"),
         "/api/notifications/preferences": ("notifications", "/notifications/preferences"),

@@ -43,8 +43,9 @@ def _now():
 
 
 def test_it_follows_an_activation_to_the_right_it_grants(database):
-    # identity.UserActivated → catalog grants (catalog.SubscriptionAccepted) → identity and the gateway.
-    services = FakeServices({"catalog": {"a"}, "support": {"a"}, "identity": {"g"}},
+    # identity.UserActivated → catalog grants (catalog.SubscriptionAccepted) → identity and the gateway;
+    # assets and support keep the user too.
+    services = FakeServices({"catalog": {"a"}, "support": {"a"}, "assets": {"a"}, "identity": {"g"}},
                             caused={"a": [("g", "catalog.SubscriptionAccepted")]})
     _handled_by_gateway(database, "g")
     assert Settler(services, database, timeout=2).settle(format_events([("a", "identity.UserActivated")]))

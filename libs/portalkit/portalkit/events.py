@@ -331,9 +331,67 @@ class UpdateReleased(Contract):
 
 
 class SerializationChanged(Contract):
+    """A holding's codes changed with its machine identifier (an approved identifier change): the
+    codes of ``previous_identifier`` revoked, those of ``identifier`` issued."""
     company_id = _id()
     identifier = fields.String(required=True)
     product = fields.String(required=True)
+    holding_id = _opt(fields.String())
+    previous_identifier = _opt(fields.String())
+    revoked_code_ids = fields.List(fields.String(), load_default=list)
+    issued_code_ids = fields.List(fields.String(), load_default=list)
+    change_id = _opt(fields.String())
+
+
+class IssuedCode(Contract):
+    code_id = fields.String(required=True)
+    holding_id = fields.String(required=True)
+    product = fields.String(required=True)
+    major_version = fields.Integer(allow_none=True, load_default=None)
+    key_id = fields.String(required=True)
+
+
+class SerializationCodesIssued(Contract):
+    """Codes issued for a machine of a company, by one of its users (``user_id``) or on an
+    operator's approval of an identifier change (``operator_id``, ``change_id``): its trail."""
+    company_id = _id()
+    user_id = _opt(fields.String())
+    machine_id = fields.String(required=True)
+    codes = fields.List(fields.Nested(IssuedCode), required=True)
+    change_id = _opt(fields.String())
+    operator_id = _opt(fields.String())
+
+
+class ChangedHolding(Contract):
+    holding_id = fields.String(required=True)
+    product = fields.String(required=True)
+    previous_machine_id = fields.String(allow_none=True, load_default=None)
+
+
+class IdentifierChangeRequested(Contract):
+    """A company's user asked to move holdings to another machine identifier: operators decide
+    (notifications tells them, at the operators' address; the requester's name is for that mail)."""
+    change_id = _id()
+    company_id = _id()
+    company_name = fields.String(load_default="")
+    user_id = _id()
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    email = _opt(fields.String())
+    new_machine_id = fields.String(required=True)
+    reason = fields.String(load_default="")
+    holdings = fields.List(fields.Nested(ChangedHolding), required=True)
+
+
+class IdentifierChangeDecided(Recipient):
+    """An operator approved or refused an identifier change: the requester (the Recipient, mailed
+    in their language; ``email`` null when assets has not heard of them) and the trail are told."""
+    change_id = _id()
+    company_id = _id()
+    decision = fields.String(required=True, validate=validate.OneOf(["approved", "refused"]))
+    new_machine_id = fields.String(required=True)
+    reason = _opt(fields.String())
+    operator_id = _id()
 
 
 # --- knowledge ----------------------------------------------------------------------------
@@ -385,7 +443,8 @@ PRODUCERS = {
                 SubscriptionCancelled, SubscriptionExpired, SubscriptionExpiring, ServicePublished,
                 ServiceRetired],
     "assets": [ContractActivated, ContractEnded, UpdateReleased, SerializationChanged, ContractRecorded,
-               ContractEndScheduled, ProductRecorded, HoldingRecorded, HoldingRemoved],
+               ContractEndScheduled, ProductRecorded, HoldingRecorded, HoldingRemoved,
+               SerializationCodesIssued, IdentifierChangeRequested, IdentifierChangeDecided],
     "knowledge": [ArticlePublished, NewsPublished],
     "support": [SupportRequestOpened, SupportRequestUpdated, SupportRequestResolved],
     "probe": [ProbeSent],

@@ -21,12 +21,17 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                  "catalog.SubscriptionExpired",
                  # Operators' contract and catalog decisions go to the company's administration trail.
                  "assets.ContractRecorded", "assets.ContractEndScheduled", "assets.ContractEnded",
-                 "catalog.ServicePublished", "catalog.ServiceRetired"),
+                 "catalog.ServicePublished", "catalog.ServiceRetired",
+                 # Every serialization and identifier change, in the company's trail too.
+                 "assets.SerializationCodesIssued", "assets.IdentifierChangeRequested",
+                 "assets.IdentifierChangeDecided"),
     # The catalog knows users from their creation: an administrator subscribes them at once.
     "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserCreated",
                 "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted",
                 "assets.ContractActivated", "assets.ContractEnded", "identity.AssociateUnlinked"),
-    "assets": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.AssociateUnlinked"),
+    "assets": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.AssociateUnlinked",
+               # Users, by address and language: the requester of an identifier change is mailed.
+               "identity.UserCreated", "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted"),
     # knowledge targets news and articles by the company's products; support offers them on a request.
     "knowledge": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.AssociateUnlinked",
                   "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
@@ -35,7 +40,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                 "identity.UserUpdated", "identity.UserDeleted",
                 "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
     "notifications": ("identity.#", "catalog.Subscription*", "assets.UpdateReleased",
-                      "assets.SerializationChanged", "knowledge.#", "support.#"),
+                      "assets.SerializationChanged", "assets.IdentifierChangeRequested",
+                      "assets.IdentifierChangeDecided", "knowledge.#", "support.#"),
     "gateway": ("identity.CompanyRegistered", "identity.UserUpdated", "identity.UserDeleted",
                 "identity.SessionsEnded", "catalog.SubscriptionAccepted",
                 "catalog.SubscriptionCancelled", "catalog.SubscriptionExpired",

@@ -1,11 +1,13 @@
 """The events assets consumes (identity's), and what each one does: ``HANDLERS``.
 
-identity's companies and their associates' tree are kept by portalkit's directory.
+identity's companies and their associates' tree, and its users (the requesters of identifier
+changes, mailed the decision), are kept by portalkit's directory.
 """
 from portalkit.directory import IdentityDirectory
 
-from .models import Company
+from .models import Company, ForgottenMember, Member
 
-IDENTITY = IdentityDirectory(Company)
+IDENTITY = IdentityDirectory(Company, Member, ForgottenMember)
 
-HANDLERS = IDENTITY.handlers("CompanyRegistered", "AssociateLinked", "AssociateUnlinked")
+HANDLERS = IDENTITY.handlers("CompanyRegistered", "AssociateLinked", "AssociateUnlinked",
+                              "UserCreated", "UserActivated", "UserUpdated", "UserDeleted")

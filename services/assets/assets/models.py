@@ -11,7 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portalkit.consumer import HandledEventMixin
 from portalkit.db import UTCDateTime, utcnow
-from portalkit.directory import CompanyMixin
+from portalkit.directory import CompanyMixin, ForgottenMemberMixin, MemberMixin
 from portalkit.outbox import OutboxMixin
 
 # Named constraints, so that later batch migrations on SQLite can find them again.
@@ -35,6 +35,15 @@ class HandledEvent(HandledEventMixin, Base):
 
 class Company(CompanyMixin, Base):
     """identity's client company, as assets needs it (portalkit.directory)."""
+
+
+class Member(MemberMixin, Base):
+    """identity's user, as assets needs them: whom an identifier change's decision is mailed to,
+    at which address and in which language (portalkit.directory)."""
+
+
+class ForgottenMember(ForgottenMemberMixin, Base):
+    """A deleted user, so that a late event does not bring them back."""
 
 
 class Contract(Base):
@@ -198,3 +207,32 @@ class CalendarLine(Base):
     released_on = mapped_column(Date(), nullable=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+class IdentifierChange(Base):
+    """A company's request to move holdings to another machine identifier (the manual's
+    serialization form): an operator approves it (old codes revoked, new ones issued) or refuses it."""
+
+    __tablename__ = "identifier_changes"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'approved', 'refused')", name="status"),
+                      Index("ix_identifier_changes_status_time", "status", "requested_at"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    company_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    requested_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    requester_language: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
+    new_machine_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    reason: Mapped[str] = mapped_column(Text(), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    requested_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    decided_at = mapped_column(UTCDateTime(), nullable=True)
+    decided_by = mapped_column(String(64), nullable=True)
+    decision_reason = mapped_column(Text(), nullable=True)
+
+
+class IdentifierChangeHolding(Base):
+    """A holding an identifier change names, with the identifier it had when asked."""
+
+    __tablename__ = "identifier_change_holdings"
+
+    change_id: Mapped[str] = mapped_column(String(32), ForeignKey("identifier_changes.id"), primary_key=True)
+    holding_id: Mapped[str] = mapped_column(String(32), ForeignKey("holdings.id"), primary_key=True, index=True)
+    previous_machine_id = mapped_column(String(64), nullable=True)

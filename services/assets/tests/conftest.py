@@ -2,7 +2,9 @@
 calendar and the events recorded."""
 from __future__ import annotations
 
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,8 @@ from assets.handlers import HANDLERS
 from assets.models import OutboxMessage
 
 TODAY = date(2026, 11, 23)
+# The tests' shared database fixtures (serialization_fixtures.py) import as modules of their own.
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,14 @@ catalog's grants and ends of subscriptions feed two read-models: the administrat
 "User Management - Administration" and its supervision: the administrators list, the
 last-administrator rule) and the interests (the "Functional preference: …" and "Receive …"
 services: the contacts' interests); operators' decisions in assets and the catalog go to the
-trail of the company they touch (``operator_trail``).
+trail of the company they touch (``operator_trail``), and so does serialization
+(``serialization_trail``).
 """
 from sqlalchemy.orm import Session
 
 from portalkit.events import Event
 
-from . import administrators, interests, operator_trail
+from . import administrators, interests, operator_trail, serialization_trail
 
 
 def on_subscription_accepted(session: Session, event: Event) -> None:
@@ -32,4 +33,7 @@ HANDLERS = {
     "assets.ContractRecorded": operator_trail.on_contract_recorded,
     "assets.ContractEndScheduled": operator_trail.on_contract_end_scheduled,
     "assets.ContractEnded": operator_trail.on_contract_ended,
+    "assets.SerializationCodesIssued": serialization_trail.on_codes_issued,
+    "assets.IdentifierChangeRequested": serialization_trail.on_change_requested,
+    "assets.IdentifierChangeDecided": serialization_trail.on_change_decided,
 }

@@ -23,6 +23,8 @@ PAGES = {
     "requests_to_validate": "/administration/requests",
     "services_catalog": "/administration/catalog",
     "users": "/administration/users",
+    "inventory": "/assets/inventory",
+    "operator_identifier_changes": "/operator/identifier-changes",
     # The page whose button asks for the renewal (a mail link must not change anything itself:
     # mail scanners follow links).
     "subscription_renewal": "/services/renewal",

@@ -14,7 +14,7 @@ from portalkit.consumer import Handler
 from portalkit.events import Event
 from portalkit.settings import Settings
 
-from . import access_mails, compose, update_mails
+from . import access_mails, compose, serialization_mails, update_mails
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -39,6 +39,8 @@ COMPOSERS: dict[str, Composer] = {
     "identity.AccessRequested": access_mails.access_requested,
     "identity.AccessRequestedForExistingAccount": access_mails.existing_account,
     "identity.AccessRequestDecided": access_mails.access_decided,
+    "assets.IdentifierChangeRequested": serialization_mails.change_requested,
+    "assets.IdentifierChangeDecided": serialization_mails.change_decided,
 }
 
 

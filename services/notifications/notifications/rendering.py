@@ -87,6 +87,14 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "{{ service_title }} ends in {{ days_left }} day{{ '' if days_left == 1 else 's' }}",
         "fr": "{{ service_title }} prend fin dans {{ days_left }}\u00a0jour{{ '' if days_left <= 1 else 's' }}",
     },
+    "identifier_change_requested": {
+        "en": "Identifier change to decide: {{ requester }}",
+        "fr": "Changement d’identifiant à décider\u00a0: {{ requester }}",
+    },
+    "identifier_change_decided": {
+        "en": "{% if approved %}Identifier change approved{% else %}Identifier change refused{% endif %}: {{ machine_id }}",
+        "fr": "{% if approved %}Changement d’identifiant accepté{% else %}Changement d’identifiant refusé{% endif %}\u00a0: {{ machine_id }}",
+    },
     "access_requested": {
         "en": "Access request: {{ requester }}",
         "fr": "Demande d’accès\u00a0: {{ requester }}",

@@ -24,6 +24,9 @@ CONTEXT = {
     "forgot_link": "https://portal.example.com/password/forgot",
     "product": "Accounting", "version": "2.0", "channel": "stable", "released_on": date(2026, 11, 20),
 }
+# The identifier changes' mails (serialization_mails).
+CONTEXT.update({"machine_id": "PC-042", "approved": True, "holdings": [
+    {"holding_id": "h1", "product": "PAY", "previous_machine_id": "PC-041"}]})
 WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused"}
 
 
