@@ -1,5 +1,5 @@
 """"Your IT assets" (/assets/inventory) against a faked assets service: what the page asks for,
-what it shows in both languages, who may open it, and the key form only where serialization is."""
+what it shows in both languages, who may open it, and the key form beside the holdings that can be serialized."""
 from __future__ import annotations
 
 from urllib.parse import parse_qs
@@ -41,8 +41,8 @@ def test_the_list_shows_each_holding_with_contract_and_code_and_passes_the_filte
     query = parse_qs(services["assets"].last.query)
     assert query == {"kind": ["software"], "contract": ["on"], "machine_id": ["PC-7"], "page": ["1"],
                      "per_page": ["10"]}
-    # No serialization page in this app: no key button posting to nowhere.
-    assert 'action="/assets/serialization"' not in html and 'name="holding_ids"' not in html
+    # The key form posts to the serialization page (web/serialization).
+    assert 'action="/assets/serialization"' in html
     client.get("/assets/inventory?kind=tools&contract=maybe")
     assert parse_qs(services["assets"].last.query) == {"page": ["1"], "per_page": ["10"]}
 
@@ -66,11 +66,7 @@ def test_a_refused_identifier_is_explained_and_another_company_is_not_found(clie
     assert client.get("/assets/inventory?company=c2").status_code == 404
 
 
-def test_with_a_serialization_page_the_selectable_holdings_get_boxes(app, client, services, open_session):
-    from flask import Blueprint
-    serialization = Blueprint("serialization_stand_in", __name__)
-    serialization.add_url_rule("/assets/serialization", "serialize", lambda: "", methods=["POST"])
-    app.register_blueprint(serialization)
+def test_the_selectable_holdings_get_boxes(app, client, services, open_session):
     services["assets"].routes[("GET", "/assets/inventory")] = lambda seen: (200, {"items": ITEMS, "total": 3})
     _user(client, open_session)
     html = client.get("/assets/inventory").get_data(as_text=True)
