@@ -52,7 +52,7 @@ COMPONENTS = (
     Component("identity", 8101, web_memory=("160Mi", "320Mi"),
               web_secrets=("PORTAL_BOOTSTRAP_OPERATOR_EMAIL", "PORTAL_BOOTSTRAP_OPERATOR_PASSWORD")),
     Component("catalog", 8102, after_migrate="python -m catalog.seed"),
-    Component("assets", 8103, stores_files=True),
+    Component("assets", 8103, stores_files=True, secrets=("PORTAL_ASSETS_SIGNING_KEYS",)),
     Component("knowledge", 8104, stores_files=True),
     Component("support", 8105, stores_files=True),
     # Its web process only answers /health and /ready; the work is its worker's: a mail per
