@@ -30,7 +30,8 @@ def compose_binary() -> Path:
     return Path(spec.origin).parent / "docker-compose"
 
 
-SECRETS = {"PORTAL_IDENTITY_SECRET": "test-secret", "PORTAL_SECRET_KEY": "test-key"}
+SECRETS = {"PORTAL_IDENTITY_SECRET": "test-secret", "PORTAL_SECRET_KEY": "test-key",
+           "PORTAL_ASSETS_SIGNING_KEYS": "k1:test-signing-key"}
 
 
 def render_compose(path: Path, without: str | None = None) -> subprocess.CompletedProcess:
