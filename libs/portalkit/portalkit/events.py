@@ -394,17 +394,96 @@ class IdentifierChangeDecided(Recipient):
     operator_id = _id()
 
 
+DOCUMENT_KINDS = ("invoice", "credit", "intervention_report", "attendance_sheet")
+
+
+class PublishedDocument(Contract):
+    document_id = _id()
+    kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
+    number = fields.String(required=True)
+    issued_on = fields.Date(required=True)
+    amount = _opt(fields.Decimal(as_string=True))
+    currency = _opt(fields.String())
+
+
+class DocumentPublished(Contract):
+    """Documents of one company were published (one upload, or a company's share of a bulk upload:
+    notifications mails one digest for them). Holders of the viewing service of each kind in
+    ``company_id`` are mailed (``entitlements.DOCUMENT_VIEWING``), each in their language."""
+    company_id = _id()
+    documents = fields.List(fields.Nested(PublishedDocument), required=True)
+    batch_id = _opt(fields.String())
+
+
+INTERVENTION_KINDS = ("on_site", "training")
+
+
+class InterventionFact(Contract):
+    """A planned on-site service or training, as its recipient and the order's contact are mailed it
+    (both Recipient-shaped; ``contact`` null when there is none). Times are ISO 8601 with offset,
+    ``time_zone`` the company's (an IANA name) to show them in."""
+    intervention_id = _id()
+    company_id = _id()
+    kind = fields.String(required=True, validate=validate.OneOf(INTERVENTION_KINDS))
+    subject = fields.String(load_default="")
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    time_zone = fields.String(load_default="Europe/Paris")
+    place = _opt(fields.String())
+    meeting_url = _opt(fields.String())
+    consultant = _opt(fields.String())
+    order_number = _opt(fields.String())
+    recipient = fields.Nested(Recipient, required=True)
+    contact = _opt(fields.Nested(Recipient))
+
+
+class InterventionPlanned(InterventionFact):
+    pass
+
+
+class InterventionChanged(InterventionFact):
+    """Moved or edited; ``previous_starts_at`` / ``previous_ends_at`` say what it was."""
+    previous_starts_at = _opt(fields.AwareDateTime())
+    previous_ends_at = _opt(fields.AwareDateTime())
+
+
+class InterventionCancelled(InterventionFact):
+    reason = _opt(fields.String())
+
+
 # --- knowledge ----------------------------------------------------------------------------
 class ArticlePublished(Contract):
+    """A knowledge-base article went out (its first publication, or a new version of it: ``first``
+    says which; mails of new FAQs go on the first only). Targeted at the companies holding one of
+    ``product_codes`` (everyone when empty); notifications mails the holders of "Notification on new
+    FAQ published" in that target, each in their language (an article may have one language only:
+    the title of the other is then "")."""
     article_id = _id()
-    title = fields.String(required=True)
-    language = fields.String(load_default="en")
+    version = fields.Integer(load_default=1)
+    first = fields.Boolean(load_default=True)
+    title_en = fields.String(load_default="")
+    title_fr = fields.String(load_default="")
+    brand = fields.String(load_default="")
+    domain = fields.String(load_default="")
+    product_codes = fields.List(fields.String(), load_default=list)
+    published_on = _opt(fields.Date())
+
+
+NEWS_KINDS = ("general", "product", "event", "legal", "partner", "help")
 
 
 class NewsPublished(Contract):
+    """A news item went out. Generic when ``product_codes`` and ``domains`` are both empty; else it
+    reaches the companies holding one of ``product_codes`` and the users holding "Functional
+    preference: <domain>" for one of ``domains`` (``entitlements.functional_preference``). The
+    notification service mailed depends on ``kind`` (``entitlements.NEWS_NOTIFICATIONS``)."""
     news_id = _id()
-    title = fields.String(required=True)
-    language = fields.String(load_default="en")
+    kind = fields.String(required=True, validate=validate.OneOf(NEWS_KINDS))
+    title_en = fields.String(load_default="")
+    title_fr = fields.String(load_default="")
+    product_codes = fields.List(fields.String(), load_default=list)
+    domains = fields.List(fields.String(), load_default=list)
+    published_on = _opt(fields.Date())
 
 
 # --- support ------------------------------------------------------------------------------
@@ -444,7 +523,8 @@ PRODUCERS = {
                 ServiceRetired],
     "assets": [ContractActivated, ContractEnded, UpdateReleased, SerializationChanged, ContractRecorded,
                ContractEndScheduled, ProductRecorded, HoldingRecorded, HoldingRemoved,
-               SerializationCodesIssued, IdentifierChangeRequested, IdentifierChangeDecided],
+               SerializationCodesIssued, IdentifierChangeRequested, IdentifierChangeDecided,
+               DocumentPublished, InterventionPlanned, InterventionChanged, InterventionCancelled],
     "knowledge": [ArticlePublished, NewsPublished],
     "support": [SupportRequestOpened, SupportRequestUpdated, SupportRequestResolved],
     "probe": [ProbeSent],

@@ -14,7 +14,7 @@ from portalkit.consumer import Handler
 from portalkit.events import Event
 from portalkit.settings import Settings
 
-from . import access_mails, compose, serialization_mails, update_mails
+from . import access_mails, compose, holders, serialization_mails, update_mails
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -44,17 +44,17 @@ COMPOSERS: dict[str, Composer] = {
 }
 
 
-# Composers that read notifications' own read-model (``update_mails``).
+# Composers that read notifications' own read-model (``holders``).
 SESSION_COMPOSERS: dict[str, Callable[[Session, Event, str], list[compose.Mail]]] = {
     "assets.UpdateReleased": update_mails.update_released,
 }
-HANDLED = (*COMPOSERS, *SESSION_COMPOSERS, *(key for key in update_mails.KEPT if key not in COMPOSERS))
+HANDLED = (*COMPOSERS, *SESSION_COMPOSERS, *(key for key in holders.KEPT if key not in COMPOSERS))
 
 
 def mail_event(session: Session, event: Event, postman: Postman, base_url: str) -> None:
     """Keep the read-model the event changes, then send every mail it causes."""
-    if event.routing_key in update_mails.KEPT:
-        update_mails.keep(session, event)
+    if event.routing_key in holders.KEPT:
+        holders.keep(session, event)
     if event.routing_key in SESSION_COMPOSERS:
         mails = SESSION_COMPOSERS[event.routing_key](session, event, base_url)
     elif event.routing_key in COMPOSERS:

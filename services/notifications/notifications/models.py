@@ -38,16 +38,21 @@ class SentMail(Base):
     sent_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
-class UpdateWatcher(Base):
-    """A holder of "Notification on new updates for download" for a company (``company_id``, the
-    subscription's scope), as the catalog's Subscription* events and identity's user events tell:
-    whom ``UpdateReleased`` mails, at which address, in which language."""
+class ServiceHolder(Base):
+    """A holder of one of the services whose holders notifications mails (``holders.WATCHED``) for a
+    company (``company_id``, the subscription's scope), as the catalog's Subscription* events and
+    identity's user events tell: whom a new update, document or content item mails, at which
+    address, in which language."""
 
-    __tablename__ = "update_watchers"
+    __tablename__ = "service_holders"
 
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    company_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    company_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(120), primary_key=True)
     email = mapped_column(String(254), nullable=True)
     first_name: Mapped[str] = mapped_column(String(100), default="")
     last_name: Mapped[str] = mapped_column(String(100), default="")
     language: Mapped[str] = mapped_column(String(8), default="en")
+
+    # Mails look holders up by service, then company.
+    __table_args__ = (Index("ix_service_holders_service_company", "service_code", "company_id"),)
