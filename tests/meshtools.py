@@ -113,7 +113,7 @@ class RealBackend:
         from portalkit import topology
         with Connection(self.broker_url, connect_timeout=5) as connection:
             channel = connection.channel()
-            for queue in topology.all_queues():
+            for queue in topology.all_queues() + topology.retry_wait_queues():
                 for name in (queue.name, queue.name + ".migrating"):
                     channel.queue_delete(name)  # RabbitMQ answers ok for a queue that is not there
             channel.close()

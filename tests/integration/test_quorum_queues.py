@@ -75,8 +75,44 @@ def test_every_queue_is_a_quorum_queue(monkeypatch, rabbitmq, tmp_path):
     with broker.connect(_settings(monkeypatch, rabbitmq, tmp_path)) as connection:
         topology.declare(connection)
         queues = _queues(connection)
-    expected = {queue.name for queue in topology.all_queues()}
+    expected = {queue.name for queue in topology.all_queues() + topology.retry_wait_queues()}
     assert {name: kind for name, (kind, _) in queues.items() if name in expected} == dict.fromkeys(expected, "quorum")
+
+
+def test_a_failing_event_waits_in_the_broker_while_the_next_ones_are_handled(monkeypatch, rabbitmq, tmp_path):
+    settings = _settings(monkeypatch, rabbitmq, tmp_path)
+    database = Database(f"sqlite:///{tmp_path}/handled.db")
+    Base.metadata.create_all(database.engine)
+    with broker.connect(settings) as connection:
+        topology.declare(connection)
+        _purge_probe_queues(connection)
+        for probe_id in ("bad", "good-1", "good-2"):
+            _publish_probe(connection, probe_id)
+    handled: list[tuple[str, float]] = []
+    fails = {"bad": 1}
+
+    def handle(session, event):
+        handled.append((event.data["probe_id"], time.monotonic()))
+        if fails.get(event.data["probe_id"], 0) > 0:
+            fails[event.data["probe_id"]] -= 1
+            raise ValueError("not yet")
+
+    delay = 3.0
+    consumer = EventConsumer(broker.connect(settings), "probe", database, HandledEvent,
+                             {"probe.ProbeSent": handle}, max_retries=2, retry_delay=delay)
+    thread = threading.Thread(target=consumer.run, daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: [p for p, _ in handled].count("bad") == 2, timeout=20, message="the retry of bad")
+    finally:
+        consumer.should_stop = True
+        thread.join(timeout=5)
+    order = [probe_id for probe_id, _ in handled]
+    assert order == ["bad", "good-1", "good-2", "bad"]
+    failed_at = handled[0][1]
+    # The next events did not wait out the failed one's delay, and the retry came after it.
+    assert handled[2][1] - failed_at < delay / 2
+    assert handled[3][1] - failed_at >= delay * 0.9
 
 
 def test_a_failing_handler_is_retried_then_parked_on_quorum_queues(monkeypatch, rabbitmq, tmp_path):
@@ -145,6 +181,10 @@ def test_classic_queues_of_an_installation_become_quorum_queues_with_their_messa
         for n in range(5):
             _publish_probe(classic, f"waiting-{n}")
         assert _queues(classic)["probe.events"] == ("classic", 5)
+        # A retry waiting out its delay in a classic wait queue.
+        Producer(classic.default_channel, exchange=topology.RETRY_WAIT).publish(
+            new_envelope("ProbeSent", {"probe_id": "retrying", "sent_at": time.time()}), serializer="json",
+            routing_key=topology.retry_wait_queue_name("probe", 1), delivery_mode=2, expiration=120)
 
     settings = _settings(monkeypatch, rabbitmq, tmp_path, quorum=True)
     with broker.connect(settings) as connection:
@@ -155,16 +195,19 @@ def test_classic_queues_of_an_installation_become_quorum_queues_with_their_messa
                                   "PORTAL_BUS_QUORUM_QUEUES": "1", "PORTAL_VAR_DIR": str(tmp_path)})
     assert command.returncode == 0, command.stderr
     assert "probe.events" in command.stderr and "5 messages kept" in command.stderr
+    assert "1 waiting retries put back" in command.stderr
 
     with broker.connect(settings) as connection:
         topology.declare(connection)  # the new version's workers start
         queues = _queues(connection)
         assert {name: kind for name, (kind, _) in queues.items()
-                if not name.endswith(".migrating")} == {q.name: "quorum" for q in topology.all_queues()}
+                if not name.endswith(".migrating")} == {q.name: "quorum" for q in topology.all_queues()
+                                                        + topology.retry_wait_queues()}
         assert not any(name.endswith(".migrating") for name in queues)
         _publish_probe(connection, "after")  # still bound
         channel = connection.channel()
         kept = [json.loads(m.body)["data"]["probe_id"] for m in iter(lambda: channel.basic_get("probe.events", no_ack=True), None)]
         channel.close()
-        assert kept == [f"waiting-{n}" for n in range(5)] + ["after"]
+        # The waiting retry is handled now rather than lost with its delay.
+        assert kept == [f"waiting-{n}" for n in range(5)] + ["retrying", "after"]
         assert set(migrate(connection).values()) == {"in place"}  # a second run changes nothing

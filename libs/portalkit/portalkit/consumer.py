@@ -3,7 +3,9 @@
 A handler runs in one database transaction together with the insert of the event's id into
 ``handled_events``; the message is acked only after that commit. A redelivered event finds its
 id and changes nothing. A handler that keeps failing is retried with a growing delay through
-the consumer's own retry binding, then parked in the dead-letter queue.
+the consumer's own retry binding, then parked in the dead-letter queue. On RabbitMQ the delay is
+waited out in the broker (``topology.retry_wait_queue``), so one failing event never holds up
+the others behind it.
 """
 from __future__ import annotations
 
@@ -126,8 +128,14 @@ class EventConsumer(ConsumerMixin):
             self._dead_letter(body, message, repr(error))
             return
         metrics.event_outcome(self.consumer, _event_type(body), metrics.RETRIED)
-        time.sleep(min(self.retry_delay * 2 ** (retries - 1), 30))
-        self._publish(message, body, topology.RETRY, {RETRIES_HEADER: retries})
+        delay = min(self.retry_delay * 2 ** (retries - 1), 30)
+        if topology.waits_on_broker(self.connection):
+            # The copy waits in the broker; this consumer goes on with the next events at once.
+            self._publish(message, body, topology.RETRY_WAIT, {RETRIES_HEADER: retries},
+                          routing_key=topology.retry_wait_queue_name(self.consumer, retries), expiration=delay)
+        else:
+            time.sleep(delay)  # the embedded transports cannot hold a message for a time
+            self._publish(message, body, topology.RETRY, {RETRIES_HEADER: retries})
         message.ack()
 
     def _dead_letter(self, body, message, reason: str) -> None:
@@ -135,12 +143,12 @@ class EventConsumer(ConsumerMixin):
         self._publish(message, body, topology.DEAD_LETTER, {"x-portal-reason": reason[:500]})
         message.ack()
 
-    def _publish(self, message, body, exchange, headers) -> None:
+    def _publish(self, message, body, exchange, headers, routing_key: str | None = None, **options) -> None:
         # On the consuming channel: the copy is published before the original is acked, so a
         # crash in between duplicates the event (which handling absorbs) instead of losing it.
         producer = Producer(message.channel, exchange=exchange)
-        producer.publish(body, routing_key=self.consumer, serializer="json", delivery_mode=2,
-                         headers=headers)
+        producer.publish(body, routing_key=routing_key or self.consumer, serializer="json", delivery_mode=2,
+                         headers=headers, **options)
 
 
 def _event_type(body) -> str:

@@ -106,11 +106,36 @@ def migrate_queue(connection: Connection, queue: Queue) -> str:
 def migrate(connection: Connection) -> dict[str, str]:
     """Bring every queue of the portal to the declaration in force on ``connection``."""
     channel = connection.channel()
-    for exchange in (topology.EVENTS, topology.RETRY, topology.DEAD_LETTER):
+    for exchange in topology.EXCHANGES:
         exchange(channel).declare()
     channel.close()
     quorum = topology.uses_quorum_queues(connection)
-    return {queue.name: migrate_queue(connection, queue) for queue in topology.all_queues(quorum)}
+    done = {queue.name: migrate_queue(connection, queue) for queue in topology.all_queues(quorum)}
+    return done | {queue.name: migrate_wait_queue(connection, queue, consumer)
+                   for consumer in topology.SUBSCRIPTIONS
+                   for queue in (topology.retry_wait_queue(consumer, level, quorum)
+                                 for level in range(1, topology.RETRY_WAIT_LEVELS + 1))}
+
+
+def migrate_wait_queue(connection: Connection, queue: Queue, consumer: str) -> str:
+    """Bring one retry wait queue to its declaration: what waits in it is retried now (put back in
+    its consumer's queue, where its handling absorbs an early retry) rather than moved to a holding
+    queue where its delay would run out with nowhere to go."""
+    if _declares(connection, queue.name, queue.queue_arguments):
+        return "in place"
+    state = _exists(connection, queue.name)
+    channel = connection.channel()
+    moved = 0
+    while (message := channel.basic_get(queue.name, no_ack=False)) is not None:
+        message.properties.pop("expiration", None)
+        channel.basic_publish(message, exchange=topology.RETRY.name, routing_key=consumer)
+        channel.basic_ack(message.delivery_tag)
+        moved += 1
+    channel.queue_delete(queue.name)
+    channel.close()
+    assert state is not None and _declares(connection, queue.name, queue.queue_arguments)
+    _bind(connection, queue.name, _bindings(queue), bound=True)
+    return f"redeclared, {moved} waiting retries put back"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,15 @@ EVENTS = Exchange("portal.events", type="topic", durable=True)
 # A consumer's own retries go back to its queue only, through this direct exchange.
 RETRY = Exchange("portal.retry", type="direct", durable=True)
 DEAD_LETTER = Exchange("portal.dead-letter", type="direct", durable=True)
+# On RabbitMQ a retried event waits out its delay in a wait queue of its consumer, reached through
+# this direct exchange, and the broker dead-letters it back through RETRY when its TTL runs out:
+# the consumer goes on with the next events meanwhile instead of sleeping.
+RETRY_WAIT = Exchange("portal.retry-wait", type="direct", durable=True)
+EXCHANGES = (EVENTS, RETRY, DEAD_LETTER, RETRY_WAIT)
+# One wait queue per attempt (the delay doubles each time): the messages of one queue all have the
+# same TTL, so they expire in the order they wait (RabbitMQ expires a queue's messages from its head
+# only). Attempts past the last level wait in the last one.
+RETRY_WAIT_LEVELS = 8
 
 # Which routing keys (``<producer>.<EventName>``) each consumer's queue receives (docs/events.md
 # is written from this and the contracts: regenerate it when this changes).
@@ -119,7 +128,33 @@ def dead_letter_queue(consumer: str, quorum: bool = False) -> Queue:
                  durable=True, queue_arguments=dead_letter_queue_arguments(quorum))
 
 
+def retry_wait_queue_name(consumer: str, attempt: int) -> str:
+    return f"{consumer}.retry-wait.{min(max(attempt, 1), RETRY_WAIT_LEVELS)}"
+
+
+def retry_wait_queue(consumer: str, attempt: int, quorum: bool = False) -> Queue:
+    """Where ``consumer``'s ``attempt``-th retry of an event waits for its delay (RabbitMQ only)."""
+    name = retry_wait_queue_name(consumer, attempt)
+    arguments = {"x-dead-letter-exchange": RETRY.name, "x-dead-letter-routing-key": consumer}
+    if quorum:
+        arguments |= {"x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-once",
+                      "x-overflow": "reject-publish"}
+    return Queue(name, exchange=RETRY_WAIT, routing_key=name, durable=True, queue_arguments=arguments)
+
+
+def retry_wait_queues(quorum: bool = False) -> list[Queue]:
+    return [retry_wait_queue(consumer, level, quorum) for consumer in SUBSCRIPTIONS
+            for level in range(1, RETRY_WAIT_LEVELS + 1)]
+
+
+def waits_on_broker(connection: Connection) -> bool:
+    """True where the broker itself can hold a retry for its delay (message TTL and
+    dead-lettering: RabbitMQ); the embedded transports have neither, their consumer sleeps."""
+    return connection.transport.driver_type == "amqp"
+
+
 def all_queues(quorum: bool = False) -> list[Queue]:
+    """The queues consumers read (the wait queues, read by nobody, are ``retry_wait_queues``)."""
     return [q for consumer in SUBSCRIPTIONS
             for q in (event_queue(consumer, quorum), dead_letter_queue(consumer, quorum))]
 
@@ -127,7 +162,8 @@ def all_queues(quorum: bool = False) -> list[Queue]:
 def declare(connection: Connection) -> None:
     """Declare every exchange, queue and binding of the portal (idempotent)."""
     channel = connection.default_channel
-    for exchange in (EVENTS, RETRY, DEAD_LETTER):
+    for exchange in EXCHANGES:
         exchange(channel).declare()
-    for queue in all_queues(uses_quorum_queues(connection)):
+    quorum = uses_quorum_queues(connection)
+    for queue in all_queues(quorum) + (retry_wait_queues(quorum) if waits_on_broker(connection) else []):
         queue(channel).declare()

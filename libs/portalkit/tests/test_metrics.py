@@ -11,6 +11,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from kombu import Connection
 import requests
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
@@ -188,10 +189,10 @@ def test_the_consumer_counts_what_each_event_came_to(database, monkeypatch):
             failures.append(event.id)
             raise ValueError("cannot handle")
 
-    consumer = EventConsumer(None, "probe-metrics", database, HandledEvent,
+    consumer = EventConsumer(Connection("memory://"), "probe-metrics", database, HandledEvent,
                              {"probe.ProbeSent": handler}, max_retries=1, retry_delay=0)
     published = []
-    monkeypatch.setattr(consumer, "_publish", lambda message, body, exchange, headers:
+    monkeypatch.setattr(consumer, "_publish", lambda message, body, exchange, headers, **_:
                         published.append((exchange.name, headers)))
     before = {outcome: handled(outcome) for outcome in ("handled", "duplicate", "retried", "dead_lettered")}
     good = new_envelope("ProbeSent", {"probe_id": "1", "sent_at": 1.0})

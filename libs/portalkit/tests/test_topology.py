@@ -41,7 +41,8 @@ def test_rabbitmq_queues_are_quorum_queues_by_default(monkeypatch, declared):
     assert topology.uses_quorum_queues(connection.clone())
     topology.declare(connection)
     assert set(declared) == {name for consumer in topology.SUBSCRIPTIONS
-                             for name in (f"{consumer}.events", f"{consumer}.dead-letter")}
+                             for name in (f"{consumer}.events", f"{consumer}.dead-letter",
+                                          *(f"{consumer}.retry-wait.{n}" for n in range(1, topology.RETRY_WAIT_LEVELS + 1)))}
     for name, arguments in declared.items():
         assert arguments["x-queue-type"] == "quorum", name
     catalog = declared["catalog.events"]
@@ -51,6 +52,10 @@ def test_rabbitmq_queues_are_quorum_queues_by_default(monkeypatch, declared):
     assert catalog["x-dead-letter-routing-key"] == "catalog"
     assert catalog["x-dead-letter-strategy"] == "at-least-once" and catalog["x-overflow"] == "reject-publish"
     assert "x-dead-letter-exchange" not in declared["catalog.dead-letter"]
+    # A retry waits out its delay in the broker, then goes back to its consumer's queue only.
+    waiting = declared["catalog.retry-wait.3"]
+    assert waiting["x-dead-letter-exchange"] == topology.RETRY.name and waiting["x-dead-letter-routing-key"] == "catalog"
+    assert waiting["x-dead-letter-strategy"] == "at-least-once"
 
 
 def test_the_setting_off_keeps_classic_queues(monkeypatch, declared):
@@ -59,7 +64,9 @@ def test_the_setting_off_keeps_classic_queues(monkeypatch, declared):
     connection = broker.connect(Settings.load("probe"))
     assert not topology.uses_quorum_queues(connection)
     topology.declare(connection)
-    assert declared and not any(declared.values())
+    assert declared and not any(arguments.get("x-queue-type") for arguments in declared.values() if arguments)
+    assert declared["catalog.retry-wait.1"] == {"x-dead-letter-exchange": topology.RETRY.name,
+                                                "x-dead-letter-routing-key": "catalog"}
 
 
 def test_the_embedded_bus_has_no_queue_type(declared):
@@ -67,6 +74,7 @@ def test_the_embedded_bus_has_no_queue_type(declared):
     assert not topology.uses_quorum_queues(connection)
     topology.declare(connection)
     assert declared and not any(declared.values())
+    assert not any(".retry-wait." in name for name in declared)  # its consumers wait themselves
 
 
 def test_the_consumer_consumes_the_queue_as_declared(monkeypatch):
