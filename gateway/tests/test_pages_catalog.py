@@ -121,6 +121,9 @@ def test_my_services_lists_the_columns_of_the_manual_with_its_filters(signed_in,
                  "Waiting for validation", "Accepted", "Refused", "Not for your function", "Expired",
                  "Expiry date reached", "Displaying items 11 - 14 of 14", "Clear filter"):
         assert text in page, text
+    # The criteria panel keeps what was asked for.
+    assert '<option value="Management" selected>' in page and '<option value="pending" selected>' in page
+    assert 'name="q" type="search" value="store"' in page
     listed = sent(catalog, "GET", "/catalog/subscriptions")[-1]
     assert query_of(listed) == {"family": "Management", "status": "pending", "q": "store", "page": "2",
                                 "per_page": "10"}

@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.context_processor(_frame_context)
     app.add_template_filter(when, "when")
+    app.add_template_filter(choices, "choices")
     app.after_request(_page_headers)
 
 
@@ -64,6 +65,16 @@ def when(value) -> str:
     except ValueError:
         return str(value or "")
     return format_datetime(moment, "short")
+
+
+def choices(items, value: str, text: str) -> list[tuple]:
+    """(value, text) pairs for a select, from the dicts a service answered: ``value`` and ``text``
+    name a field each, dotted into nested ones (``companies | choices("company.id", "company.name")``)."""
+    def pick(item, path):
+        for name in path.split("."):
+            item = (item or {}).get(name) if isinstance(item, dict) else getattr(item, name, None)
+        return item
+    return [(pick(item, value), pick(item, text)) for item in items or ()]
 
 
 def page_exists(path: str) -> bool:
