@@ -42,7 +42,8 @@ class Amount(fields.Decimal):
 
 class DocumentFieldsIn(Strict):
     """The multipart form's fields beside ``file``."""
-    company_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    company_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    company_number = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
     kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
     number = fields.String(required=True, validate=[validate.Length(min=1, max=64), PRINTABLE])
     issued_on = fields.Date(required=True)
@@ -53,6 +54,8 @@ class DocumentFieldsIn(Strict):
     @validates_schema
     def _priced(self, data, **_kwargs):
         """Invoices and credits have an amount and its currency; reports and sheets neither."""
+        if not data.get("company_id") and not data.get("company_number"):
+            raise ValidationError({"company_id": ["Name the company (company_id, or company_number)."]})
         if data.get("kind") in PRICED:
             missing = {name: ["Required for an invoice or a credit."] for name in ("amount", "currency")
                        if data.get(name) is None}
@@ -70,6 +73,7 @@ class DocumentFieldsIn(Strict):
 class DocumentUploadDoc(Schema):
     """The OpenAPI description of the upload form (read as a stream, not by webargs)."""
     company_id = fields.String(required=True)
+    company_number = fields.String(metadata={"description": "instead of company_id: the company's number"})
     kind = fields.String(required=True, metadata={"enum": list(DOCUMENT_KINDS)})
     number = fields.String(required=True)
     issued_on = fields.Date(required=True)

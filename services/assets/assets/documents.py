@@ -117,9 +117,14 @@ def find_seen(session: Session, identity: Identity, document_id: str) -> tuple[D
 
 def publish(session: Session, fields: dict, stored: StoredFile, file_name: str, operator_id: str | None) -> Document:
     """Record one uploaded document and tell it (``DocumentPublished``); 409 when its number is taken."""
-    company = session.get(Company, fields["company_id"])
+    if fields.get("company_id"):
+        company = session.get(Company, fields["company_id"])
+    else:
+        company = session.scalar(select(Company).where(Company.number == fields["company_number"]))
     if company is None:
-        raise PortalError(400, "unknown_company", "No such company.", {"company_id": ["No such company."]})
+        field = "company_id" if fields.get("company_id") else "company_number"
+        raise PortalError(400, "unknown_company", "No such company.", {field: ["No such company."]})
+    fields = {**fields, "company_id": company.id}
     document = new_document(fields, stored, file_name, operator_id)
     session.add(document)
     try:
