@@ -179,3 +179,13 @@ def test_only_operators_upload_and_list_all(client, world, operator, signed):
     listed = client.get("/operator/documents?company_id=c2", headers=operator).get_json()
     assert [item["company"]["id"] for item in listed["items"]] == ["c2"]
     assert client.get("/operator/documents", headers=user).status_code == 403
+
+
+def test_the_company_may_be_named_by_its_number(client, world, operator):
+    response = upload(client, operator, company_id=None, company_number="C2")
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["company"]["id"] == "c2"
+    unknown = upload(client, operator, company_id=None, company_number="NOPE")
+    assert unknown.status_code == 400 and "company_number" in unknown.get_json()["error"]["fields"]
+    neither = upload(client, operator, company_id=None)
+    assert neither.status_code == 400 and "company_id" in neither.get_json()["error"]["fields"]
