@@ -82,19 +82,21 @@ def list_all(session: Session, query: dict) -> dict:
 
 
 def listing(session: Session, conditions: list, query: dict) -> dict:
-    total = session.scalar(select(func.count()).select_from(Document).where(*conditions))
     page, per_page = query["page"], query["per_page"]
     rows = session.execute(
         select(Document, Company).outerjoin(Company, Company.id == Document.company_id).where(*conditions)
         .order_by(Document.issued_on.desc(), Document.id.desc())
         .offset((page - 1) * per_page).limit(per_page)).all()
-    signed = case((Document.kind == "credit", -Document.amount), else_=Document.amount)
-    sums = session.execute(
-        select(Document.currency, func.sum(signed)).where(*conditions, Document.kind.in_(("invoice", "credit")),
-                                                          Document.amount.is_not(None))
-        .group_by(Document.currency).order_by(Document.currency)).all()
-    totals = [{"currency": currency, "amount": _money(amount)} for currency, amount in sums]
-    return {"items": [tuple(row) for row in rows], "total": total, "totals": totals}
+    # The count and the totals in one pass over the filtered set: per currency (reports have none),
+    # how many, and the invoices less the credits.
+    signed = case((Document.kind == "credit", -Document.amount),
+                  (Document.kind == "invoice", Document.amount), else_=None)
+    groups = session.execute(select(Document.currency, func.count(), func.sum(signed)).where(*conditions)
+                             .group_by(Document.currency).order_by(Document.currency)).all()
+    totals = [{"currency": currency, "amount": _money(amount)} for currency, _count, amount in groups
+              if currency is not None and amount is not None]
+    return {"items": [tuple(row) for row in rows], "total": sum(count for _currency, count, _amount in groups),
+            "totals": totals}
 
 
 def _money(value) -> Decimal:
