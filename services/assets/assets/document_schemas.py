@@ -30,7 +30,8 @@ class Amount(fields.Decimal):
     """An amount as a string ("1234.50"), never a float."""
 
     def __init__(self, **kwargs):
-        super().__init__(as_string=True, allow_nan=False, **kwargs)
+        metadata = {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$", **kwargs.pop("metadata", {})}
+        super().__init__(as_string=True, allow_nan=False, metadata=metadata, **kwargs)
 
     def _validated(self, value):
         value = super()._validated(value)
@@ -125,7 +126,7 @@ class DocumentSchema(Schema):
     kind = fields.String(metadata={"enum": list(DOCUMENT_KINDS)})
     number = fields.String()
     issued_on = fields.Date()
-    amount = fields.Decimal(as_string=True, allow_none=True)
+    amount = fields.Decimal(as_string=True, allow_none=True, metadata={"type": "string"})
     currency = fields.String(allow_none=True)
     intervention = fields.String(allow_none=True)
     file_name = fields.String()
@@ -137,7 +138,7 @@ class DocumentSchema(Schema):
 
 class CurrencyTotal(Schema):
     currency = fields.String()
-    amount = fields.Decimal(as_string=True, metadata={"description": "invoices less credits"})
+    amount = fields.Decimal(as_string=True, metadata={"type": "string", "description": "invoices less credits"})
 
 
 class DocumentPage(Schema):
