@@ -115,8 +115,10 @@ def process_pending(database: Database, store: FileStore, settings: DocumentSett
         except Exception:  # noqa: BLE001 - one bad upload must not stop the others
             log.exception("document import %s failed", job_id)
             with database.transaction() as session:
-                session.execute(update(DocumentImport).where(DocumentImport.id == job_id)
-                                .values(status="failed", error="internal_error", finished_at=utcnow()))
+                job = session.get(DocumentImport, job_id)
+                # What was stored before the failure is stored whole: it is told all the same.
+                _finish(session, job, "failed")
+                job.error = "internal_error"
         ran += 1
     return ran
 
@@ -250,12 +252,14 @@ def _store_member(store: FileStore, settings: DocumentSettings, archive: zipfile
         return store.put(iter(lambda: copy.read(CHUNK), b""), prefix="documents", max_size=settings.max_bytes), None
 
 
-def _finish(session: Session, job: DocumentImport) -> None:
-    """Done: one ``DocumentPublished`` per company for all its new documents."""
+def _finish(session: Session, job: DocumentImport, status: str = "done") -> None:
+    """Done (or failed): one ``DocumentPublished`` per company for all its new documents."""
     by_company: dict[str, list[Document]] = defaultdict(list)
     for document in session.scalars(select(Document).where(Document.import_id == job.id)
                                     .order_by(Document.company_id, Document.issued_on, Document.number)):
         by_company[document.company_id].append(document)
     for company_id, items in by_company.items():
         documents.tell(session, session.get(Company, company_id), items, batch_id=job.id)
-    job.status, job.finished_at, job.file_key = "done", utcnow(), None
+    job.status, job.finished_at = status, utcnow()
+    if status == "done":
+        job.file_key = None

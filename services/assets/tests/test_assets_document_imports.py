@@ -132,3 +132,22 @@ def test_a_zip_or_index_that_cannot_be_read_is_refused_at_once(client, world, op
 def test_only_operators_upload_in_bulk(client, world, signed):
     user = signed("u1", "c1", entitlements=frozenset())
     assert send(client, user, bulk_zip("Nc1;invoice;F-1;2026-11-01;1;EUR;a.pdf\n", {"a.pdf": pdf()})).status_code == 403
+
+
+def test_a_job_that_fails_midway_tells_what_it_stored(client, world, operator, database, events, monkeypatch):
+    index = "Nc1;invoice;F-1;2026-11-01;1;EUR;a.pdf\nNc1;invoice;F-2;2026-11-01;1;EUR;b.pdf\n"
+    job = send(client, operator, bulk_zip(index, {"a.pdf": pdf(), "b.pdf": pdf()})).get_json()
+    real = document_imports._store_member
+    calls = []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the disk is gone")
+        return real(*args)
+    monkeypatch.setattr(document_imports, "_store_member", failing)
+    work(database)
+    report = client.get(f"/operator/documents/imports/{job['id']}", headers=operator).get_json()
+    assert (report["status"], report["created"], report["error"]) == ("failed", 1, "internal_error")
+    told = [data for kind, data in events() if kind == "DocumentPublished"]
+    assert [[d["number"] for d in data["documents"]] for data in told] == [["F-1"]]
