@@ -63,6 +63,8 @@ def test_operators_publish_one_document_and_upload_many(client, services):
     sign_in(client, services, OPERATOR)
     page = client.get("/operator/documents").get_data(as_text=True)
     assert "Administrative documents" in page and "C1 — Durand Industries" in page
+    client.get("/operator/documents?company=C1&kind=credit")
+    assert "company_number=C1" in assets.last.query and "kind=credit" in assets.last.query
     token = CSRF.search(page).group(1)
     form = {"company_number": "C1", "kind": "invoice", "number": "F-9", "issued_on": "2026-11-20", "amount": "10,50",
             "currency": "eur", "intervention": "", "csrf_token": token,

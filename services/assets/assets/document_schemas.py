@@ -112,6 +112,7 @@ class DocumentQuery(Schema):
 
 class OperatorDocumentQuery(DocumentQuery):
     company_id = fields.String(validate=validate.Length(min=1, max=64), load_default=None)
+    company_number = fields.String(validate=validate.Length(min=1, max=40), load_default=None)
 
 
 class DocumentCompany(Schema):

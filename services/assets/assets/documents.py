@@ -78,6 +78,8 @@ def list_all(session: Session, query: dict) -> dict:
         conditions.append(Document.kind.in_(query["kind"]))
     if query.get("company_id"):
         conditions.append(Document.company_id == query["company_id"])
+    if query.get("company_number"):
+        conditions.append(Document.company_id.in_(select(Company.id).where(Company.number == query["company_number"])))
     return listing(session, conditions, query)
 
 

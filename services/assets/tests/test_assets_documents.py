@@ -178,6 +178,8 @@ def test_only_operators_upload_and_list_all(client, world, operator, signed):
     upload(client, operator, company_id="c2")
     listed = client.get("/operator/documents?company_id=c2", headers=operator).get_json()
     assert [item["company"]["id"] for item in listed["items"]] == ["c2"]
+    by_number = client.get("/operator/documents?company_number=C2", headers=operator).get_json()
+    assert [item["company"]["id"] for item in by_number["items"]] == ["c2"]
     assert client.get("/operator/documents", headers=user).status_code == 403
 
 

@@ -56,7 +56,8 @@ def reason_text(rejection: dict) -> str:
 
 
 def _criteria(args) -> dict:
-    return {"kind": args.get("kind") if args.get("kind") in KIND_NAMES else "",
+    return {"company": (args.get("company") or "").strip()[:40],
+            "kind": args.get("kind") if args.get("kind") in KIND_NAMES else "",
             "number": (args.get("number") or "").strip()[:64]}
 
 
@@ -66,7 +67,8 @@ def render_page(values: dict | None = None, errors: dict | None = None, bulk_err
     criteria = _criteria(request.args)
     page = page_number(request.args.get("page"))
     answer_status, answer = calls.call("assets", "GET", LIST_PATH, query={
-        "kind": criteria["kind"] or None, "number": criteria["number"] or None, "page": page, "per_page": PER_PAGE})
+        "company_number": criteria["company"] or None, "kind": criteria["kind"] or None,
+        "number": criteria["number"] or None, "page": page, "per_page": PER_PAGE})
     if answer_status == 403:
         abort(403)
     if answer_status != 200 or not isinstance(answer, dict):
