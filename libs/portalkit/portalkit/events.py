@@ -411,6 +411,7 @@ class DocumentPublished(Contract):
     notifications mails one digest for them). Holders of the viewing service of each kind in
     ``company_id`` are mailed (``entitlements.DOCUMENT_VIEWING``), each in their language."""
     company_id = _id()
+    company_name = _opt(fields.String())  # for the mail of a supervisor, who sees several companies'
     documents = fields.List(fields.Nested(PublishedDocument), required=True)
     batch_id = _opt(fields.String())
 

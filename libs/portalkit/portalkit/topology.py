@@ -50,7 +50,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                 "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
     "notifications": ("identity.#", "catalog.Subscription*", "assets.UpdateReleased",
                       "assets.SerializationChanged", "assets.IdentifierChangeRequested",
-                      "assets.IdentifierChangeDecided", "knowledge.#", "support.#"),
+                      "assets.IdentifierChangeDecided", "assets.DocumentPublished", "knowledge.#", "support.#"),
     "gateway": ("identity.CompanyRegistered", "identity.UserUpdated", "identity.UserDeleted",
                 "identity.SessionsEnded", "catalog.SubscriptionAccepted",
                 "catalog.SubscriptionCancelled", "catalog.SubscriptionExpired",

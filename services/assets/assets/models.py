@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text,
-                        UniqueConstraint, false)
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, Numeric,
+                        String, Text, UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portalkit.consumer import HandledEventMixin
@@ -236,3 +236,63 @@ class IdentifierChangeHolding(Base):
     change_id: Mapped[str] = mapped_column(String(32), ForeignKey("identifier_changes.id"), primary_key=True)
     holding_id: Mapped[str] = mapped_column(String(32), ForeignKey("holdings.id"), primary_key=True, index=True)
     previous_machine_id = mapped_column(String(64), nullable=True)
+
+
+DOCUMENT_KINDS = ("invoice", "credit", "intervention_report", "attendance_sheet")
+
+
+class Document(Base):
+    """An administrative document of a company (invoice, credit, intervention report or attendance
+    sheet): its number (unique per company and kind), its date, the amount of an invoice or credit
+    (Decimal, with its currency), the intervention a report or sheet belongs to, and its PDF in the
+    file store with its size and SHA-256, computed as it was received."""
+
+    __tablename__ = "documents"
+    __table_args__ = (CheckConstraint("kind IN ('invoice', 'credit', 'intervention_report', 'attendance_sheet')",
+                                      name="kind"),
+                      CheckConstraint("amount IS NULL OR amount >= 0", name="amount"),
+                      UniqueConstraint("company_id", "kind", "number", name="uq_documents_company_kind_number"),
+                      # The list: a company's documents of a kind, newest first (the benchmark's query).
+                      Index("ix_documents_company_kind_issued", "company_id", "kind", "issued_on", "id"),
+                      Index("ix_documents_import", "import_id"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    company_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    number: Mapped[str] = mapped_column(String(64), nullable=False)
+    issued_on = mapped_column(Date(), nullable=False)
+    amount = mapped_column(Numeric(14, 2), nullable=True)
+    currency = mapped_column(String(3), nullable=True)
+    intervention = mapped_column(String(64), nullable=True)  # the intervention a report or sheet belongs to
+    file_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    size = mapped_column(BigInteger(), nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    published_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    published_by = mapped_column(String(64), nullable=True)
+    import_id = mapped_column(String(32), nullable=True)  # the bulk upload that brought it
+
+
+class DocumentImport(Base):
+    """A bulk upload of documents (a ZIP of PDFs with a CSV index): the ZIP in the file store until
+    assets' worker has read it, then its progress and its per-line report."""
+
+    __tablename__ = "document_imports"
+    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+                      Index("ix_document_imports_status", "status", "created_at"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="queued")
+    file_key = mapped_column(String(200), nullable=True)  # the ZIP; emptied once read
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    size = mapped_column(BigInteger(), nullable=False, default=0)
+    total: Mapped[int] = mapped_column(Integer(), nullable=False, default=0)
+    processed: Mapped[int] = mapped_column(Integer(), nullable=False, default=0)
+    created: Mapped[int] = mapped_column(Integer(), nullable=False, default=0)
+    rejected: Mapped[str] = mapped_column(Text(), nullable=False, default="[]")  # JSON [{line, reason}]
+    error = mapped_column(String(64), nullable=True)  # why a failed one failed as a whole
+    created_by = mapped_column(String(64), nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    started_at = mapped_column(UTCDateTime(), nullable=True)
+    heartbeat_at = mapped_column(UTCDateTime(), nullable=True)
+    finished_at = mapped_column(UTCDateTime(), nullable=True)

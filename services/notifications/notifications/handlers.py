@@ -14,7 +14,7 @@ from portalkit.consumer import Handler
 from portalkit.events import Event
 from portalkit.settings import Settings
 
-from . import access_mails, compose, holders, serialization_mails, update_mails
+from . import access_mails, compose, document_mails, holders, serialization_mails, update_mails
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -47,6 +47,7 @@ COMPOSERS: dict[str, Composer] = {
 # Composers that read notifications' own read-model (``holders``).
 SESSION_COMPOSERS: dict[str, Callable[[Session, Event, str], list[compose.Mail]]] = {
     "assets.UpdateReleased": update_mails.update_released,
+    "assets.DocumentPublished": document_mails.documents_published,
 }
 HANDLED = (*COMPOSERS, *SESSION_COMPOSERS, *(key for key in holders.KEPT if key not in COMPOSERS))
 

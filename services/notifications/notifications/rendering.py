@@ -67,6 +67,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "An update of {{ product }} is ready to download: version {{ version }}",
         "fr": "Une mise à jour de {{ product }} est prête à télécharger : version {{ version }}",
     },
+    "documents_published": {
+        "en": "{% if count == 1 %}A new document{% else %}{{ count }} new documents{% endif %} in the portal{% if company_name %}: {{ company_name }}{% endif %}",
+        "fr": "{% if count == 1 %}Un nouveau document{% else %}{{ count }} nouveaux documents{% endif %} dans le portail{% if company_name %}\u00a0: {{ company_name }}{% endif %}",
+    },
     "subscription_accepted": {
         "en": "Your subscription to {{ service_title }} is active",
         "fr": "Votre abonnement au service {{ service_title }} est actif",

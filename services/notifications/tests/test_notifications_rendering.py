@@ -24,6 +24,10 @@ CONTEXT = {
     "forgot_link": "https://portal.example.com/password/forgot",
     "product": "Accounting", "version": "2.0", "channel": "stable", "released_on": date(2026, 11, 20),
 }
+# The documents' digest (document_mails).
+CONTEXT.update({"count": 2, "more": 0, "documents": [
+    {"kind_name": "Invoice", "number": "F-1", "issued_on": date(2026, 11, 20), "amount": "10.00", "currency": "EUR"},
+    {"kind_name": "Report", "number": "R-1", "issued_on": date(2026, 11, 21), "amount": None, "currency": None}]})
 # The identifier changes' mails (serialization_mails).
 CONTEXT.update({"machine_id": "PC-042", "approved": True, "holdings": [
     {"holding_id": "h1", "product": "PAY", "previous_machine_id": "PC-041"}]})

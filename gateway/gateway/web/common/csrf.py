@@ -46,7 +46,12 @@ def token() -> str:
 def check() -> None:
     if request.method in SAFE_METHODS:
         return
-    submitted = request.form.get(FIELD) or request.headers.get(HEADER) or ""
+    check_token(request.form.get(FIELD) or request.headers.get(HEADER) or "")
+
+
+def check_token(submitted: str) -> None:
+    """Refuse (``FormRefused``) a token not made for this browser and session: for a form whose
+    body is streamed on unread, which carries its token in its address instead."""
     seed = request.cookies.get(COOKIE) or ""
     try:
         claims = _serializer().loads(submitted)

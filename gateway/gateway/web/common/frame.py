@@ -41,6 +41,8 @@ SPACES = (
           frozenset({"request-service", "request-service-administration", "request-service-supervision",
                      "view-faqs", "download-updates"})),
     Space("community", lazy_gettext("COMMUNITY"), "/community", frozenset({"community-area"})),
+    Space("documents", lazy_gettext("ADMINISTRATIVE DOCUMENTS"), "/documents",
+          frozenset({"invoice-viewing-service", "intervention-reports-and-attendance-sheet-viewing-service"})),
 )
 
 
