@@ -64,7 +64,8 @@ def install(app: Flask) -> None:
 
     @app.route(RESOLVE_PATH, methods=["POST"])
     def resolve_feed_link():
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
         link = feed_links.resolve(db_session(), str(body.get("purpose") or ""), body.get("secret"))
         return jsonify(user_id=link.user_id, company_id=link.company_id, language=link.language,
                        purpose=link.purpose)
