@@ -46,7 +46,13 @@ def token() -> str:
 def check() -> None:
     if request.method in SAFE_METHODS:
         return
-    submitted = request.form.get(FIELD) or request.headers.get(HEADER) or ""
+    check_token(request.form.get(FIELD) or request.headers.get(HEADER) or "")
+
+
+def check_token(submitted: str) -> None:
+    """Refuse (400) unless ``submitted`` is this browser's and this session's token. A view that
+    streams its body on (a large upload) checks the token of its address's query with it, before
+    a byte of the body is read."""
     seed = request.cookies.get(COOKIE) or ""
     try:
         claims = _serializer().loads(submitted)
