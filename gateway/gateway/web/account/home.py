@@ -69,7 +69,7 @@ COUNT_LABELS = {"requests": lazy_gettext("waiting for your validation"),
 
 def entries_for(user) -> list[Entry]:
     held = {entitlement.rsplit("@", 1)[0] for entitlement in user.entitlements or ()}
-    if user.company_id:
+    if getattr(user, "company_id", None):
         held.add(frame.COMPANY_USER)  # every user of a client company: their IT assets
     return [entry for entry in ENTRIES if frame.page_exists(entry.path)
             and (not entry.administrators_only or rights.is_administrator(user))

@@ -75,7 +75,7 @@ def _held(entitlements, company_user: bool) -> set[str]:
 
 def space_menus(user, spaces: list[Space]) -> dict[str, list[SpaceEntry]]:
     """The menu of each open space made of several pages: the entries the user may open."""
-    held = _held(user.entitlements, bool(user.company_id))
+    held = _held(user.entitlements, bool(getattr(user, "company_id", None)))
     menus = {}
     for space in spaces:
         entries = [entry for entry in space.entries if page_exists(entry.path)
@@ -115,7 +115,7 @@ def page_exists(path: str) -> bool:
 def _frame_context() -> dict:
     user = visitor.current_user()
     here = request.full_path.rstrip("?")
-    spaces = [space for space in open_spaces(user.entitlements, bool(user.company_id))
+    spaces = [space for space in open_spaces(user.entitlements, bool(getattr(user, "company_id", None)))
               if page_exists(space.path)] if user is not None else []
     return {
         "portal_user": user,
