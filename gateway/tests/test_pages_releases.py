@@ -129,3 +129,27 @@ def test_the_api_upload_route_names_its_own_limit(services, monkeypatch):
     answer = client.post("/api/operator/releases", data=b"x" * (9 * 1024 * 1024 + 1),
                          content_type="multipart/form-data; boundary=b")
     assert answer.status_code == 413 and str(9 * 1024 * 1024) in answer.get_json()["error"]["message"]
+
+
+def test_a_body_without_its_length_is_counted_as_it_streams(services, open_session, monkeypatch):
+    monkeypatch.setenv("PORTAL_ASSETS_RELEASE_MAX_BYTES", "1000")
+    from gateway.app import create_app
+    from portalkit.uploads import FORM_OVERHEAD
+    client = create_app({"TESTING": True}).test_client()
+    _assets(services)
+    services["assets"].routes[("POST", "/operator/releases")] = lambda seen: (201, RELEASE)
+    _operator(client, open_session)
+    action = html.unescape(ACTION.search(client.get("/operator/releases").get_data(as_text=True)).group(1))
+    small, content_type = _form(FIELDS, b"x" * 100)
+    unterminated = client.post(action, input_stream=io.BytesIO(small),
+                               headers={"Transfer-Encoding": "chunked", "Content-Type": content_type})
+    assert unterminated.status_code == 400  # no length, and the server does not say where it ends
+    terminated = {"wsgi.input_terminated": True}  # as gunicorn says of a chunked body
+    sent = client.post(action, input_stream=io.BytesIO(small), environ_overrides=terminated,
+                       headers={"Transfer-Encoding": "chunked", "Content-Type": content_type})
+    assert sent.status_code == 303 and services["assets"].last.body == small
+    large, content_type = _form(FIELDS, b"x" * (1000 + FORM_OVERHEAD + 1))
+    refused = client.post(action, input_stream=io.BytesIO(large), environ_overrides=terminated,
+                          headers={"Transfer-Encoding": "chunked", "Content-Type": content_type})
+    assert refused.status_code == 413 and "larger than the 1000 B" in refused.get_data(as_text=True)
+    assert 'value="7.2"' in refused.get_data(as_text=True)  # the fields ahead of the file, shown again

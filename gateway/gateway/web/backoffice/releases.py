@@ -163,7 +163,9 @@ def publish():
     limit = _limit() + FORM_OVERHEAD
     length = request.content_length
     boundary = request.mimetype_params.get("boundary") if request.mimetype == "multipart/form-data" else None
-    if not boundary:
+    # A body without its length is read only where the server says where it ends (gunicorn does).
+    readable = length is not None or request.environ.get("wsgi.input_terminated")
+    if not boundary or not readable:
         return _page({}, {"form": gettext("The form could not be read: choose the file again, then publish.")}, 400)
     if length is not None and length > min(limit, seams.current().settings.max_upload_bytes):
         return _page({}, {"file": gettext("The file is larger than the %(size)s an update may weigh.",
