@@ -5,7 +5,6 @@ reaching Downloads from the header's SOLUTIONS menu. Screenshots go to PORTAL_SC
 from __future__ import annotations
 
 import os
-import re
 import sys
 import uuid
 from pathlib import Path
