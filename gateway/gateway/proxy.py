@@ -54,8 +54,13 @@ NOT_SIGNED_IN = _json_answer(401, error_body("not_signed_in", "Sign in first: th
 CSRF_FAILED = _json_answer(403, error_body(
     "csrf_failed", "A call authenticated by the session cookie must carry X-Requested-With: portal."))
 INTERNAL_ERROR = _json_answer(500, error_body("internal_error", "Something went wrong on our side."))
-TOO_LARGE = _json_answer(413, error_body(
-    "too_large", f"The body is larger than the {MAX_BODY_BYTES} bytes the portal accepts."))
+def too_large(limit: int) -> tuple[str, list, bytes]:
+    """413 naming the limit of the route asked (an upload route's is ``PORTAL_MAX_UPLOAD_BYTES``)."""
+    return _json_answer(413, error_body("too_large", f"The body is larger than the {limit} bytes the portal "
+                                                     "accepts on this route."))
+
+
+TOO_LARGE = too_large(MAX_BODY_BYTES)
 # Every API answer: never sniffed as another type; never stored unless the service chose otherwise.
 NOSNIFF = ("X-Content-Type-Options", "nosniff")
 NO_STORE = ("Cache-Control", "no-store")
@@ -131,8 +136,9 @@ class ApiProxy:
         if query:
             target = f"{target}?{query if _PRINTABLE_ASCII.match(query) else _quoted(query, _SAFE_QUERY_CHARACTERS)}"
         attempt = None
+        limit = self.max_upload_bytes if route.uploads else MAX_BODY_BYTES
         try:
-            body = _request_body(environ, headers, self.max_upload_bytes if route.uploads else MAX_BODY_BYTES)
+            body = _request_body(environ, headers, limit)
             if self.throttle is not None and route.service == "identity":
                 attempt = attempt_of(method, route.upstream_path(path), _json_or_none(body), client_ip)
                 if attempt is not None:
@@ -144,7 +150,7 @@ class ApiProxy:
         except _BadRequest as error:
             return _send(start_response, _json_answer(400, error_body("invalid_input", str(error))))
         except _TooLarge:
-            return _send(start_response, TOO_LARGE)
+            return _send(start_response, TOO_LARGE if limit == MAX_BODY_BYTES else too_large(limit))
         except TooManyTries as refusal:
             return _send(start_response, too_many_tries(refusal))
         if attempt is not None:

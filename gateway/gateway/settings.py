@@ -41,6 +41,9 @@ class GatewaySettings:
     rate_limits: dict[str, tuple[str, str]]
     # The largest body of a route taking files (routes.Route.uploads), streamed through.
     max_upload_bytes: int = 5 * 1024 ** 3
+    # assets' limit of an update file (the same variable): the release page refuses a larger body
+    # before forwarding a byte, and says the limit.
+    release_max_bytes: int = 4 * 1024 ** 3
 
     @classmethod
     def load(cls) -> "GatewaySettings":
@@ -65,6 +68,7 @@ class GatewaySettings:
                                   env(f"PORTAL_RATE_LIMIT_{name}_ADDRESS", address))
                          for action, (name, account, address) in RATE_LIMITS.items()},
             max_upload_bytes=env_int("PORTAL_MAX_UPLOAD_BYTES", 5 * 1024 ** 3),
+            release_max_bytes=env_int("PORTAL_ASSETS_RELEASE_MAX_BYTES", 4 * 1024 ** 3),
         )
 
 

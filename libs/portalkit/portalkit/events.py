@@ -306,6 +306,9 @@ class HoldingRecorded(Contract):
     product_code = fields.String(required=True)
     quantity = fields.Integer(required=True)
     machine_id = _opt(fields.String())
+    # The operator who recorded or changed it (the company's trail), and whether it is new.
+    operator_id = _opt(fields.String())
+    created = _opt(fields.Boolean())
 
 
 class HoldingRemoved(Contract):
@@ -313,6 +316,8 @@ class HoldingRemoved(Contract):
     holding_id = _id()
     company_id = _id()
     product_id = _id()
+    product_code = _opt(fields.String())
+    operator_id = _opt(fields.String())  # who removed it (the company's trail)
 
 
 class UpdateReleased(Contract):

@@ -33,7 +33,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                  "catalog.ServicePublished", "catalog.ServiceRetired",
                  # Every serialization and identifier change, in the company's trail too.
                  "assets.SerializationCodesIssued", "assets.IdentifierChangeRequested",
-                 "assets.IdentifierChangeDecided"),
+                 "assets.IdentifierChangeDecided",
+                 # Operators' records of a company's holdings (recorded, changed, removed) too.
+                 "assets.HoldingRecorded", "assets.HoldingRemoved"),
     # The catalog knows users from their creation: an administrator subscribes them at once.
     "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserCreated",
                 "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted",

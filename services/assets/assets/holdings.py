@@ -1,6 +1,7 @@
 """Companies' holdings of the vendor's products, as operators record them: how many, and the
 machine they are installed on when known. Each recording or change is told with
-``HoldingRecorded`` (the holding as it now stands), each removal with ``HoldingRemoved``.
+``HoldingRecorded`` (the holding as it now stands), each removal with ``HoldingRemoved``; both name
+the operator, for the company's trail (identity).
 
 A removed holding is kept (``removed_at``): the codes once issued for it stay explained. A holding
 with a live serialization code keeps its machine identifier: changing it goes through an
@@ -50,7 +51,7 @@ def list_holdings(session: Session, query: dict) -> tuple[list[dict], int]:
     return [view(session, holding, product) for holding, product in rows], total
 
 
-def record(session: Session, data: dict) -> dict:
+def record(session: Session, data: dict, operator_id: str | None = None) -> dict:
     if session.get(Company, data["company_id"]) is None:
         raise _invalid("company_id", "No such company.")
     product = session.get(Product, data["product_id"])
@@ -62,12 +63,12 @@ def record(session: Session, data: dict) -> dict:
                       machine_id=data.get("machine_id"))
     session.add(holding)
     session.flush()
-    _told(session, holding, product)
+    _told(session, holding, product, operator_id, created=True)
     session.commit()
     return view(session, holding, product)
 
 
-def edit(session: Session, holding_id: str, data: dict) -> dict:
+def edit(session: Session, holding_id: str, data: dict, operator_id: str | None = None) -> dict:
     holding = _live(session, holding_id)
     if "machine_id" in data and data["machine_id"] != holding.machine_id and _serialized(session, holding):
         raise PortalError(409, "identifier_set", "This holding has a serialization code for its machine: "
@@ -81,16 +82,18 @@ def edit(session: Session, holding_id: str, data: dict) -> dict:
     product = session.get(Product, holding.product_id)
     if changed:
         session.flush()
-        _told(session, holding, product)
+        _told(session, holding, product, operator_id, created=False)
     session.commit()
     return view(session, holding, product)
 
 
-def remove(session: Session, holding_id: str) -> None:
+def remove(session: Session, holding_id: str, operator_id: str | None = None) -> None:
     holding = _live(session, holding_id)
     holding.removed_at = utcnow()
+    product = session.get(Product, holding.product_id)
     outbox.add(session, "HoldingRemoved", {"holding_id": holding.id, "company_id": holding.company_id,
-                                           "product_id": holding.product_id})
+                                           "product_id": holding.product_id, "product_code": product.code,
+                                           "operator_id": operator_id})
     session.commit()
 
 
@@ -106,10 +109,11 @@ def _serialized(session: Session, holding: Holding) -> bool:
         SerializationCode.holding_id == holding.id, SerializationCode.revoked_at.is_(None)).limit(1)) is not None
 
 
-def _told(session: Session, holding: Holding, product: Product) -> None:
+def _told(session: Session, holding: Holding, product: Product, operator_id: str | None, created: bool) -> None:
     outbox.add(session, "HoldingRecorded", {
         "holding_id": holding.id, "company_id": holding.company_id, "product_id": product.id,
-        "product_code": product.code, "quantity": holding.quantity, "machine_id": holding.machine_id})
+        "product_code": product.code, "quantity": holding.quantity, "machine_id": holding.machine_id,
+        "operator_id": operator_id, "created": created})
 
 
 def _invalid(field: str, message: str) -> PortalError:

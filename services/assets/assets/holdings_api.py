@@ -1,5 +1,5 @@
 """Routes of the vendor's operators on companies' holdings (``/api/operator/holdings``)."""
-from portalkit.web import Blueprint, db_session, operator_only
+from portalkit.web import Blueprint, caller, db_session, operator_only
 
 from . import holdings
 from .holding_schemas import HoldingEdit, HoldingIn, HoldingPage, HoldingQuery, HoldingSchema
@@ -25,7 +25,7 @@ def list_holdings(query):
 @blp.response(201, HoldingSchema)
 def record(data):
     """Record a company's holding of a product (400 for an unknown company or a retired product)."""
-    return holdings.record(db_session(), data)
+    return holdings.record(db_session(), data, caller().user_id)
 
 
 @blp.route("/holdings/<holding_id>", methods=["GET"])
@@ -45,7 +45,7 @@ def show(holding_id):
 @blp.response(200, HoldingSchema)
 def edit(data, holding_id):
     """Change a holding's quantity or machine (409 ``identifier_set`` once a live code is bound to it)."""
-    return holdings.edit(db_session(), holding_id, data)
+    return holdings.edit(db_session(), holding_id, data, caller().user_id)
 
 
 @blp.route("/holdings/<holding_id>", methods=["DELETE"])
@@ -54,4 +54,4 @@ def edit(data, holding_id):
 @blp.response(204)
 def remove(holding_id):
     """Remove a holding (kept, marked removed: the codes issued for it stay explained)."""
-    holdings.remove(db_session(), holding_id)
+    holdings.remove(db_session(), holding_id, caller().user_id)

@@ -296,3 +296,21 @@ class DocumentImport(Base):
     started_at = mapped_column(UTCDateTime(), nullable=True)
     heartbeat_at = mapped_column(UTCDateTime(), nullable=True)
     finished_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class FeedLink(Base):
+    """A user's secret link to a feed that calendar apps read without signing in (``purpose``:
+    ``release_calendar``, and what other feeds come): only the SHA-256 of its secret is kept, and
+    renewing it replaces the hash, so the old link answers 404 at once."""
+
+    __tablename__ = "feed_links"
+    __table_args__ = (UniqueConstraint("user_id", "purpose", name="uq_feed_links_user_purpose"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(32), nullable=False)
+    company_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    language: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
+    secret_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    last_read_at = mapped_column(UTCDateTime(), nullable=True)

@@ -37,6 +37,7 @@ class ReleaseQuery(Schema):
 
 class OperatorReleaseQuery(Schema):
     product = fields.String(validate=validate.Length(min=1, max=32), load_default=None)
+    channel = fields.String(validate=validate.OneOf(("stable", "prerelease")), load_default=None)
     page = fields.Integer(validate=validate.Range(min=1, max=100_000), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1, max=200), load_default=50)
 
@@ -82,6 +83,11 @@ class OperatorReleaseSchema(Schema):
     retired_at = fields.AwareDateTime(allow_none=True)
 
 
+class ListedRelease(OperatorReleaseSchema):
+    downloads = fields.Integer(metadata={"description": "Users who downloaded it"})
+    download_times = fields.Integer(metadata={"description": "Downloads in all (a resumed one counts once)"})
+
+
 class OperatorReleasePage(Schema):
-    items = fields.List(fields.Nested(OperatorReleaseSchema))
+    items = fields.List(fields.Nested(ListedRelease))
     total = fields.Integer()

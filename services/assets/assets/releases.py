@@ -161,15 +161,24 @@ def retire(session: Session, release_id: str) -> Release:
     return release
 
 
-def list_all(session: Session, query: dict) -> tuple[list[tuple[Release, Product]], int]:
-    """The operators' list: every release, retired ones too, newest first."""
+def list_all(session: Session, query: dict) -> tuple[list[tuple[Release, Product, int, int]], int]:
+    """The operators' list: every release, retired ones too, newest first, each with its downloads
+    (the users who downloaded it, and how many times in all)."""
     conditions = [Release.product_id == query["product"]] if query.get("product") else []
+    if query.get("channel"):
+        conditions.append(Release.channel == query["channel"])
     total = session.scalar(select(func.count()).select_from(Release).where(*conditions))
     page, per_page = query["page"], query["per_page"]
-    rows = session.execute(select(Release, Product).join(Product, Product.id == Release.product_id)
+    counted = (select(ReleaseDownload.release_id, func.count().label("users"),
+                      func.sum(ReleaseDownload.times).label("times"))
+               .group_by(ReleaseDownload.release_id).subquery())
+    rows = session.execute(select(Release, Product, func.coalesce(counted.c.users, 0),
+                                  func.coalesce(counted.c.times, 0))
+                           .join(Product, Product.id == Release.product_id)
+                           .outerjoin(counted, counted.c.release_id == Release.id)
                            .where(*conditions).order_by(Release.released_on.desc(), Release.id)
                            .offset((page - 1) * per_page).limit(per_page)).all()
-    return [tuple(row) for row in rows], total
+    return [(release, product, int(users), int(times)) for release, product, users, times in rows], total
 
 
 def invalid(field: str, message: str) -> PortalError:

@@ -126,9 +126,11 @@ def _operator_view(release, product) -> dict:
 @operators.arguments(OperatorReleaseQuery, location="query")
 @operators.response(200, OperatorReleasePage)
 def list_all(query):
-    """Every release, retired ones too, newest first (``product`` narrows to one product)."""
+    """Every release, retired ones too, newest first (``product``, ``channel`` narrow), with its
+    downloads: ``downloads`` the users who downloaded it, ``download_times`` the downloads in all."""
     rows, total = releases.list_all(db_session(), query)
-    return {"items": [_operator_view(release, product) for release, product in rows], "total": total}
+    return {"items": [{**_operator_view(release, product), "downloads": users, "download_times": times}
+                      for release, product, users, times in rows], "total": total}
 
 
 @operators.route("/releases/<release_id>/retire", methods=["POST"])

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, any_, bindparam, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
@@ -71,9 +72,9 @@ def issue(session: Session, ring: KeyRing, company_id: str, user_id: str, machin
         answer.append({"holding": holding, "product": product, "code": code})
     unset = [row.id for row, _, _ in selection if row.machine_id is None]
     if unset:
-        session.execute(update(Holding).where(Holding.id.in_(unset)).values(machine_id=machine_id))
+        session.execute(update(Holding).where(among(session, Holding.id, unset)).values(machine_id=machine_id))
     if issued:
-        session.execute(insert(SerializationCode), [code for _, _, code in issued])
+        insert_codes(session, [code for _, _, code in issued])
         outbox.add(session, "SerializationCodesIssued", {
             "company_id": company_id, "user_id": user_id, "machine_id": machine_id,
             "codes": [{"code_id": code["id"], "holding_id": holding.id, "product": product.code,
@@ -81,6 +82,33 @@ def issue(session: Session, ring: KeyRing, company_id: str, user_id: str, machin
                       for holding, product, code in issued]})
     session.commit()
     return answer
+
+
+def among(session: Session, column, ids: list[str]):
+    """``column IN ids``; on PostgreSQL ``column = ANY(<one array>)``: 500 ids are one parameter,
+    not 500, which psycopg would parse into the statement anew each time (a third of the call)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(String())))
+    return column.in_(ids)
+
+
+# The columns of a code row (``code_row``) and their PostgreSQL types, for ``insert_codes``.
+_CODE_COLUMNS = (("id", "varchar"), ("holding_id", "varchar"), ("company_id", "varchar"), ("product_id", "varchar"),
+                 ("machine_id", "varchar"), ("major_version", "integer"), ("key_id", "varchar"), ("code", "text"),
+                 ("issued_on", "date"), ("issued_at", "timestamptz"), ("issued_by", "varchar"))
+_UNNEST_CODES = text(
+    "INSERT INTO serialization_codes ({}) SELECT * FROM unnest({})".format(
+        ", ".join(name for name, _ in _CODE_COLUMNS),
+        ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _CODE_COLUMNS)))
+
+
+def insert_codes(session: Session, rows: list[dict]) -> None:
+    """Insert the code rows in one statement; on PostgreSQL as one array per column (``unnest``):
+    11 parameters, not 11 per code, which psycopg would parse anew each time."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_UNNEST_CODES, {name: [row[name] for row in rows] for name, _ in _CODE_COLUMNS})
+    else:
+        session.execute(insert(SerializationCode), rows)
 
 
 def _selection(session: Session, company_id: str, holding_ids: list[str]) -> list:
@@ -91,7 +119,8 @@ def _selection(session: Session, company_id: str, holding_ids: list[str]) -> lis
                Product.name_fr, Product.major_version, Product.serializable, Product.retired_at,
                coverage.holding_on_contract().label("on_contract"))
         .join(Product, Product.id == Holding.product_id)
-        .where(Holding.id.in_(wanted), Holding.company_id == company_id, Holding.removed_at.is_(None))).all()
+        .where(among(session, Holding.id, wanted), Holding.company_id == company_id,
+               Holding.removed_at.is_(None))).all()
     found = {row.id: (row, _ProductView(row), bool(row.on_contract)) for row in rows}
     if len(found) != len(wanted):
         raise not_found("holding")
@@ -112,7 +141,7 @@ def _live_codes(session: Session, holding_ids: list[str]) -> dict:
     rows = session.execute(select(
         SerializationCode.id, SerializationCode.holding_id, SerializationCode.machine_id,
         SerializationCode.major_version, SerializationCode.code, SerializationCode.key_id, SerializationCode.issued_on)
-        .where(SerializationCode.holding_id.in_(holding_ids), SerializationCode.revoked_at.is_(None))
+        .where(among(session, SerializationCode.holding_id, holding_ids), SerializationCode.revoked_at.is_(None))
         .order_by(SerializationCode.issued_at)).mappings().all()
     return {(row["holding_id"], row["machine_id"], row["major_version"]): dict(row) for row in rows}
 

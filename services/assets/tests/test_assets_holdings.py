@@ -40,7 +40,7 @@ def test_a_recorded_holding_is_answered_and_told(client, operator, company, prod
                                "kind": "software"}
     assert holding_events(events) == [("HoldingRecorded", {
         "holding_id": body["id"], "company_id": company, "product_id": product["id"], "product_code": "PAY",
-        "quantity": 3, "machine_id": "PC-042"})]
+        "quantity": 3, "machine_id": "PC-042", "operator_id": "op", "created": True})]
     assert client.get(f"/operator/holdings/{body['id']}", headers=operator).get_json() == body
     without = record(client, operator, company_id=company, product_id=product["id"], quantity=1).get_json()
     assert without["machine_id"] is None
@@ -84,7 +84,7 @@ def test_a_change_is_told(client, operator, company, product, events):
     assert (response.get_json()["quantity"], response.get_json()["machine_id"]) == (5, "SRV-1")
     assert holding_events(events)[-1][1] == {
         "holding_id": holding["id"], "company_id": company, "product_id": product["id"], "product_code": "PAY",
-        "quantity": 5, "machine_id": "SRV-1"}
+        "quantity": 5, "machine_id": "SRV-1", "operator_id": "op", "created": False}
     cleared = client.patch(f"/operator/holdings/{holding['id']}", json={"machine_id": None}, headers=operator)
     assert cleared.get_json()["machine_id"] is None
     bad = client.patch(f"/operator/holdings/{holding['id']}", json={"quantity": -1, "company_id": "c2"},
@@ -110,7 +110,8 @@ def test_a_removed_holding_is_told_kept_and_listed_on_demand(client, operator, c
     response = client.delete(f"/operator/holdings/{holding['id']}", headers=operator)
     assert response.status_code == 204
     assert holding_events(events)[-1] == ("HoldingRemoved", {"holding_id": holding["id"], "company_id": company,
-                                                             "product_id": product["id"]})
+                                                             "product_id": product["id"], "product_code": "PAY",
+                                                             "operator_id": "op"})
     again = client.delete(f"/operator/holdings/{holding['id']}", headers=operator)
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "holding_removed"
     assert client.patch(f"/operator/holdings/{holding['id']}", json={"quantity": 2},

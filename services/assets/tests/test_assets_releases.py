@@ -190,3 +190,18 @@ def test_a_contract_naming_holdings_offers_only_their_products(client, handle, d
     later = publish(client, operator, product_id="p2", version="1.1", released_on="2026-11-24").get_json()
     assert [item["id"] for item in client.get("/assets/releases", headers=user).get_json()["items"]] == [covered["id"]]
     assert client.get(f"/assets/releases/{later['id']}/file", headers=user).status_code == 404
+
+
+def test_the_operators_list_filters_by_channel_and_counts_downloads(client, world, operator, user, signed):
+    stable = publish(client, operator).get_json()["id"]
+    publish(client, operator, version="1.1-rc", channel="prerelease")
+    other = signed("u2", "c1", entitlements=frozenset({f"{DOWNLOAD}@c1"}))
+    for caller in (user, user, other):
+        assert client.get(f"/assets/releases/{stable}/file", headers=caller).status_code == 200
+    listed = client.get("/operator/releases?channel=stable", headers=operator).get_json()
+    assert listed["total"] == 1
+    assert (listed["items"][0]["id"], listed["items"][0]["downloads"], listed["items"][0]["download_times"]) == (
+        stable, 2, 3)
+    pre = client.get("/operator/releases?channel=prerelease", headers=operator).get_json()["items"]
+    assert [(item["version"], item["downloads"], item["download_times"]) for item in pre] == [("1.1-rc", 0, 0)]
+    assert client.get("/operator/releases?channel=beta", headers=operator).status_code == 400

@@ -33,6 +33,8 @@ HANDLERS = {
     "assets.ContractRecorded": operator_trail.on_contract_recorded,
     "assets.ContractEndScheduled": operator_trail.on_contract_end_scheduled,
     "assets.ContractEnded": operator_trail.on_contract_ended,
+    "assets.HoldingRecorded": operator_trail.on_holding_recorded,
+    "assets.HoldingRemoved": operator_trail.on_holding_removed,
     "assets.SerializationCodesIssued": serialization_trail.on_codes_issued,
     "assets.IdentifierChangeRequested": serialization_trail.on_change_requested,
     "assets.IdentifierChangeDecided": serialization_trail.on_change_decided,

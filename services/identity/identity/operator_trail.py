@@ -4,7 +4,8 @@ they touch.
 assets records the contracts and the catalog its services; identity keeps the trail. Each of
 those services tells an operator's decision as an event naming the operator (``operator_id``):
 ``ContractRecorded``, ``ContractEndScheduled``, ``ContractEnded``; ``ServicePublished`` and
-``ServiceRetired`` of a service of one company's alone (``scope_company_id``). These handlers
+``ServiceRetired`` of a service of one company's alone (``scope_company_id``); a company's holdings
+recorded, changed or removed (``HoldingRecorded``, ``HoldingRemoved``). These handlers
 write the trail entry in the consumer's transaction; the gateway holds the operator's answer
 until identity has handled the event, so the trail shows it on the next page. What no operator
 did (a contract ended by the calendar, a supervision service the catalog added) is left out.
@@ -58,3 +59,15 @@ def on_service_published(session: Session, event: Event) -> None:
 def on_service_retired(session: Session, event: Event) -> None:
     data = event.data
     _write(session, event, data.get("scope_company_id"), "service_retired", data["service_id"], data["code"])
+
+
+def on_holding_recorded(session: Session, event: Event) -> None:
+    data = event.data
+    _write(session, event, data["company_id"], "holding_recorded" if data.get("created") else "holding_changed",
+           data["holding_id"], data["product_code"], quantity=data["quantity"], machine_id=data.get("machine_id"))
+
+
+def on_holding_removed(session: Session, event: Event) -> None:
+    data = event.data
+    _write(session, event, data["company_id"], "holding_removed", data["holding_id"],
+           data.get("product_code") or "")

@@ -46,6 +46,9 @@ ENTRIES = (
     Entry("associates", lazy_gettext("Third-party associates"),
           lazy_gettext("The users of the subsidiaries, shops and indirect customers you supervise."),
           "/administration/associates", supervisors_only=True),
+    Entry("inventory", lazy_gettext("Your IT assets"),
+          lazy_gettext("What your company holds, its maintenance contracts and serialization codes."),
+          "/assets/inventory", services=frozenset({frame.COMPANY_USER})),
     Entry("downloads", lazy_gettext("Downloads"),
           lazy_gettext("Updates of the products under contract, and the release calendar."), "/downloads",
           services=frozenset({"download-updates"})),
@@ -66,6 +69,8 @@ COUNT_LABELS = {"requests": lazy_gettext("waiting for your validation"),
 
 def entries_for(user) -> list[Entry]:
     held = {entitlement.rsplit("@", 1)[0] for entitlement in user.entitlements or ()}
+    if getattr(user, "company_id", None):
+        held.add(frame.COMPANY_USER)  # every user of a client company: their IT assets
     return [entry for entry in ENTRIES if frame.page_exists(entry.path)
             and (not entry.administrators_only or rights.is_administrator(user))
             and (not entry.supervisors_only or rights.is_supervisor(user))

@@ -16,6 +16,7 @@ bp = space_blueprint("backoffice_company", __name__)
 
 PAGE = "/operator/companies/<company_id>"
 CONTRACTS_SHOWN = 50
+HOLDINGS_SHOWN = 200  # the checkboxes of the contract form (the API's largest page)
 DONE = {
     "created": ("success", lazy_gettext("The company has been created; its administrator has been sent the "
                                         "activation e-mail.")),
@@ -50,7 +51,11 @@ def show(company_id):
     """The company, its place in the tree, its associates and its contracts."""
     detail = read("identity", "/operator/companies/" + quote(company_id, safe=""))
     contracts = optional("assets", "/operator/contracts", {"company_id": company_id, "per_page": CONTRACTS_SHOWN})
+    # The holdings a new contract may name (none ticked: it covers all of them, as the contract says).
+    holdings = optional("assets", "/operator/holdings", {"company_id": company_id, "per_page": HOLDINGS_SHOWN})
     return render_template("backoffice/company.html", detail=detail, company=detail.get("company") or {},
+                           holdings=None if holdings is None else holdings.get("items") or [],
+                           holdings_total=(holdings or {}).get("total") or 0,
                            contracts=None if contracts is None else contracts.get("items") or [],
                            contract_total=(contracts or {}).get("total") or 0, message=message(),
                            today=datetime.now(timezone.utc).date().isoformat())
@@ -109,8 +114,10 @@ def record_contract(company_id):
     if starts_on is None or (ends_text and ends_on is None):
         return redirect(company_url(company_id, done="bad_dates"))
     read("identity", "/operator/companies/" + quote(company_id, safe=""))  # 404 for a company that is not
+    holding_ids = list(dict.fromkeys(value[:32] for value in request.form.getlist("holding_ids") if value))
     status, _ = call("assets", "POST", "/operator/contracts",
-                     json={"company_id": company_id, "starts_on": starts_on, "ends_on": ends_on})
+                     json={"company_id": company_id, "starts_on": starts_on, "ends_on": ends_on,
+                           **({"holding_ids": holding_ids[:HOLDINGS_SHOWN]} if holding_ids else {})})
     if status == 400:
         return redirect(company_url(company_id, done="bad_dates"))
     return redirect(company_url(company_id, done="recorded" if status == 201 else "failed"))

@@ -1,5 +1,6 @@
 """The vendor's products in the back office: the list (words, kind, retired ones on demand, pager),
-the form recording one, and a product's retirement, through assets' operator API."""
+the form recording one, a product's edit form (its code is fixed) and its retirement, through
+assets' operator API."""
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -19,7 +20,8 @@ KINDS = {"software": lazy_gettext("Software"), "hardware": lazy_gettext("Hardwar
 TEXTS = {"code": 64, "name_en": 200, "name_fr": 200, "brand": 100, "domain": 100}
 DONE = {"created": ("success", lazy_gettext("The product has been recorded.")),
         "retired": ("success", lazy_gettext("The product has been retired: it takes no new holding.")),
-        "already_retired": ("error", lazy_gettext("This product is retired already."))}
+        "already_retired": ("error", lazy_gettext("This product is retired already.")),
+        "changed": ("success", lazy_gettext("The product has been modified."))}
 
 
 def _criteria(args) -> dict:
@@ -114,3 +116,45 @@ def retire(product_id):
     if status != 200:
         abort(503)
     return redirect(LIST_PATH + "?done=retired")
+
+
+def _edit_page(product: dict, values: dict, errors: dict, status: int = 200):
+    return render_template("backoffice/product_form.html", product=product, values=values, errors=errors,
+                           kinds=KINDS), status
+
+
+@bp.route(LIST_PATH + "/<product_id>/edit")
+@operator_page
+def edit(product_id):
+    """The form modifying a product: names, kind, brand, domain, major version, serializable."""
+    product = read("assets", f"{LIST_PATH}/{quote(product_id, safe='')}")
+    values = {name: product.get(name) or "" for name in TEXTS}
+    values.update(kind=product.get("kind") or "", serializable=bool(product.get("serializable")),
+                  major_version="" if product.get("major_version") is None else str(product["major_version"]))
+    return _edit_page(product, values, {})
+
+
+@bp.route(LIST_PATH + "/<product_id>/edit", methods=["POST"])
+@operator_page
+def change(product_id):
+    """Save the product's changes (told to knowledge and support); a retired one is not changed."""
+    product = read("assets", f"{LIST_PATH}/{quote(product_id, safe='')}")
+    values = _values(request.form)
+    values["code"] = product.get("code") or ""
+    errors, body = _check(values)
+    body.pop("code", None)
+    refusal = 400
+    if not errors:
+        status, answer = call("assets", "PATCH", f"{LIST_PATH}/{quote(product_id, safe='')}", json=body)
+        if status == 200:
+            return redirect(LIST_PATH + "?done=changed", 303)
+        if status == 409 and calls.error_code(answer) == "product_retired":
+            errors, refusal = {"form": gettext("This product is retired: it cannot be changed any more.")}, 409
+        elif status == 400:
+            errors = {name: gettext("This value is not accepted.") for name in calls.error_fields(answer)} or {
+                "form": gettext("Check the form, then save again.")}
+        elif status == 404:
+            abort(404)
+        else:
+            abort(503)
+    return _edit_page(product, values, errors, refusal)

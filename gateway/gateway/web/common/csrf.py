@@ -50,8 +50,9 @@ def check() -> None:
 
 
 def check_token(submitted: str) -> None:
-    """Refuse (``FormRefused``) a token not made for this browser and session: for a form whose
-    body is streamed on unread, which carries its token in its address instead."""
+    """Refuse (400) unless ``submitted`` is this browser's and this session's token. A view that
+    streams its body on (a large upload) checks the token of its address's query with it, before
+    a byte of the body is read."""
     seed = request.cookies.get(COOKIE) or ""
     try:
         claims = _serializer().loads(submitted)

@@ -31,10 +31,27 @@ class Space:
     label: str
     path: str
     services: frozenset[str]
+    # A space of several pages opens a menu of them (its ``path`` is the first, for the link's sake).
+    entries: tuple["SpaceEntry", ...] = ()
 
+
+@dataclass(frozen=True)
+class SpaceEntry:
+    """A page in a space's menu: shown when it exists and, if it names ``services``, to their holders."""
+
+    label: str
+    path: str
+    services: frozenset[str] = frozenset()
+
+
+# Not a catalog service: what every user of a client company holds (their IT assets, say).
+COMPANY_USER = "*company-user"
 
 # Which catalog services (by code) open which space. A space appears if any one of them is held.
 SPACES = (
+    Space("solutions", lazy_gettext("SOLUTIONS"), "/assets/inventory", frozenset({COMPANY_USER, "download-updates"}),
+          entries=(SpaceEntry(lazy_gettext("Your IT assets"), "/assets/inventory", frozenset({COMPANY_USER})),
+                   SpaceEntry(lazy_gettext("Downloads"), "/downloads", frozenset({"download-updates"})))),
     Space("administration", lazy_gettext("ADMINISTRATION"), "/administration",
           frozenset({"user-management-administration", "user-management-supervision-administration"})),
     Space("support", lazy_gettext("SUPPORT"), "/support",
@@ -46,10 +63,28 @@ SPACES = (
 )
 
 
-def open_spaces(entitlements) -> list[Space]:
-    """The spaces the entitlements (``<service_code>@<company_id>``) open, in the header's order."""
-    held = {entitlement.rsplit("@", 1)[0] for entitlement in entitlements or ()}
+def open_spaces(entitlements, company_user: bool = False) -> list[Space]:
+    """The spaces the entitlements (``<service_code>@<company_id>``) open, in the header's order
+    (``company_user``: the user belongs to a client company, which opens its own spaces)."""
+    held = _held(entitlements, company_user)
     return [space for space in SPACES if space.services & held]
+
+
+def _held(entitlements, company_user: bool) -> set[str]:
+    held = {entitlement.rsplit("@", 1)[0] for entitlement in entitlements or ()}
+    return held | {COMPANY_USER} if company_user else held
+
+
+def space_menus(user, spaces: list[Space]) -> dict[str, list[SpaceEntry]]:
+    """The menu of each open space made of several pages: the entries the user may open."""
+    held = _held(user.entitlements, bool(getattr(user, "company_id", None)))
+    menus = {}
+    for space in spaces:
+        entries = [entry for entry in space.entries if page_exists(entry.path)
+                   and (not entry.services or entry.services & held)]
+        if space.entries and entries:
+            menus[space.key] = entries
+    return menus
 
 
 def init_app(app: Flask) -> None:
@@ -93,10 +128,12 @@ def page_exists(path: str) -> bool:
 def _frame_context() -> dict:
     user = visitor.current_user()
     here = request.full_path.rstrip("?")
+    spaces = [space for space in open_spaces(user.entitlements, bool(getattr(user, "company_id", None)))
+              if page_exists(space.path)] if user is not None else []
     return {
         "portal_user": user,
-        "spaces": [space for space in open_spaces(user.entitlements) if page_exists(space.path)]
-        if user is not None else [],
+        "spaces": spaces,
+        "space_menus": space_menus(user, spaces) if user is not None else {},
         "current_language": i18n.current_language(),
         "languages": i18n.LANGUAGE_NAMES,
         "here": here,

@@ -1,5 +1,6 @@
 """``/downloads``: the releases the visitor may download, newest first (``?waiting=1`` the new ones
-only), and the release calendar."""
+only), the release calendar, and "Add to your calendar": the user's secret feed link, shown once
+when made or renewed (assets keeps only its hash)."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,21 +8,12 @@ from datetime import date
 from flask import abort, redirect, render_template, request
 from flask_babel import format_date
 
-from ..common import calls, space_blueprint, visitor
+from ..common import calls, feeds, space_blueprint, visitor
+from ..common.sizes import size_text  # noqa: F401  (the template's, and other modules')
 from ..common.pager import PER_PAGE, last_page_of, page_number, pager, url_with
 
 bp = space_blueprint("downloads", __name__)
 PATH = "/downloads"
-
-
-def size_text(size: int) -> str:
-    """A file size for people (binary units, one decimal)."""
-    value, unit = float(size or 0), "B"
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            break
-        value /= 1024
-    return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
 
 
 def day_text(value) -> str:
@@ -32,10 +24,46 @@ def day_text(value) -> str:
         return str(value or "")
 
 
+FEED_LINK = "/assets/feed-links/release_calendar"
+
+
 @bp.route(PATH)
 @visitor.signed_in_page
 def downloads():
     """The updates to download and the release calendar (needs "Download updates": 403 otherwise)."""
+    return _page()
+
+
+def _feed_link() -> dict | None:
+    """The user's secret calendar link as assets keeps it (when made, last read), or None."""
+    status, body = calls.call("assets", "GET", FEED_LINK)
+    return body if status == 200 and isinstance(body, dict) else None
+
+
+@bp.route(PATH + "/calendar-link", methods=["POST"])
+@visitor.signed_in_page
+def renew_feed_link():
+    """Make (or renew: the old one stops at once) the user's secret link of the release calendar, shown this once."""
+    status, body = calls.call("assets", "POST", FEED_LINK)
+    if status == 403:
+        abort(403)
+    if status != 201 or not isinstance(body, dict) or not body.get("path"):
+        abort(503)
+    url = feeds.feed_url(body["path"])
+    return _page(new_link={"url": url, "webcal": feeds.webcal_url(url)})
+
+
+@bp.route(PATH + "/calendar-link/delete", methods=["POST"])
+@visitor.signed_in_page
+def delete_feed_link():
+    """Delete the user's secret calendar link: calendar apps reading it get nothing more."""
+    status, _ = calls.call("assets", "DELETE", FEED_LINK)
+    if status not in (204, 404):
+        abort(503)
+    return redirect(PATH + "?link=deleted#calendar-link", 303)
+
+
+def _page(new_link: dict | None = None):
     criteria = {"waiting": "1" if request.args.get("waiting") == "1" else ""}
     page = page_number(request.args.get("page"))
     query = {"page": page, "per_page": PER_PAGE, "waiting": "true" if criteria["waiting"] else None}
@@ -50,6 +78,8 @@ def downloads():
     status, calendar = calls.call("assets", "GET", "/assets/calendar", query={"per_page": 200})
     lines = calendar.get("items") if status == 200 and isinstance(calendar, dict) else None
     return render_template("downloads/downloads.html", releases=body.get("items") or [],
+                           feed_link=None if new_link else _feed_link(), new_link=new_link,
+                           link_deleted=request.args.get("link") == "deleted",
                            waiting_total=body.get("waiting_total") or 0, criteria=criteria,
                            pager=pager(PATH, criteria, page, total), lines=lines, size_text=size_text,
                            day_text=day_text)

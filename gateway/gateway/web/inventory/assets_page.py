@@ -1,5 +1,5 @@
-""""Your IT assets": the company's holdings (and a supervisor's associates'), filtered by kind, by
-contract and by machine identifier, paged; serializable holdings under contract without a code can
+""""Your IT assets": the company's holdings (and a supervisor's associates', one company picked in the
+criteria panel or all of them), filtered by kind, by contract and by machine identifier, paged; serializable holdings under contract without a code can
 be ticked, and the identifier box with the key button sends them to the serialization page."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import abort, current_app, redirect, render_template, request
 from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from ..common import calls, space_blueprint, visitor
+from ..common import calls, rights, space_blueprint, visitor
 from ..common.pager import last_page_of, page_number, pager, url_with
 
 bp = space_blueprint("inventory", __name__)
@@ -57,11 +57,23 @@ def inventory():
         return redirect(url_with(INVENTORY, criteria, last_page_of(total)))
     items = answer.get("items") or []
     return render_template("inventory/inventory.html", items=items, criteria=criteria, error=error,
+                           companies=_companies(),
                            kinds=KINDS, contract=CONTRACT, pager=pager(INVENTORY, criteria, page, total),
                            filtered=any(criteria.values()), several_companies=len({
                                (item.get("company") or {}).get("id") for item in items}) > 1,
                            selectable=[item for item in items if _selectable(item)],
                            serialization=serialization_page(), machine_id_length=MACHINE_ID_LENGTH)
+
+
+def _companies() -> list[tuple[str, str]]:
+    """A supervisor's company picker: their own company and the associates they supervise (as identity
+    lists them); empty for everyone else, who sees their own company only."""
+    if not rights.is_supervisor(visitor.current_user()):
+        return []
+    listed = (calls.optional("/identity/companies") or {}).get("items") or []
+    return [(item["company"]["id"], item["company"].get("name") or item["company"]["id"])
+            for item in listed if isinstance(item, dict) and isinstance(item.get("company"), dict)
+            and item["company"].get("id")]
 
 
 def _selectable(item: dict) -> bool:
