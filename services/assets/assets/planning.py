@@ -30,11 +30,17 @@ def company_time_zone(session: Session, company_id: str | None, default: str) ->
     return getattr(company, "time_zone", None) or default
 
 
-def _utc(value: datetime, zone: str) -> datetime:
+def _utc(value: datetime, zone: str, field: str) -> datetime:
     """An aware time as is; a time without offset is the company's local time."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
-    return value.astimezone(ZoneInfo("UTC"))
+    try:
+        moment = value.astimezone(ZoneInfo("UTC"))
+    except (OverflowError, ValueError):
+        raise invalid(field, "Not a time the portal can keep.") from None
+    if not 2000 <= moment.year <= 2999:
+        raise invalid(field, "Give a time between the years 2000 and 2999.")
+    return moment
 
 
 def _member(session: Session, field: str, user_id: str, company_id: str) -> Member:
@@ -53,7 +59,7 @@ def plan(session: Session, data: dict, operator_id: str | None, default_zone: st
     if data.get("contact_id"):
         _member(session, "contact_id", data["contact_id"], company.id)
     zone = company_time_zone(session, company.id, default_zone)
-    starts_at, ends_at = _utc(data["starts_at"], zone), _utc(data["ends_at"], zone)
+    starts_at, ends_at = _utc(data["starts_at"], zone, "starts_at"), _utc(data["ends_at"], zone, "ends_at")
     _check_span(starts_at, ends_at)
     intervention = Intervention(company_id=company.id, recipient_id=data["recipient_id"],
                                 contact_id=data.get("contact_id"), starts_at=starts_at, ends_at=ends_at,
@@ -78,7 +84,7 @@ def change(session: Session, intervention_id: str, data: dict) -> Intervention:
             _member(session, field, data[field], intervention.company_id)
     for name in ("starts_at", "ends_at"):
         if name in data:
-            data[name] = _utc(data[name], intervention.time_zone)
+            data[name] = _utc(data[name], intervention.time_zone, name)
     starts_at, ends_at = data.get("starts_at", intervention.starts_at), data.get("ends_at", intervention.ends_at)
     _check_span(starts_at, ends_at)
     where = {"place": data.get("place", intervention.place), "meeting_url": data.get("meeting_url", intervention.meeting_url)}

@@ -94,6 +94,9 @@ def test_moving_tells_the_previous_times(client, world, operator, events):
     ({"meeting_url": "javascript:alert(1)"}, "meeting_url"),
     ({"meeting_url": None}, "place"),
     ({"starts_at": "tomorrow"}, "starts_at"),
+    ({"starts_at": "0001-01-01T00:00:00+05:00"}, "starts_at"),
+    ({"ends_at": "9999-12-31T23:59:59-12:00"}, "ends_at"),
+    ({"subject": "two\nlines"}, "subject"),
 ])
 def test_bad_input_is_refused_with_nothing_stored(client, world, operator, events, body, field):
     answer = plan(client, operator, **body)

@@ -85,7 +85,14 @@ def index():
 
 def _plan_form(values: dict, errors: dict, status: int = 200):
     company_id = values.get("company_id") or ""
-    return render_template("planning/operator_plan.html", values=values, errors=errors, companies=_companies(),
+    companies = _companies()
+    if company_id and company_id not in {code for code, _ in companies}:
+        # Past the first 200 (a company's page links here with its id): named on its own.
+        status_, body = calls.call("identity", "GET", f"/operator/companies/{quote(company_id, safe='')}")
+        company = (body.get("company") or {}) if status_ == 200 and isinstance(body, dict) else {}
+        if company:
+            companies.insert(0, (company_id, f"{company.get('number') or ''} — {company.get('name') or ''}"))
+    return render_template("planning/operator_plan.html", values=values, errors=errors, companies=companies,
                            users=_users(company_id) if company_id else [], kinds=KINDS), status
 
 
