@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import Response
+from portalkit.errors import not_found
 from portalkit.web import Blueprint, caller, db_session, operator_only, settings, signed_in
 
 from . import planning, planning_feed
@@ -69,8 +70,10 @@ def feed(secret):
     session = db_session()
     user_id = planning_feed.holder(session, secret)
     member = session.get(Member, user_id)
-    body = planning_feed.calendar(planning_feed.feed_services(session, user_id),
-                                  member.language if member else "en", settings().base_url)
+    if member is None:  # the user was deleted: their link dies with them
+        raise not_found("feed")
+    body = planning_feed.calendar(planning_feed.feed_services(session, user_id), member.language,
+                                  settings().base_url)
     return Response(body, content_type=ICS, headers={"Content-Disposition": 'inline; filename="planning.ics"'})
 
 

@@ -113,7 +113,7 @@ def test_a_malformed_month_is_400_and_only_operators_plan(client, world, operato
     assert client.get("/assets/planning", headers=signed(None)).status_code == 401
 
 
-def test_the_feed_opens_with_its_secret_and_renewing_kills_the_old_one(client, world, operator, signed, database):
+def test_the_feed_opens_with_its_secret_and_renewing_kills_the_old_one(client, world, operator, signed, handle):
     first = plan(client, operator).get_json()
     plan(client, operator, recipient_id="u3", contact_id=None)
     link = client.post("/assets/planning/feed-link", headers=signed("u1", "c1"))
@@ -127,6 +127,8 @@ def test_the_feed_opens_with_its_secret_and_renewing_kills_the_old_one(client, w
     assert client.get(path, headers=signed(None)).status_code == 404
     assert client.get(renewed.split("/api", 1)[1], headers=signed(None)).status_code == 200
     assert client.get("/assets/planning/feed/nothing.ics", headers=signed(None)).status_code == 404
+    handle("UserDeleted", {"user_id": "u1", "company_id": "c1", "email": "u1@example.com"})
+    assert client.get(renewed.split("/api", 1)[1], headers=signed(None)).status_code == 404
 
 
 def test_operators_list_by_company_kind_and_days(client, world, operator):
