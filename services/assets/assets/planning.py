@@ -153,8 +153,6 @@ def month_window(month: str | None, zone: str) -> tuple[str, datetime, datetime]
     if month is None:
         month = utcnow().astimezone(tz).strftime("%Y-%m")
     year, number = int(month[:4]), int(month[5:7])
-    if not 1 <= year <= 9998:
-        raise invalid("month", "Give the month as YYYY-MM.")
     start = datetime(year, number, 1, tzinfo=tz)
     end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=tz)
     return month, start, end

@@ -11,7 +11,8 @@ from portalkit.events import INTERVENTION_KINDS
 
 from .schemas import Strict
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# Years 1000–8999: a month of any of them has its next month within what datetime holds.
+MONTH = re.compile(r"^(1\d{3}|[2-8]\d{3})-(0[1-9]|1[0-2])$")
 TEXT = {"subject": 200, "place": 300, "access_code": 100, "consultant": 200, "order_number": 64}
 
 
