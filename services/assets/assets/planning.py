@@ -22,6 +22,7 @@ from .events import outbox
 from .models import Company, Intervention, Member
 from .releases import invalid
 
+MAX_SPAN = timedelta(days=31)
 EDITABLE = ("kind", "subject", "place", "meeting_url", "access_code", "consultant", "order_number")
 
 
@@ -124,7 +125,7 @@ def cancel(session: Session, intervention_id: str, reason: str | None) -> Interv
 def _check_span(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
         raise invalid("ends_at", "A service ends after it starts.")
-    if ends_at - starts_at > timedelta(days=31):
+    if ends_at - starts_at > MAX_SPAN:
         raise invalid("ends_at", "A service lasts 31 days at most.")
 
 
@@ -161,7 +162,8 @@ def month_window(month: str | None, zone: str) -> tuple[str, datetime, datetime]
 def of_user(session: Session, user_id: str, start: datetime, end: datetime | None,
             page: int = 1, per_page: int = 200) -> tuple[list[Intervention], int]:
     """The user's services overlapping [start, end), soonest first."""
-    conditions = [_theirs(user_id), Intervention.ends_at > start]
+    # A service lasts MAX_SPAN at most: bounding its start too keeps the index scan to the window.
+    conditions = [_theirs(user_id), Intervention.ends_at > start, Intervention.starts_at > start - MAX_SPAN]
     if end is not None:
         conditions.append(Intervention.starts_at < end)
     total = session.scalar(select(func.count()).select_from(Intervention).where(*conditions))
