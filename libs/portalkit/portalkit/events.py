@@ -438,6 +438,8 @@ class InterventionFact(Contract):
     sequence = fields.Integer(load_default=0)
     recipient = fields.Nested(Recipient, required=True)
     contact = _opt(fields.Nested(Recipient))
+    # The operator who planned, moved or cancelled it: the company's administration trail names them.
+    operator_id = _opt(fields.String())
 
 
 class InterventionPlanned(InterventionFact):

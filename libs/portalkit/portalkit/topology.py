@@ -24,7 +24,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                  "catalog.ServicePublished", "catalog.ServiceRetired",
                  # Every serialization and identifier change, in the company's trail too.
                  "assets.SerializationCodesIssued", "assets.IdentifierChangeRequested",
-                 "assets.IdentifierChangeDecided"),
+                 "assets.IdentifierChangeDecided",
+                 # Operators' planning of a company's services, in its trail too.
+                 "assets.Intervention*"),
     # The catalog knows users from their creation: an administrator subscribes them at once.
     "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserCreated",
                 "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted",

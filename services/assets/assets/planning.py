@@ -69,12 +69,12 @@ def plan(session: Session, data: dict, operator_id: str | None, default_zone: st
     intervention.subject = intervention.subject or ""
     session.add(intervention)
     session.flush()
-    outbox.add(session, "InterventionPlanned", fact(session, intervention))
+    outbox.add(session, "InterventionPlanned", {**fact(session, intervention), "operator_id": operator_id})
     session.commit()
     return intervention
 
 
-def change(session: Session, intervention_id: str, data: dict) -> Intervention:
+def change(session: Session, intervention_id: str, data: dict, operator_id: str | None = None) -> Intervention:
     """Move (new times) or edit a planned service; told only when something changed; committed."""
     intervention = find(session, intervention_id)
     if intervention.status == "cancelled":
@@ -101,7 +101,7 @@ def change(session: Session, intervention_id: str, data: dict) -> Intervention:
     if changed:
         intervention.sequence += 1
         session.flush()
-        body = fact(session, intervention)
+        body = {**fact(session, intervention), "operator_id": operator_id}
         if (intervention.starts_at, intervention.ends_at) != previous:
             body.update(previous_starts_at=previous[0].isoformat(), previous_ends_at=previous[1].isoformat())
         outbox.add(session, "InterventionChanged", body)
@@ -109,7 +109,7 @@ def change(session: Session, intervention_id: str, data: dict) -> Intervention:
     return intervention
 
 
-def cancel(session: Session, intervention_id: str, reason: str | None) -> Intervention:
+def cancel(session: Session, intervention_id: str, reason: str | None, operator_id: str | None = None) -> Intervention:
     """Cancel a planned service (it stays, marked cancelled) and tell it; committed."""
     intervention = find(session, intervention_id)
     if intervention.status == "cancelled":
@@ -117,7 +117,8 @@ def cancel(session: Session, intervention_id: str, reason: str | None) -> Interv
     intervention.status, intervention.cancellation_reason = "cancelled", reason or None
     intervention.sequence += 1
     session.flush()
-    outbox.add(session, "InterventionCancelled", {**fact(session, intervention), "reason": reason or None})
+    outbox.add(session, "InterventionCancelled", {**fact(session, intervention), "reason": reason or None,
+                                                  "operator_id": operator_id})
     session.commit()
     return intervention
 

@@ -135,7 +135,7 @@ def read(intervention_id):
 @operators.response(200, InterventionSchema)
 def change(data, intervention_id):
     """Move (new times) or edit a planned service; its recipient and contact are mailed."""
-    return _page([planning.change(db_session(), intervention_id, data)])[0]
+    return _page([planning.change(db_session(), intervention_id, data, caller().user_id)])[0]
 
 
 @operators.route("/interventions/<intervention_id>/cancel", methods=["POST"])
@@ -145,4 +145,4 @@ def change(data, intervention_id):
 @operators.response(200, InterventionSchema)
 def cancel(data, intervention_id):
     """Cancel a planned service (with a reason); its recipient and contact are mailed."""
-    return _page([planning.cancel(db_session(), intervention_id, (data or {}).get("reason"))])[0]
+    return _page([planning.cancel(db_session(), intervention_id, (data or {}).get("reason"), caller().user_id)])[0]
