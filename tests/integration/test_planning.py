@@ -132,6 +132,11 @@ def test_moving_and_cancelling_mail_both(mesh, scene):
         assert [str(e["status"]) for e in Calendar.from_ical(attachment.get_content()).walk("VEVENT")] == ["CANCELLED"]
     ics = Calendar.from_ical(scene["ruth"][2].get(mesh.url(f"/api/assets/planning/{planned['id']}.ics"), timeout=10).content)
     assert [str(e["status"]) for e in ics.walk("VEVENT")] == ["CANCELLED"]
+    # Each step is in the company's trail on the operator's next request.
+    trail = _ok(scene["operator"].get(mesh.url(f"/api/operator/companies/{scene['a']}/trail"),
+                                      params={"per_page": 50}, timeout=10))["items"]
+    steps = [item["action"] for item in trail if item["target_id"] == planned["id"]]
+    assert steps == ["intervention_cancelled", "intervention_changed", "intervention_planned"], steps
     again = scene["operator"].post(mesh.url(f"/api/operator/interventions/{planned['id']}/cancel"), json={}, timeout=10)
     assert again.status_code == 409 and again.json()["error"]["code"] == "intervention_cancelled"
 
