@@ -26,7 +26,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                  "assets.SerializationCodesIssued", "assets.IdentifierChangeRequested",
                  "assets.IdentifierChangeDecided",
                  # Operators' planning of a company's services, in its trail too.
-                 "assets.Intervention*"),
+                 "assets.InterventionPlanned", "assets.InterventionChanged", "assets.InterventionCancelled"),
     # The catalog knows users from their creation: an administrator subscribes them at once.
     "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserCreated",
                 "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted",
