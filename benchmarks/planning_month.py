@@ -28,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import save  # noqa: E402
 from inventory_listing import _timed, drop  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/planning_bench"
@@ -177,6 +178,8 @@ def main(argv: list[str] | None = None) -> bool:
     month = results["any user's month"]["p95"]
     ratio = results["busy contact's month (2,000 services)"]["p95"] / month
     print(f"month p95: {month:.1f} ms (target <= 100 ms); busy contact / any user: {ratio:.2f}")
+    save("planning_month", {"interventions": args.interventions, "companies": args.companies, "cases": results,
+                            "month_p95_ms": month, "busy_to_any_ratio": ratio})
     return month <= 100
 
 
