@@ -3,6 +3,7 @@ service's details, ``POST /planning/feed-link`` a new secret link to their iCale
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_time, get_day_names
 from flask import abort, redirect, render_template, request
@@ -36,6 +37,13 @@ def helpers() -> dict:
             "day_title": lambda day: format_date(day, "full", locale=locale)}
 
 
+def _today(zone: str | None) -> date:
+    try:
+        return datetime.now(ZoneInfo(zone or "UTC")).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return date.today()
+
+
 def _feed_state() -> dict | None:
     status, body = calls.call("assets", "GET", "/assets/planning/feed-link")
     return body if status == 200 and isinstance(body, dict) else None
@@ -45,15 +53,17 @@ def _feed_state() -> dict | None:
 @visitor.signed_in_page
 def month_page():
     """The month's services as a calendar and a list; ``day`` opens that day's services."""
-    today = date.today()
-    first = calendar_grid.month_of(request.args.get("month"), today)
-    if request.args.get("month") and request.args["month"] != first.strftime("%Y-%m"):
+    asked = request.args.get("month")
+    if asked and asked != calendar_grid.month_of(asked, date.today()).strftime("%Y-%m"):
         return redirect(PATH)
-    status, body = calls.call("assets", "GET", "/assets/planning", query={"month": first.strftime("%Y-%m")})
+    # Without a month, assets answers this month of the company's time zone: today is there too.
+    status, body = calls.call("assets", "GET", "/assets/planning", query={"month": asked or None})
     if status == 400:
         return redirect(PATH)
     if status != 200 or not isinstance(body, dict):
         abort(503)
+    today = _today(body.get("time_zone"))
+    first = calendar_grid.month_of(body.get("month") or asked, today)
     try:
         chosen = date.fromisoformat(request.args.get("day") or "")
     except ValueError:
