@@ -11,7 +11,8 @@ IT assets at 1,000,000 holdings in 100,000 companies, on PostgreSQL; download: a
 through the gateway against reading it from disk, and the gateway's and assets' memory meanwhile;
 serialization: a 500-holding selection's codes (p95, codes per second); documents_listing: the
 documents list on PostgreSQL (filtered by kind and date); documents_bulk: a bulk upload of 1 MB PDFs,
-time to the report and memory.
+time to the report and memory; planning_month: a user's month of the planning and their iCalendar
+feed at 1,000,000 services, on PostgreSQL.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
        "catalog_listing", "metrics_cost", "inventory_listing", "download", "serialization", "documents_listing",
-       "documents_bulk")
+       "documents_bulk", "planning_month")
 
 
 def main(names: list[str]) -> None:
@@ -37,7 +38,7 @@ def main(names: list[str]) -> None:
         print(f"== {name}", flush=True)
         module = importlib.import_module(name)
         module.main([]) if name in ("identity_users", "catalog_listing", "inventory_listing", "serialization",
-                                    "documents_listing", "documents_bulk") \
+                                    "documents_listing", "documents_bulk", "planning_month") \
             else module.main()
 
 

@@ -437,10 +437,15 @@ class InterventionFact(Contract):
     time_zone = fields.String(load_default="Europe/Paris")
     place = _opt(fields.String())
     meeting_url = _opt(fields.String())
+    access_code = _opt(fields.String())  # the web meeting's, told to the two people mailed
     consultant = _opt(fields.String())
     order_number = _opt(fields.String())
+    # RFC 5545 SEQUENCE of the service's calendar event: the mails' .ics replace older ones.
+    sequence = fields.Integer(load_default=0)
     recipient = fields.Nested(Recipient, required=True)
     contact = _opt(fields.Nested(Recipient))
+    # The operator who planned, moved or cancelled it: the company's administration trail names them.
+    operator_id = _opt(fields.String())
 
 
 class InterventionPlanned(InterventionFact):

@@ -35,7 +35,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                  "assets.SerializationCodesIssued", "assets.IdentifierChangeRequested",
                  "assets.IdentifierChangeDecided",
                  # Operators' records of a company's holdings (recorded, changed, removed) too.
-                 "assets.HoldingRecorded", "assets.HoldingRemoved"),
+                 "assets.HoldingRecorded", "assets.HoldingRemoved",
+                 # Operators' planning of a company's services, in its trail too.
+                 "assets.InterventionPlanned", "assets.InterventionChanged", "assets.InterventionCancelled"),
     # The catalog knows users from their creation: an administrator subscribes them at once.
     "catalog": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.UserCreated",
                 "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted",
@@ -52,7 +54,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                 "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
     "notifications": ("identity.#", "catalog.Subscription*", "assets.UpdateReleased",
                       "assets.SerializationChanged", "assets.IdentifierChangeRequested",
-                      "assets.IdentifierChangeDecided", "assets.DocumentPublished", "knowledge.#", "support.#"),
+                      "assets.IdentifierChangeDecided", "assets.DocumentPublished", "knowledge.#", "support.#",
+                      # The recipient and the order's contact of a planned service are mailed.
+                      "assets.Intervention*"),
     "gateway": ("identity.CompanyRegistered", "identity.UserUpdated", "identity.UserDeleted",
                 "identity.SessionsEnded", "catalog.SubscriptionAccepted",
                 "catalog.SubscriptionCancelled", "catalog.SubscriptionExpired",

@@ -314,3 +314,48 @@ class FeedLink(Base):
     secret_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     last_read_at = mapped_column(UTCDateTime(), nullable=True)
+class Intervention(Base):
+    """A planned on-site service or training (the planning of services): when (UTC, shown in the
+    company's ``time_zone``), where (a place, or a web meeting and its access code), by whom, for
+    which order; seen only by its recipient and the order's contact (``planning``)."""
+
+    __tablename__ = "interventions"
+    __table_args__ = (CheckConstraint("kind IN ('on_site', 'training')", name="kind"),
+                      CheckConstraint("status IN ('planned', 'cancelled')", name="status"),
+                      CheckConstraint("ends_at > starts_at", name="span"),
+                      Index("ix_interventions_recipient_starts", "recipient_id", "starts_at"),
+                      Index("ix_interventions_contact_starts", "contact_id", "starts_at"),
+                      Index("ix_interventions_company_starts", "company_id", "starts_at"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    company_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    subject: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    starts_at = mapped_column(UTCDateTime(), nullable=False)
+    ends_at = mapped_column(UTCDateTime(), nullable=False)
+    time_zone: Mapped[str] = mapped_column(String(64), nullable=False)
+    place = mapped_column(String(300), nullable=True)
+    meeting_url = mapped_column(String(500), nullable=True)
+    access_code = mapped_column(String(100), nullable=True)
+    consultant = mapped_column(String(200), nullable=True)
+    order_number = mapped_column(String(64), nullable=True)
+    recipient_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    contact_id = mapped_column(String(64), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="planned")
+    cancellation_reason = mapped_column(Text(), nullable=True)
+    # RFC 5545 SEQUENCE: one more at each change, so that calendars take the newest.
+    sequence: Mapped[int] = mapped_column(Integer(), nullable=False, default=0)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_by = mapped_column(String(64), nullable=True)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class PlanningFeedLink(Base):
+    """A user's secret link to their planning's iCalendar feed: only the secret's SHA-256 is kept;
+    renewing replaces it, and the old link answers 404 at once."""
+
+    __tablename__ = "planning_feed_links"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

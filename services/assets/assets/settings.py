@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portalkit.settings import env, env_float
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from portalkit.settings import SettingsError, env, env_float
 
 
 @dataclass(frozen=True)
@@ -12,8 +14,19 @@ class AssetsSettings:
     # Serializations (and identifier change requests) a company may ask for, in the ``limits``
     # notation; counted in PORTAL_RATE_LIMIT_STORAGE_URL (Redis in production).
     serialization_rate_limit: str
+    # The IANA time zone a company's planned services are shown in, unless the company has its own.
+    default_time_zone: str = "Europe/Paris"
 
     @classmethod
     def load(cls) -> "AssetsSettings":
         return cls(contract_interval=env_float("PORTAL_ASSETS_CONTRACT_INTERVAL", 60.0),
-                   serialization_rate_limit=env("PORTAL_ASSETS_SERIALIZATION_RATE_LIMIT", "30/minute;300/day"))
+                   serialization_rate_limit=env("PORTAL_ASSETS_SERIALIZATION_RATE_LIMIT", "30/minute;300/day"),
+                   default_time_zone=_time_zone(env("PORTAL_ASSETS_DEFAULT_TIME_ZONE", "Europe/Paris")))
+
+
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"PORTAL_ASSETS_DEFAULT_TIME_ZONE: {name!r} is not an IANA time zone") from None
+    return name

@@ -4,14 +4,14 @@ catalog's grants and ends of subscriptions feed two read-models: the administrat
 "User Management - Administration" and its supervision: the administrators list, the
 last-administrator rule) and the interests (the "Functional preference: …" and "Receive …"
 services: the contacts' interests); operators' decisions in assets and the catalog go to the
-trail of the company they touch (``operator_trail``), and so does serialization
-(``serialization_trail``).
+trail of the company they touch (``operator_trail``), and so do serialization
+(``serialization_trail``) and the planning of services (``planning_trail``).
 """
 from sqlalchemy.orm import Session
 
 from portalkit.events import Event
 
-from . import administrators, interests, operator_trail, serialization_trail
+from . import administrators, interests, operator_trail, planning_trail, serialization_trail
 
 
 def on_subscription_accepted(session: Session, event: Event) -> None:
@@ -38,4 +38,7 @@ HANDLERS = {
     "assets.SerializationCodesIssued": serialization_trail.on_codes_issued,
     "assets.IdentifierChangeRequested": serialization_trail.on_change_requested,
     "assets.IdentifierChangeDecided": serialization_trail.on_change_decided,
+    "assets.InterventionPlanned": planning_trail.on_planned,
+    "assets.InterventionChanged": planning_trail.on_changed,
+    "assets.InterventionCancelled": planning_trail.on_cancelled,
 }

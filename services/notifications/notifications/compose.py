@@ -34,6 +34,7 @@ PAGES = {
     "downloads": "/downloads",
     "invoices": "/documents/invoices",
     "reports": "/documents/reports",
+    "planning": "/planning",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.
@@ -49,6 +50,18 @@ class Mail:
     name: str
     language: str
     context: dict = field(default_factory=dict)
+    attachments: tuple["Attachment", ...] = ()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file a mail carries (the planning's ``.ics``): ``content_type`` is ``main/sub``, ``params``
+    its parameters (``method=PUBLISH``)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+    params: dict = field(default_factory=dict)
 
 
 def language_of(code: str | None) -> str:

@@ -63,6 +63,10 @@ class Postman:
         # Quoted-printable: 7-bit clean, so no server needs to offer 8BITMIME.
         message.set_content(rendered.text, cte="quoted-printable")
         message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
+        for attachment in mail.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
+                                   filename=attachment.filename, params=attachment.params)
         # After the bodies: setting a body clears every Content-* header already there.
         message["Content-Language"] = mail.language
         return message

@@ -14,7 +14,7 @@ from portalkit.consumer import Handler
 from portalkit.events import Event
 from portalkit.settings import Settings
 
-from . import access_mails, compose, document_mails, holders, serialization_mails, update_mails
+from . import access_mails, compose, document_mails, holders, planning_mails, serialization_mails, update_mails
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -41,6 +41,9 @@ COMPOSERS: dict[str, Composer] = {
     "identity.AccessRequestDecided": access_mails.access_decided,
     "assets.IdentifierChangeRequested": serialization_mails.change_requested,
     "assets.IdentifierChangeDecided": serialization_mails.change_decided,
+    "assets.InterventionPlanned": planning_mails.planned,
+    "assets.InterventionChanged": planning_mails.changed,
+    "assets.InterventionCancelled": planning_mails.cancelled,
 }
 
 

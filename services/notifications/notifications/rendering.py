@@ -99,6 +99,18 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "{% if approved %}Identifier change approved{% else %}Identifier change refused{% endif %}: {{ machine_id }}",
         "fr": "{% if approved %}Changement d’identifiant accepté{% else %}Changement d’identifiant refusé{% endif %}\u00a0: {{ machine_id }}",
     },
+    "intervention_planned": {
+        "en": "{{ what }} planned: {{ starts }}",
+        "fr": "{{ what }} planifiée : {{ starts }}",
+    },
+    "intervention_changed": {
+        "en": "{{ what }} changed: {{ starts }}",
+        "fr": "{{ what }} modifiée : {{ starts }}",
+    },
+    "intervention_cancelled": {
+        "en": "{{ what }} cancelled: {{ starts }}",
+        "fr": "{{ what }} annulée : {{ starts }}",
+    },
     "access_requested": {
         "en": "Access request: {{ requester }}",
         "fr": "Demande d’accès\u00a0: {{ requester }}",

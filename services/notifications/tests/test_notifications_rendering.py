@@ -31,6 +31,12 @@ CONTEXT.update({"count": 2, "more": 0, "documents": [
 # The identifier changes' mails (serialization_mails).
 CONTEXT.update({"machine_id": "PC-042", "approved": True, "holdings": [
     {"holding_id": "h1", "product": "PAY", "previous_machine_id": "PC-041"}]})
+# The planning's mails (planning_mails).
+CONTEXT.update({"what": "Training", "subject_line": "Payroll", "starts": "3 December 2026 at 9:00 AM (Europe/Paris)",
+                "ends": "3 December 2026 at 12:00 PM (Europe/Paris)", "previous_starts": "2 December 2026",
+                "previous_ends": "2 December 2026", "place": "Lyon", "meeting_url": "https://meet.example.com/x",
+                "access_code": "1234", "consultant": "Ann", "order_number": "PO-7", "as_contact": False,
+                "recipient_name": "Lovana Dupont"})
 WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused"}
 
 

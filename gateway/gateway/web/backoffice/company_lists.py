@@ -52,6 +52,9 @@ ACTIONS = {
     "identifier_change_requested": lazy_gettext("Identifier change requested"),
     "identifier_change_approved": lazy_gettext("Identifier change approved"),
     "identifier_change_refused": lazy_gettext("Identifier change refused"),
+    "intervention_planned": lazy_gettext("Service planned"),
+    "intervention_changed": lazy_gettext("Planned service changed"),
+    "intervention_cancelled": lazy_gettext("Planned service cancelled"),
 }
 USERS_DONE = {"unlocked": lazy_gettext("The account has been unlocked."),
               "not_locked": lazy_gettext("This account was not locked."),
