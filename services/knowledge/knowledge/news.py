@@ -1,0 +1,169 @@
+"""The news: operators publish items (at once) and retire them; a reader lists the items that reach
+them, newest first, with what is new since their last visit of the news.
+
+Who an item reaches: everyone when it names no target (generic); else the users of a company holding
+one of its products (the product directory's holdings, not removed), **or** the users holding
+"Functional preference: <domain>" for one of its domains in their company — either target reaches.
+A retired item reaches nobody. "New" is an item published after the reader's last visit mark
+(``NewsVisit``), which ``mark_visit`` moves; a reader who never visited has every item new.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from portalkit.db import utcnow
+from portalkit.entitlements import FUNCTIONAL_PREFERENCE_PREFIX, functional_preference
+from portalkit.errors import PortalError, not_found
+from portalkit.signed_identity import Identity
+
+from .events import outbox
+from .models import Holding, NewsDomain, NewsItem, NewsProduct, NewsVisit, Product
+
+
+# --- who reads what --------------------------------------------------------------------------------------
+def reader_products(session: Session, identity: Identity) -> list[str]:
+    """The codes of the products the reader's company holds (none for a user of no company)."""
+    if identity.company_id is None:
+        return []
+    return list(session.scalars(
+        select(Product.code).where(Product.id.in_(
+            select(Holding.product_id).where(Holding.company_id == identity.company_id,
+                                             Holding.removed.is_(False))))))
+
+
+def reader_preferences(identity: Identity) -> list[str]:
+    """The "Functional preference: …" service codes the reader holds for their own company."""
+    if identity.company_id is None:
+        return []
+    suffix = "@" + identity.company_id
+    return sorted(entitlement[:-len(suffix)] for entitlement in identity.entitlements
+                  if entitlement.startswith(FUNCTIONAL_PREFERENCE_PREFIX) and entitlement.endswith(suffix))
+
+
+def _reaches(products: list[str], preferences: list[str]):
+    """The SQL condition of an item reaching a reader with these products and preferences."""
+    targets = [NewsItem.targeted.is_(False)]
+    if products:
+        targets.append(exists().where(NewsProduct.news_id == NewsItem.id, NewsProduct.product_code.in_(products)))
+    if preferences:
+        targets.append(exists().where(NewsDomain.news_id == NewsItem.id, NewsDomain.preference.in_(preferences)))
+    return and_(NewsItem.retired_at.is_(None), or_(*targets))
+
+
+def last_visit(session: Session, user_id: str | None) -> datetime | None:
+    if user_id is None:
+        return None
+    return session.scalar(select(NewsVisit.visited_at).where(NewsVisit.user_id == user_id))
+
+
+def list_for_reader(session: Session, identity: Identity, query: dict) -> dict:
+    """The page of items reaching the reader (``kind`` narrows), newest first, each with ``new``;
+    ``new_since_last_visit`` counts the new ones of every kind; ``as_of`` is when it was read (what a
+    visit mark up to this answer names)."""
+    as_of = utcnow()
+    reaches = _reaches(reader_products(session, identity), reader_preferences(identity))
+    conditions = [reaches]
+    if query.get("kind"):
+        conditions.append(NewsItem.kind == query["kind"])
+    visited = last_visit(session, identity.user_id)
+    total = session.scalar(select(func.count()).select_from(NewsItem).where(*conditions))
+    new_conditions = [reaches] + ([NewsItem.published_at > visited] if visited is not None else [])
+    new_total = session.scalar(select(func.count()).select_from(NewsItem).where(*new_conditions))
+    page, per_page = query["page"], query["per_page"]
+    items = session.scalars(select(NewsItem).where(*conditions)
+                            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
+                            .offset((page - 1) * per_page).limit(per_page)).all()
+    return {"items": [(item, visited is None or item.published_at > visited) for item in items],
+            "total": total, "new_since_last_visit": new_total, "last_visit_at": visited, "as_of": as_of}
+
+
+def find_for_reader(session: Session, identity: Identity, news_id: str) -> tuple[NewsItem, bool]:
+    """One item reaching the reader, and whether it is new for them (404 if it does not reach them)."""
+    reaches = _reaches(reader_products(session, identity), reader_preferences(identity))
+    item = session.scalar(select(NewsItem).where(NewsItem.id == news_id, reaches)) if len(news_id) <= 32 else None
+    if item is None:
+        raise not_found("news item")
+    visited = last_visit(session, identity.user_id)
+    return item, visited is None or item.published_at > visited
+
+
+def mark_visit(session: Session, user_id: str, seen_until: datetime | None = None) -> datetime:
+    """Record the reader's visit: the items published up to ``seen_until`` (at most now; now when
+    absent) are no longer new. The mark never moves back (an older page sent late changes nothing)."""
+    now = utcnow()
+    until = min(seen_until, now) if seen_until is not None else now
+    visit = session.get(NewsVisit, user_id)
+    if visit is None:
+        session.add(NewsVisit(user_id=user_id, visited_at=until))
+        visited = until
+    else:
+        visit.visited_at = visited = max(visit.visited_at, until)
+    session.commit()
+    return visited
+
+
+# --- operators -------------------------------------------------------------------------------------------
+def find(session: Session, news_id: str) -> NewsItem:
+    item = session.get(NewsItem, news_id) if len(news_id) <= 32 else None
+    if item is None:
+        raise not_found("news item")
+    return item
+
+
+def list_for_operators(session: Session, query: dict) -> tuple[list[NewsItem], int]:
+    """Every item, newest first; ``kind`` narrows, ``retired`` true/false keeps retired or live ones."""
+    conditions = []
+    if query.get("kind"):
+        conditions.append(NewsItem.kind == query["kind"])
+    if query.get("retired") is True:
+        conditions.append(NewsItem.retired_at.is_not(None))
+    elif query.get("retired") is False:
+        conditions.append(NewsItem.retired_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(NewsItem).where(*conditions))
+    page, per_page = query["page"], query["per_page"]
+    items = session.scalars(select(NewsItem).where(*conditions)
+                            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
+                            .offset((page - 1) * per_page).limit(per_page)).all()
+    return list(items), total
+
+
+def publish(session: Session, data: dict, operator_id: str) -> NewsItem:
+    """Publish an item at once and tell it (``NewsPublished``); its products must be known products."""
+    codes = sorted(set(data.get("products") or ()))
+    known = set(session.scalars(select(Product.code).where(Product.code.in_(codes)))) if codes else set()
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise PortalError(400, "unknown_products", "Some products are not known.",
+                          {"products": [f"Unknown product code: {code}" for code in unknown]})
+    domains = {}
+    for domain in data.get("domains") or ():
+        domains.setdefault(functional_preference(domain), domain)
+    if "" in {code[len(FUNCTIONAL_PREFERENCE_PREFIX):] for code in domains}:
+        raise PortalError(400, "invalid_input", "A domain needs letters or digits.",
+                          {"domains": ["A domain needs letters or digits."]})
+    item = NewsItem(kind=data["kind"], title_en=data.get("title_en") or "", body_en=data.get("body_en") or "",
+                    title_fr=data.get("title_fr") or "", body_fr=data.get("body_fr") or "",
+                    targeted=bool(codes or domains), published_at=utcnow(), published_by=operator_id,
+                    products=[NewsProduct(product_code=code) for code in codes],
+                    domains=[NewsDomain(preference=code, domain=domain) for code, domain in sorted(domains.items())])
+    session.add(item)
+    session.flush()
+    outbox.add(session, "NewsPublished", {
+        "news_id": item.id, "kind": item.kind, "title_en": item.title_en, "title_fr": item.title_fr,
+        "product_codes": codes, "domains": [domain for _, domain in sorted(domains.items())],
+        "published_on": item.published_at.date().isoformat()})
+    session.commit()
+    return item
+
+
+def retire(session: Session, news_id: str, operator_id: str) -> NewsItem:
+    """Retire an item: it reaches nobody from now on (409 ``news_retired`` when it is already)."""
+    item = find(session, news_id)
+    if item.retired_at is not None:
+        raise PortalError(409, "news_retired", "This news item is retired already.")
+    item.retired_at, item.retired_by = utcnow(), operator_id
+    session.commit()
+    return item
