@@ -107,7 +107,7 @@ def publish():
                 "products": _codes(values["products"]), "domains": _codes(values["domains"])}
         status, answer = call("knowledge", "POST", LIST_PATH, json=body)
         if status == 201:
-            return redirect(LIST_PATH + "?done=published")
+            return redirect(LIST_PATH + "?done=published", 303)
         if status == 400:
             fields = calls.error_fields(answer)
             errors = {name: gettext("This value is not accepted.") for name in fields}
@@ -127,7 +127,7 @@ def retire(news_id):
     if status == 404:
         abort(404)
     if status == 409:
-        return redirect(LIST_PATH + "?done=already_retired")
+        return redirect(LIST_PATH + "?done=already_retired", 303)
     if status != 200:
         abort(503)
-    return redirect(LIST_PATH + "?done=retired")
+    return redirect(LIST_PATH + "?done=retired", 303)
