@@ -57,7 +57,10 @@ class NewsItem(Base):
     __tablename__ = "news_items"
     __table_args__ = (CheckConstraint("kind IN ('general', 'product', 'event', 'legal', 'partner', 'help')",
                                       name="kind"),
-                      Index("ix_news_items_published", "published_at", "id"))
+                      Index("ix_news_items_published", "published_at", "id"),
+                      # Covers the counts of a reader's list (generic items, by kind, since a visit)
+                      # without reading the rows and their bodies.
+                      Index("ix_news_items_reach", "retired_at", "targeted", "kind", "published_at", "id"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
     kind: Mapped[str] = mapped_column(String(16))
@@ -65,6 +68,9 @@ class NewsItem(Base):
     body_en: Mapped[str] = mapped_column(Text(), default="")
     title_fr: Mapped[str] = mapped_column(String(200), default="")
     body_fr: Mapped[str] = mapped_column(Text(), default="")
+    # The start of each body as plain text, made once at publication (lists show it, never re-render).
+    excerpt_en: Mapped[str] = mapped_column(String(300), default="")
+    excerpt_fr: Mapped[str] = mapped_column(String(300), default="")
     targeted: Mapped[bool] = mapped_column(Boolean(), default=False)
     published_at = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     published_by: Mapped[str] = mapped_column(String(64), default="")

@@ -2,7 +2,7 @@
 publishing, list, preview and retirement (``/operator/news``)."""
 from __future__ import annotations
 
-from portalkit.markdown import to_plain_text, to_safe_html
+from portalkit.markdown import to_safe_html
 from portalkit.web import Blueprint, caller, db_session, operator_only, signed_in
 
 from . import news
@@ -11,27 +11,22 @@ from .news_schemas import (NewsIn, NewsItemDetail, NewsPage, NewsQuery, Operator
 
 blp = Blueprint("news", __name__, url_prefix="/knowledge", description="The news for the caller")
 operators = Blueprint("operator-news", __name__, url_prefix="/operator", description="Operators' news")
-EXCERPT = 240
 
 
-def _in_language(item, language: str) -> tuple[str, str, str]:
-    """(language, title, body) in ``language`` when the item has it, else in its other one."""
+def _in_language(item, language: str) -> str:
+    """``language`` when the item has a title in it, else its other one."""
     other = "en" if language == "fr" else "fr"
-    for shown in (language, other):
-        title = getattr(item, f"title_{shown}")
-        if title:
-            return shown, title, getattr(item, f"body_{shown}")
-    return language, "", ""
+    return language if getattr(item, f"title_{language}") or not getattr(item, f"title_{other}") else other
 
 
 def _shown(item, is_new: bool, language: str, body: bool = False) -> dict:
-    shown, title, text = _in_language(item, language)
-    answer = {"id": item.id, "kind": item.kind, "title": title, "language": shown,
-              "excerpt": to_plain_text(text, EXCERPT), "published_at": item.published_at, "new": is_new,
+    shown = _in_language(item, language)
+    answer = {"id": item.id, "kind": item.kind, "title": getattr(item, f"title_{shown}"), "language": shown,
+              "excerpt": getattr(item, f"excerpt_{shown}"), "published_at": item.published_at, "new": is_new,
               "products": [target.product_code for target in item.products],
               "domains": [target.domain for target in item.domains]}
     if body:
-        answer["body_html"] = to_safe_html(text)
+        answer["body_html"] = to_safe_html(getattr(item, f"body_{shown}"))
     return answer
 
 
@@ -58,6 +53,14 @@ def show_news(news_id):
     identity = caller()
     item, is_new = news.find_for_reader(db_session(), identity, news_id)
     return _shown(item, is_new, identity.language, body=True)
+
+
+@blp.route("/news/visits", methods=["GET"])
+@signed_in
+@blp.response(200, VisitSchema)
+def last_visit():
+    """The caller's last visit of the news (``null`` when they never visited)."""
+    return {"last_visit_at": news.last_visit(db_session(), caller().user_id)}
 
 
 @blp.route("/news/visits", methods=["POST"])

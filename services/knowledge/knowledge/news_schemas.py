@@ -67,7 +67,7 @@ class VisitIn(Strict):
 
 
 class VisitSchema(Schema):
-    last_visit_at = fields.AwareDateTime()
+    last_visit_at = fields.AwareDateTime(allow_none=True)
 
 
 class NewsItemSchema(Schema):

@@ -115,8 +115,10 @@ def test_new_since_the_last_visit(client, operator, signed):
     assert [item["new"] for item in page["items"]] == [True, True]
     # Listing changes nothing; the visit marks what the list showed as seen.
     assert client.get("/knowledge/news", headers=reader).get_json()["new_since_last_visit"] == 2
+    assert client.get("/knowledge/news/visits", headers=reader).get_json() == {"last_visit_at": None}
     visit = client.post("/knowledge/news/visits", json={"seen_until": page["as_of"]}, headers=reader)
     assert visit.status_code == 200
+    assert client.get("/knowledge/news/visits", headers=reader).get_json() == visit.get_json()
     publish(client, operator, title_en="Third")
     page = client.get("/knowledge/news", headers=reader).get_json()
     assert page["new_since_last_visit"] == 1

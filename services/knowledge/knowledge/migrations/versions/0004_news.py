@@ -23,6 +23,8 @@ def upgrade() -> None:
     sa.Column('body_en', sa.Text(), nullable=False),
     sa.Column('title_fr', sa.String(length=200), nullable=False),
     sa.Column('body_fr', sa.Text(), nullable=False),
+    sa.Column('excerpt_en', sa.String(length=300), nullable=False),
+    sa.Column('excerpt_fr', sa.String(length=300), nullable=False),
     sa.Column('targeted', sa.Boolean(), nullable=False),
     sa.Column('published_at', portalkit.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('published_by', sa.String(length=64), nullable=False),
@@ -32,6 +34,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_news_items'))
     )
     op.create_index('ix_news_items_published', 'news_items', ['published_at', 'id'], unique=False)
+    op.create_index('ix_news_items_reach', 'news_items', ['retired_at', 'targeted', 'kind', 'published_at', 'id'], unique=False)
     op.create_table('news_products',
     sa.Column('news_id', sa.String(length=32), nullable=False),
     sa.Column('product_code', sa.String(length=64), nullable=False),
@@ -60,5 +63,6 @@ def downgrade() -> None:
     op.drop_table('news_domains')
     op.drop_index(op.f('ix_news_products_product_code'), table_name='news_products')
     op.drop_table('news_products')
+    op.drop_index('ix_news_items_reach', table_name='news_items')
     op.drop_index('ix_news_items_published', table_name='news_items')
     op.drop_table('news_items')
