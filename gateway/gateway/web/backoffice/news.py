@@ -8,14 +8,17 @@ from urllib.parse import quote
 from flask import abort, redirect, render_template, request
 from flask_babel import gettext, lazy_gettext
 
-from ..backoffice.access import call, operator_page, read
 from ..common import calls, space_blueprint
 from ..common.pager import PER_PAGE, last_page_of, page_number, pager, url_with
-from .kinds import KINDS
+from .access import call, operator_page, read
 
-bp = space_blueprint("operator_news", __name__)
+bp = space_blueprint("backoffice_news", __name__)
 
 LIST_PATH = "/operator/news"
+# knowledge's kinds of news (the news space names them alike for readers).
+KINDS = {"general": lazy_gettext("General information"), "product": lazy_gettext("Product information"),
+         "event": lazy_gettext("Events"), "legal": lazy_gettext("Legal texts"),
+         "partner": lazy_gettext("Partner information"), "help": lazy_gettext("Portal help")}
 RETIRED = {"0": lazy_gettext("Live"), "1": lazy_gettext("Retired")}
 TITLES = ("title_en", "title_fr")
 BODIES = ("body_en", "body_fr")
@@ -38,7 +41,7 @@ def _render(criteria: dict, page: int, values: dict, errors: dict, preview: dict
     answer = read("knowledge", LIST_PATH, _query(criteria, page))
     total = answer.get("total") or 0
     done = DONE.get(request.args.get("done", ""))
-    return render_template("news/operator_news.html", items=answer.get("items") or [], criteria=criteria,
+    return render_template("backoffice/news.html", items=answer.get("items") or [], criteria=criteria,
                            kinds=KINDS, retired_options=RETIRED, pager=pager(LIST_PATH, criteria, page, total),
                            filtered=any(criteria.values()), values=values, errors=errors, preview=preview,
                            message=(done[0], str(done[1])) if done else None), status
