@@ -46,6 +46,19 @@ def reader_preferences(identity: Identity) -> list[str]:
                   if entitlement.startswith(FUNCTIONAL_PREFERENCE_PREFIX) and entitlement.endswith(suffix))
 
 
+def reader_lines(session: Session, identity: Identity) -> list[tuple[str, list[Product]]]:
+    """The product lines (brands) the reader's company holds, each with its products, by brand then code."""
+    if identity.company_id is None:
+        return []
+    lines: dict[str, list[Product]] = {}
+    for product in session.scalars(
+            select(Product).where(Product.id.in_(select(Holding.product_id).where(
+                Holding.company_id == identity.company_id, Holding.removed.is_(False))),
+                Product.retired.is_(False), Product.brand != "").order_by(Product.brand, Product.code)):
+        lines.setdefault(product.brand, []).append(product)
+    return list(lines.items())
+
+
 def _reaches(products: list[str], preferences: list[str]):
     """The SQL condition of an item reaching a reader with these products and preferences (``IN``
     subqueries, which both engines read once per statement, not once per item as ``EXISTS`` would be)."""
@@ -64,7 +77,8 @@ def last_visit(session: Session, user_id: str | None) -> datetime | None:
 
 
 def list_for_reader(session: Session, identity: Identity, query: dict) -> dict:
-    """The page of items reaching the reader (``kind`` narrows), newest first, each with ``new``;
+    """The page of items reaching the reader (``kind`` narrows, ``brand`` keeps the items targeted at a
+    product of that brand: a product line's space), newest first, each with ``new``;
     ``new_since_last_visit`` counts the new ones of every kind; ``as_of`` is when it was read (what a
     visit mark up to this answer names)."""
     as_of = utcnow()
@@ -72,6 +86,9 @@ def list_for_reader(session: Session, identity: Identity, query: dict) -> dict:
     conditions = [reaches]
     if query.get("kind"):
         conditions.append(NewsItem.kind == query["kind"])
+    if query.get("brand"):
+        conditions.append(NewsItem.id.in_(select(NewsProduct.news_id).join(
+            Product, Product.code == NewsProduct.product_code).where(Product.brand == query["brand"])))
     visited = last_visit(session, identity.user_id)
     total = session.scalar(select(func.count()).select_from(NewsItem).where(*conditions))
     new_conditions = [reaches] + ([NewsItem.published_at > visited] if visited is not None else [])

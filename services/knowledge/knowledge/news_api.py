@@ -7,7 +7,7 @@ from portalkit.web import Blueprint, caller, db_session, operator_only, signed_i
 
 from . import news
 from .news_schemas import (NewsIn, NewsItemDetail, NewsPage, NewsQuery, OperatorNewsPage, OperatorNewsQuery,
-                           OperatorNewsSchema, PreviewIn, PreviewSchema, VisitIn, VisitSchema)
+                           OperatorNewsSchema, PreviewIn, PreviewSchema, ProductLines, VisitIn, VisitSchema)
 
 blp = Blueprint("news", __name__, url_prefix="/knowledge", description="The news for the caller")
 operators = Blueprint("operator-news", __name__, url_prefix="/operator", description="Operators' news")
@@ -42,6 +42,18 @@ def list_news(query):
     identity = caller()
     page = news.list_for_reader(db_session(), identity, query)
     return {**page, "items": [_shown(item, is_new, identity.language) for item, is_new in page["items"]]}
+
+
+@blp.route("/lines", methods=["GET"])
+@signed_in
+@blp.response(200, ProductLines)
+def product_lines():
+    """The product lines (brands) the caller's company holds, each with its products: the portal's
+    spaces by product line."""
+    identity = caller()
+    return {"items": [{"brand": brand, "products": [{"id": product.id, "code": product.code,
+                                                     "name": product.name(identity.language)} for product in products]}
+                      for brand, products in news.reader_lines(db_session(), identity)]}
 
 
 @blp.route("/news/<news_id>", methods=["GET"])

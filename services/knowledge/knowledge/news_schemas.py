@@ -52,8 +52,25 @@ class NewsIn(Strict):
 
 class NewsQuery(Schema):
     kind = fields.String(validate=validate.OneOf(NEWS_KINDS), load_default=None)
+    brand = SingleLine(validate=validate.Length(min=1, max=100), load_default=None, metadata={
+        "description": "only the items targeted at a product of this brand (a product line's space)"})
     page = fields.Integer(validate=validate.Range(min=1, max=100_000), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1, max=200), load_default=50)
+
+
+class LineProduct(Schema):
+    id = fields.String()
+    code = fields.String()
+    name = fields.String()
+
+
+class ProductLine(Schema):
+    brand = fields.String()
+    products = fields.List(fields.Nested(LineProduct))
+
+
+class ProductLines(Schema):
+    items = fields.List(fields.Nested(ProductLine))
 
 
 class OperatorNewsQuery(NewsQuery):

@@ -163,3 +163,20 @@ def test_the_preview_is_the_sanitised_html(client, operator, signed):
     assert answer.get_json()["body_html"].startswith("<h1>Title</h1>")
     assert "onerror" not in answer.get_json()["body_html"].replace("&lt;img src=x onerror=alert(1)&gt;", "")
     assert client.post("/operator/news/preview", json={"body": "x"}, headers=signed("u", "c")).status_code == 403
+
+
+def test_the_product_lines_of_the_company_and_their_news(client, operator, signed, products, handle):
+    handle("ProductRecorded", {**TAX, "product_id": "p3", "code": "ACC", "name_en": "Accounting", "name_fr": "Compta",
+                               "brand": "Ciel"})
+    handle("HoldingRecorded", {"holding_id": "h2", "company_id": "holder", "product_id": "p3", "product_code": "ACC",
+                               "quantity": 1})
+    lines = client.get("/knowledge/lines", headers=signed("u1", "holder", language="fr")).get_json()["items"]
+    assert lines == [{"brand": "Ciel", "products": [{"id": "p3", "code": "ACC", "name": "Compta"}]},
+                     {"brand": "Etafi", "products": [{"id": "p1", "code": "PAY", "name": "Paie"}]}]
+    assert client.get("/knowledge/lines", headers=signed("u2", "other")).get_json() == {"items": []}
+    publish(client, operator, title_en="For all")
+    publish(client, operator, kind="product", title_en="Payroll news", products=["PAY"])
+    publish(client, operator, kind="product", title_en="Accounting news", products=["ACC"])
+    assert titles(client, signed("u1", "holder"), brand="Etafi") == ["Payroll news"]
+    assert titles(client, signed("u1", "holder"), brand="Ciel") == ["Accounting news"]
+    assert titles(client, signed("u2", "other"), brand="Etafi") == []

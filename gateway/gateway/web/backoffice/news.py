@@ -19,7 +19,7 @@ LIST_PATH = "/operator/news"
 KINDS = {"general": lazy_gettext("General information"), "product": lazy_gettext("Product information"),
          "event": lazy_gettext("Events"), "legal": lazy_gettext("Legal texts"),
          "partner": lazy_gettext("Partner information"), "help": lazy_gettext("Portal help")}
-RETIRED = {"0": lazy_gettext("Live"), "1": lazy_gettext("Retired")}
+RETIRED = {"0": lazy_gettext("Live items"), "1": lazy_gettext("Retired items")}
 TITLES = ("title_en", "title_fr")
 BODIES = ("body_en", "body_fr")
 DONE = {"published": ("success", lazy_gettext("The news item has been published.")),
