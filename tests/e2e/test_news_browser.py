@@ -1,7 +1,8 @@
 """The news in a real browser through the real mesh: an operator publishes an item for a product in
 the back office (after a preview); the administrator of a company holding it sees the home tile's
 count of new items and the item among the latest, opens the news from the header, finds it marked
-new, and back home the count is 0; a user of a company without the product does not see it."""
+new, and back home the count is 0; the header opens the product line's space, with the item in its
+news; a user of a company without the product does not see it, nor the line."""
 from __future__ import annotations
 
 import sys
@@ -74,6 +75,11 @@ def test_a_targeted_item_is_published_seen_new_and_the_count_drops(mesh, browser
     expect(page.locator(".news-body strong")).to_have_text("spring")
     page.goto(mesh.url("/"))
     expect(page.locator('[data-count="news"] .tile-count')).to_have_text("0")
+    # The company's product line opens its space from the header, with the item among its news.
+    page.locator(".spaces-lines a", has_text="ETAFI").click()
+    expect(page.locator("h1")).to_have_text("The Etafi space")
+    expect(page.locator("#line-news + ul")).to_contain_text(title)
+    shoot(page, "news-line-space")
     page.goto(mesh.url("/news"))
     expect(page.locator(".news-item", has_text=title).locator(".badge-new")).to_have_count(0)
     expect(page.locator("#news-new-summary")).to_have_text("Nothing new since your last visit.")
@@ -85,5 +91,6 @@ def test_a_targeted_item_is_published_seen_new_and_the_count_drops(mesh, browser
     page.goto(mesh.url("/news"))
     expect(page.locator("h1")).to_have_text("News")
     expect(page.locator("main")).not_to_contain_text(title)
+    expect(page.locator(".spaces-lines")).to_have_count(0)  # it holds no product line
     shoot(page, "news-outsider")
     outsider.close()

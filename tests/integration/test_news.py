@@ -137,3 +137,16 @@ def test_only_operators_publish_and_only_signed_in_users_read(mesh, scene):
     assert scene["holder"].get(mesh.url("/api/operator/news"), timeout=10).status_code == 403
     anonymous = requests.get(mesh.url("/api/knowledge/news"), timeout=10)
     assert anonymous.status_code == 401 and anonymous.json()["error"]["code"] == "not_signed_in"
+
+
+def test_the_companys_product_lines_and_their_news(mesh, scene):
+    tag, code = scene["tag"], scene["product"]["code"]
+    _publish(mesh, scene, kind="product", title_en=f"Line news {tag}", products=[code])
+    lines = scene["holder"].get(mesh.url("/api/knowledge/lines"), timeout=10)
+    assert lines.status_code == 200, lines.text
+    assert {"brand": "Etafi", "products": [{"id": scene["product"]["id"], "code": code, "name": "Payroll"}]} in \
+        lines.json()["items"]
+    assert scene["outsider"].get(mesh.url("/api/knowledge/lines"), timeout=10).json() == {"items": []}
+    in_line = _mine(_news(mesh, scene["holder"], brand="Etafi"), tag)
+    assert f"Line news {tag}" in in_line and f"For all {tag}" not in in_line
+    assert _mine(_news(mesh, scene["outsider"], brand="Etafi"), tag) == []
