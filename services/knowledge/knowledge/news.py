@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
@@ -116,14 +117,19 @@ def mark_visit(session: Session, user_id: str, seen_until: datetime | None = Non
     absent) are no longer new. The mark never moves back (an older page sent late changes nothing)."""
     now = utcnow()
     until = min(seen_until, now) if seen_until is not None else now
-    visit = session.get(NewsVisit, user_id)
-    if visit is None:
-        session.add(NewsVisit(user_id=user_id, visited_at=until))
-        visited = until
-    else:
-        visit.visited_at = visited = max(visit.visited_at, until)
-    session.commit()
-    return visited
+    for _attempt in range(2):
+        visit = session.get(NewsVisit, user_id)
+        if visit is None:
+            session.add(NewsVisit(user_id=user_id, visited_at=until))
+            visited = until
+        else:
+            visit.visited_at = visited = max(visit.visited_at, until)
+        try:
+            session.commit()
+            return visited
+        except IntegrityError:  # the reader's first visit, marked at the same moment by another page
+            session.rollback()
+    raise PortalError(409, "conflict", "The visit could not be marked: try again.")
 
 
 # --- operators -------------------------------------------------------------------------------------------

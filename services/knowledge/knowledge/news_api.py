@@ -76,7 +76,7 @@ def last_visit():
 
 
 @blp.route("/news/visits", methods=["POST"])
-@blp.refuses(400)
+@blp.refuses(400, 409)
 @signed_in
 @blp.arguments(VisitIn, required=False)
 @blp.response(200, VisitSchema)
