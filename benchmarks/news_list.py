@@ -5,8 +5,8 @@ items — 3 in 10 generic, 5 in 10 targeted at one or two products, 2 in 10 at o
 domains — over two years, 1 in 20 retired. Then times the list through the app's test client (the
 full service stack but the network): the first page of 50 for a holder of 10 products with two
 functional preferences (half of the items reach them), the same filtered by kind, a later page, and a
-user of a company holding nothing who never visited. In the same run the list's three SQL statements
-(count, new count, page) run straight on the engine: the ratio service/engine is what our code adds.
+user of a company holding nothing who never visited. In the same run the list's SQL statements
+(its counts, its new counts, its page) run straight on the engine: the ratio service/engine is what our code adds.
 
     .venv/bin/python benchmarks/news_list.py [--items 100000] [--requests 200] [--engines sqlite,postgresql]
 """
@@ -153,22 +153,22 @@ def measure(url: str, requests: int) -> dict:
 
 
 def _statements(engine, news, identity, query):
-    """The list's SQL as ``list_for_reader`` builds it, with the reader's products read once."""
-    from sqlalchemy import func, select
+    """The list's SQL as ``list_for_reader`` builds it (its counts and its page), the reader's products
+    and last visit read once beforehand."""
+    from sqlalchemy import select
     from sqlalchemy.orm import Session
 
     from knowledge.models import NewsItem
     with Session(engine) as session:
         products = news.reader_products(session, identity)
         visited = news.last_visit(session, identity.user_id)
-    reaches = news._reaches(products, news.reader_preferences(identity))
-    conditions = [reaches] + ([NewsItem.kind == query["kind"]] if query.get("kind") else [])
-    new = [reaches] + ([NewsItem.published_at > visited] if visited else [])
+    preferences = news.reader_preferences(identity)
+    narrowing = [NewsItem.kind == query["kind"]] if query.get("kind") else []
     page, per_page = int(query["page"]), int(query["per_page"])
-    return [select(func.count()).select_from(NewsItem).where(*conditions),
-            select(func.count()).select_from(NewsItem).where(*new),
-            select(NewsItem.__table__).where(*conditions).order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
-            .offset((page - 1) * per_page).limit(per_page)]
+    return [*news.count_statements(products, preferences, *narrowing),
+            *news.count_statements(products, preferences, *([NewsItem.published_at > visited] if visited else [])),
+            select(NewsItem.__table__).where(news._reaches(products, preferences), *narrowing)
+            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc()).offset((page - 1) * per_page).limit(per_page)]
 
 
 def _percentiles(samples):

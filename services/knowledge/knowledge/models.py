@@ -87,9 +87,11 @@ class NewsProduct(Base):
     """A product a news item is targeted at, by its code (the product directory's ``code``)."""
 
     __tablename__ = "news_products"
+    # A reader's products to the items naming them, from the index alone.
+    __table_args__ = (Index("ix_news_products_code_news", "product_code", "news_id"),)
 
     news_id: Mapped[str] = mapped_column(String(32), ForeignKey("news_items.id"), primary_key=True)
-    product_code: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    product_code: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class NewsDomain(Base):
@@ -97,9 +99,10 @@ class NewsDomain(Base):
     (``entitlements.functional_preference(domain)``)."""
 
     __tablename__ = "news_domains"
+    __table_args__ = (Index("ix_news_domains_preference_news", "preference", "news_id"),)
 
     news_id: Mapped[str] = mapped_column(String(32), ForeignKey("news_items.id"), primary_key=True)
-    preference: Mapped[str] = mapped_column(String(120), primary_key=True, index=True)
+    preference: Mapped[str] = mapped_column(String(120), primary_key=True)
     domain: Mapped[str] = mapped_column(String(100))
 
 

@@ -76,6 +76,11 @@ def test_generic_items_reach_everyone_targeted_ones_their_target(client, operato
     # A preference held for another company (a supervised associate) does not count.
     assert titles(client, signed("u4", "other", entitlements=frozenset({f"{preference}@elsewhere"}))) == ["For all"]
     assert titles(client, signed("u1", "holder"), kind="product") == ["For payroll"]
+    # Both a product and a preference: either reaches.
+    assert titles(client, signed("u5", "holder", entitlements=frozenset({f"{preference}@holder"}))) == [
+        "For both", "For HR people", "For payroll", "For all"]
+    assert client.get("/knowledge/news", headers=signed("u5", "holder", entitlements=frozenset(
+        {f"{preference}@holder"}))).get_json()["total"] == 4
 
 
 def test_a_removed_holding_no_longer_reaches(client, operator, signed, products, handle):

@@ -41,7 +41,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['news_id'], ['news_items.id'], name=op.f('fk_news_products_news_id_news_items')),
     sa.PrimaryKeyConstraint('news_id', 'product_code', name=op.f('pk_news_products'))
     )
-    op.create_index(op.f('ix_news_products_product_code'), 'news_products', ['product_code'], unique=False)
+    op.create_index('ix_news_products_code_news', 'news_products', ['product_code', 'news_id'], unique=False)
     op.create_table('news_domains',
     sa.Column('news_id', sa.String(length=32), nullable=False),
     sa.Column('preference', sa.String(length=120), nullable=False),
@@ -49,7 +49,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['news_id'], ['news_items.id'], name=op.f('fk_news_domains_news_id_news_items')),
     sa.PrimaryKeyConstraint('news_id', 'preference', name=op.f('pk_news_domains'))
     )
-    op.create_index(op.f('ix_news_domains_preference'), 'news_domains', ['preference'], unique=False)
+    op.create_index('ix_news_domains_preference_news', 'news_domains', ['preference', 'news_id'], unique=False)
     op.create_table('news_visits',
     sa.Column('user_id', sa.String(length=64), nullable=False),
     sa.Column('visited_at', portalkit.db.UTCDateTime(timezone=True), nullable=False),
@@ -59,9 +59,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('news_visits')
-    op.drop_index(op.f('ix_news_domains_preference'), table_name='news_domains')
+    op.drop_index('ix_news_domains_preference_news', table_name='news_domains')
     op.drop_table('news_domains')
-    op.drop_index(op.f('ix_news_products_product_code'), table_name='news_products')
+    op.drop_index('ix_news_products_code_news', table_name='news_products')
     op.drop_table('news_products')
     op.drop_index('ix_news_items_reach', table_name='news_items')
     op.drop_index('ix_news_items_published', table_name='news_items')
