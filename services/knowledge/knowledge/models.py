@@ -60,7 +60,9 @@ class NewsItem(Base):
                       Index("ix_news_items_published", "published_at", "id"),
                       # Covers the counts of a reader's list (generic items, by kind, since a visit)
                       # without reading the rows and their bodies.
-                      Index("ix_news_items_reach", "retired_at", "targeted", "kind", "published_at", "id"))
+                      Index("ix_news_items_reach", "retired_at", "targeted", "kind", "published_at", "id"),
+                      # Covers the count of the targeted items reaching a reader, looked up by id.
+                      Index("ix_news_items_id_reach", "id", "retired_at", "targeted", "kind", "published_at"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
     kind: Mapped[str] = mapped_column(String(16))

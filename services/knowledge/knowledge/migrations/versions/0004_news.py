@@ -35,6 +35,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_news_items_published', 'news_items', ['published_at', 'id'], unique=False)
     op.create_index('ix_news_items_reach', 'news_items', ['retired_at', 'targeted', 'kind', 'published_at', 'id'], unique=False)
+    op.create_index('ix_news_items_id_reach', 'news_items', ['id', 'retired_at', 'targeted', 'kind', 'published_at'], unique=False)
     op.create_table('news_products',
     sa.Column('news_id', sa.String(length=32), nullable=False),
     sa.Column('product_code', sa.String(length=64), nullable=False),
@@ -63,6 +64,7 @@ def downgrade() -> None:
     op.drop_table('news_domains')
     op.drop_index('ix_news_products_code_news', table_name='news_products')
     op.drop_table('news_products')
+    op.drop_index('ix_news_items_id_reach', table_name='news_items')
     op.drop_index('ix_news_items_reach', table_name='news_items')
     op.drop_index('ix_news_items_published', table_name='news_items')
     op.drop_table('news_items')
