@@ -36,6 +36,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/operator/identifier-changes", "assets", "/operator/identifier-changes"),
     Route("/api/operator/documents", "assets", "/operator/documents", uploads=True),
     Route("/api/operator/interventions", "assets", "/operator/interventions"),
+    Route("/api/operator/news", "knowledge", "/operator/news"),
     Route("/api/catalog/", "catalog", "/catalog/"),
     Route("/api/assets/", "assets", "/assets/"),
     Route("/api/knowledge/", "knowledge", "/knowledge/"),

@@ -1,15 +1,21 @@
 """knowledge's Flask app factory (served by gunicorn: ``knowledge.app:create_app()``).
 
-No routes yet: health, readiness and the OpenAPI document (``/knowledge/openapi.json``) only.
+Routes: the news for a reader (``/knowledge/news``) and the operators' news (``/operator/news``);
+health, readiness and the OpenAPI document (``/knowledge/openapi.json``).
 """
 from __future__ import annotations
 
 from portalkit.settings import Settings
 from portalkit.web import create_service_app
 
+from . import news_api
+
+BLUEPRINTS = []
+BLUEPRINTS += [news_api.blp, news_api.operators]
+
 
 def create_app(test_config: dict | None = None):
     settings = Settings.load("knowledge")
-    app = create_service_app("knowledge", [], settings)
+    app = create_service_app("knowledge", BLUEPRINTS, settings)
     app.config.update(test_config or {})
     return app

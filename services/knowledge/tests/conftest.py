@@ -31,3 +31,23 @@ def handle(database):
 @pytest.fixture
 def client(database):
     return create_app({"TESTING": True}).test_client()
+
+
+@pytest.fixture
+def signed(database):
+    """Headers carrying a gateway-signed identity."""
+    def headers(user_id: str | None, company_id: str | None = None, **identity) -> dict:
+        return testing.signed_headers(user_id=user_id, company_id=company_id, **identity)
+    return headers
+
+
+@pytest.fixture
+def operator(signed):
+    return signed("op", operator=True)
+
+
+@pytest.fixture
+def events(database):
+    """The events recorded in the outbox, oldest first, as (type, data)."""
+    from knowledge.models import OutboxMessage
+    return lambda: [(body["type"], body["data"]) for body in testing.recorded_events(database, OutboxMessage)]

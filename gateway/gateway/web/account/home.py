@@ -1,5 +1,6 @@
 """The home page of a signed-in user: the welcome and the tiles of the pages their subscriptions open,
-with live counts (subscriptions waiting for their validation, users waiting for activation)."""
+with live counts (subscriptions waiting for their validation, users waiting for activation, news
+published since the last visit of the news page), and the latest news items."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,13 +59,17 @@ ENTRIES = (
     Entry("support", lazy_gettext("Support requests"),
           lazy_gettext("Open a request and follow its progress."), "/support/requests",
           services=frozenset({"request-service", "request-service-administration", "request-service-supervision"})),
+    Entry("news", lazy_gettext("News"),
+          lazy_gettext("General information, product news, events, legal texts and portal help for you."), "/news"),
     Entry("contacts", lazy_gettext("Contacts"),
           lazy_gettext("Who to call or write to, for what."), "/contacts"),
 )
 # The live count a tile shows, and what it counts.
 COUNT_LABELS = {"requests": lazy_gettext("waiting for your validation"),
                 "users": lazy_gettext("waiting for activation"),
-                "downloads": lazy_gettext("waiting to be downloaded")}
+                "downloads": lazy_gettext("waiting to be downloaded"),
+                "news": lazy_gettext("new since your last visit")}
+LATEST_NEWS = 3
 
 
 def entries_for(user) -> list[Entry]:
@@ -77,9 +82,19 @@ def entries_for(user) -> list[Entry]:
             and (not entry.services or entry.services & held)]
 
 
-def counts_for(entries: list[Entry]) -> dict[str, int]:
+def latest_news(entries: list[Entry]) -> dict | None:
+    """knowledge's first page of the visitor's news (reading it marks no visit), or None."""
+    if "news" not in {entry.key for entry in entries}:
+        return None
+    status, body = calls.call("knowledge", "GET", "/knowledge/news", query={"per_page": LATEST_NEWS})
+    return body if status == 200 and isinstance(body, dict) else None
+
+
+def counts_for(entries: list[Entry], news: dict | None = None) -> dict[str, int]:
     """The tiles' live counts; a count that cannot be had now is left out (its tile shows without)."""
     keys, counts = {entry.key for entry in entries}, {}
+    if news is not None and isinstance(news.get("new_since_last_visit"), int):
+        counts["news"] = news["new_since_last_visit"]
     if "requests" in keys:
         status, body = calls.call("catalog", "GET", "/catalog/requests", query={"per_page": 1})
         if status == 200 and isinstance(body, dict) and isinstance(body.get("total"), int):
@@ -101,5 +116,6 @@ def index():
     """Welcome the signed-in user and show the tiles of the pages they may open, with their counts."""
     user = visitor.current_user()
     entries = entries_for(user)
-    return render_template("account/home.html", user=user, entries=entries, counts=counts_for(entries),
-                           count_labels=COUNT_LABELS)
+    news = latest_news(entries)
+    return render_template("account/home.html", user=user, entries=entries, counts=counts_for(entries, news),
+                           count_labels=COUNT_LABELS, latest_news=(news or {}).get("items") or [])

@@ -1,0 +1,8 @@
+"""The kinds of news, as the pages name them (knowledge's ``NEWS_KINDS``)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext
+
+KINDS = {"general": lazy_gettext("General information"), "product": lazy_gettext("Product information"),
+         "event": lazy_gettext("Events"), "legal": lazy_gettext("Legal texts"),
+         "partner": lazy_gettext("Partner information"), "help": lazy_gettext("Portal help")}

@@ -1,0 +1,220 @@
+"""The news: operators publish items (at once) and retire them; a reader lists the items that reach
+them, newest first, with what is new since their last visit of the news.
+
+Who an item reaches: everyone when it names no target (generic); else the users of a company holding
+one of its products (the product directory's holdings, not removed), **or** the users holding
+"Functional preference: <domain>" for one of its domains in their company — either target reaches.
+A retired item reaches nobody. "New" is an item published after the reader's last visit mark
+(``NewsVisit``), which ``mark_visit`` moves; a reader who never visited has every item new.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portalkit.db import utcnow
+from portalkit.entitlements import FUNCTIONAL_PREFERENCE_PREFIX, functional_preference
+from portalkit.errors import PortalError, not_found
+from portalkit.markdown import to_plain_text
+from portalkit.signed_identity import Identity
+
+from .events import outbox
+from .models import Holding, NewsDomain, NewsItem, NewsProduct, NewsVisit, Product
+
+EXCERPT = 240  # characters of a body's plain text a list shows (its column holds 300)
+
+
+# --- who reads what --------------------------------------------------------------------------------------
+def reader_products(session: Session, identity: Identity) -> list[str]:
+    """The codes of the products the reader's company holds (none for a user of no company)."""
+    if identity.company_id is None:
+        return []
+    return list(session.scalars(
+        select(Product.code).where(Product.id.in_(
+            select(Holding.product_id).where(Holding.company_id == identity.company_id,
+                                             Holding.removed.is_(False))))))
+
+
+def reader_preferences(identity: Identity) -> list[str]:
+    """The "Functional preference: …" service codes the reader holds for their own company."""
+    if identity.company_id is None:
+        return []
+    suffix = "@" + identity.company_id
+    return sorted(entitlement[:-len(suffix)] for entitlement in identity.entitlements
+                  if entitlement.startswith(FUNCTIONAL_PREFERENCE_PREFIX) and entitlement.endswith(suffix))
+
+
+def reader_lines(session: Session, identity: Identity) -> list[tuple[str, list[Product]]]:
+    """The product lines (brands) the reader's company holds, each with its products, by brand then code."""
+    if identity.company_id is None:
+        return []
+    lines: dict[str, list[Product]] = {}
+    for product in session.scalars(
+            select(Product).where(Product.id.in_(select(Holding.product_id).where(
+                Holding.company_id == identity.company_id, Holding.removed.is_(False))),
+                Product.retired.is_(False), Product.brand != "").order_by(Product.brand, Product.code)):
+        lines.setdefault(product.brand, []).append(product)
+    return list(lines.items())
+
+
+def _targets(products: list[str], preferences: list[str]):
+    """The ids of the targeted items naming one of ``products`` or ``preferences`` (None: neither)."""
+    parts = []
+    if products:
+        parts.append(select(NewsProduct.news_id).where(NewsProduct.product_code.in_(products)))
+    if preferences:
+        parts.append(select(NewsDomain.news_id).where(NewsDomain.preference.in_(preferences)))
+    return None if not parts else parts[0] if len(parts) == 1 else union(*parts)
+
+
+def _reaches(products: list[str], preferences: list[str]):
+    """The SQL condition of an item reaching a reader with these products and preferences (an ``IN``
+    subquery, which both engines read once per statement, not once per item as ``EXISTS`` would be)."""
+    targets = _targets(products, preferences)
+    return and_(NewsItem.retired_at.is_(None),
+                NewsItem.targeted.is_(False) if targets is None
+                else or_(NewsItem.targeted.is_(False), NewsItem.id.in_(targets)))
+
+
+def count_statements(products: list[str], preferences: list[str], *conditions) -> list:
+    """The counts whose sum is the number of live items reaching such a reader: the generic ones
+    (read from the index ``ix_news_items_reach`` alone) and the targeted ones reaching them (from the
+    targets' indexes) — two disjoint counts, cheaper than one over the OR of both."""
+    live = [NewsItem.retired_at.is_(None), *conditions]
+    statements = [select(func.count()).select_from(NewsItem).where(*live, NewsItem.targeted.is_(False))]
+    targets = _targets(products, preferences)
+    if targets is not None:
+        statements.append(select(func.count()).select_from(NewsItem).where(
+            *live, NewsItem.targeted.is_(True), NewsItem.id.in_(targets)))
+    return statements
+
+
+def last_visit(session: Session, user_id: str | None) -> datetime | None:
+    if user_id is None:
+        return None
+    return session.scalar(select(NewsVisit.visited_at).where(NewsVisit.user_id == user_id))
+
+
+def list_for_reader(session: Session, identity: Identity, query: dict) -> dict:
+    """The page of items reaching the reader (``kind`` narrows, ``brand`` keeps the items targeted at a
+    product of that brand: a product line's space), newest first, each with ``new``;
+    ``new_since_last_visit`` counts the new ones of every kind; ``as_of`` is when it was read (what a
+    visit mark up to this answer names)."""
+    as_of = utcnow()
+    products, preferences = reader_products(session, identity), reader_preferences(identity)
+    narrowing = []
+    if query.get("kind"):
+        narrowing.append(NewsItem.kind == query["kind"])
+    if query.get("brand"):
+        narrowing.append(NewsItem.id.in_(select(NewsProduct.news_id).join(
+            Product, Product.code == NewsProduct.product_code).where(Product.brand == query["brand"])))
+    conditions = [_reaches(products, preferences), *narrowing]
+    visited = last_visit(session, identity.user_id)
+    total = sum(session.scalar(statement) for statement in count_statements(products, preferences, *narrowing))
+    new_total = sum(session.scalar(statement) for statement in count_statements(
+        products, preferences, *([NewsItem.published_at > visited] if visited is not None else [])))
+    page, per_page = query["page"], query["per_page"]
+    items = session.scalars(select(NewsItem).where(*conditions)
+                            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
+                            .offset((page - 1) * per_page).limit(per_page)).all()
+    return {"items": [(item, visited is None or item.published_at > visited) for item in items],
+            "total": total, "new_since_last_visit": new_total, "last_visit_at": visited, "as_of": as_of}
+
+
+def find_for_reader(session: Session, identity: Identity, news_id: str) -> tuple[NewsItem, bool]:
+    """One item reaching the reader, and whether it is new for them (404 if it does not reach them)."""
+    reaches = _reaches(reader_products(session, identity), reader_preferences(identity))
+    item = session.scalar(select(NewsItem).where(NewsItem.id == news_id, reaches)) if len(news_id) <= 32 else None
+    if item is None:
+        raise not_found("news item")
+    visited = last_visit(session, identity.user_id)
+    return item, visited is None or item.published_at > visited
+
+
+def mark_visit(session: Session, user_id: str, seen_until: datetime | None = None) -> datetime:
+    """Record the reader's visit: the items published up to ``seen_until`` (at most now; now when
+    absent) are no longer new. The mark never moves back (an older page sent late changes nothing)."""
+    now = utcnow()
+    until = min(seen_until, now) if seen_until is not None else now
+    for _attempt in range(2):
+        visit = session.get(NewsVisit, user_id)
+        if visit is None:
+            session.add(NewsVisit(user_id=user_id, visited_at=until))
+            visited = until
+        else:
+            visit.visited_at = visited = max(visit.visited_at, until)
+        try:
+            session.commit()
+            return visited
+        except IntegrityError:  # the reader's first visit, marked at the same moment by another page
+            session.rollback()
+    raise PortalError(409, "conflict", "The visit could not be marked: try again.")
+
+
+# --- operators -------------------------------------------------------------------------------------------
+def find(session: Session, news_id: str) -> NewsItem:
+    item = session.get(NewsItem, news_id) if len(news_id) <= 32 else None
+    if item is None:
+        raise not_found("news item")
+    return item
+
+
+def list_for_operators(session: Session, query: dict) -> tuple[list[NewsItem], int]:
+    """Every item, newest first; ``kind`` narrows, ``retired`` true/false keeps retired or live ones."""
+    conditions = []
+    if query.get("kind"):
+        conditions.append(NewsItem.kind == query["kind"])
+    if query.get("retired") is True:
+        conditions.append(NewsItem.retired_at.is_not(None))
+    elif query.get("retired") is False:
+        conditions.append(NewsItem.retired_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(NewsItem).where(*conditions))
+    page, per_page = query["page"], query["per_page"]
+    items = session.scalars(select(NewsItem).where(*conditions)
+                            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
+                            .offset((page - 1) * per_page).limit(per_page)).all()
+    return list(items), total
+
+
+def publish(session: Session, data: dict, operator_id: str) -> NewsItem:
+    """Publish an item at once and tell it (``NewsPublished``); its products must be known products."""
+    codes = sorted(set(data.get("products") or ()))
+    known = set(session.scalars(select(Product.code).where(Product.code.in_(codes)))) if codes else set()
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise PortalError(400, "unknown_products", "Some products are not known.",
+                          {"products": [f"Unknown product code: {code}" for code in unknown]})
+    domains = {}
+    for domain in data.get("domains") or ():
+        domains.setdefault(functional_preference(domain), domain)
+    if "" in {code[len(FUNCTIONAL_PREFERENCE_PREFIX):] for code in domains}:
+        raise PortalError(400, "invalid_input", "A domain needs letters or digits.",
+                          {"domains": ["A domain needs letters or digits."]})
+    item = NewsItem(kind=data["kind"], title_en=data.get("title_en") or "", body_en=data.get("body_en") or "",
+                    title_fr=data.get("title_fr") or "", body_fr=data.get("body_fr") or "",
+                    excerpt_en=to_plain_text(data.get("body_en"), EXCERPT),
+                    excerpt_fr=to_plain_text(data.get("body_fr"), EXCERPT),
+                    targeted=bool(codes or domains), published_at=utcnow(), published_by=operator_id,
+                    products=[NewsProduct(product_code=code) for code in codes],
+                    domains=[NewsDomain(preference=code, domain=domain) for code, domain in sorted(domains.items())])
+    session.add(item)
+    session.flush()
+    outbox.add(session, "NewsPublished", {
+        "news_id": item.id, "kind": item.kind, "title_en": item.title_en, "title_fr": item.title_fr,
+        "product_codes": codes, "domains": [domain for _, domain in sorted(domains.items())],
+        "published_on": item.published_at.date().isoformat()})
+    session.commit()
+    return item
+
+
+def retire(session: Session, news_id: str, operator_id: str) -> NewsItem:
+    """Retire an item: it reaches nobody from now on (409 ``news_retired`` when it is already)."""
+    item = find(session, news_id)
+    if item.retired_at is not None:
+        raise PortalError(409, "news_retired", "This news item is retired already.")
+    item.retired_at, item.retired_by = utcnow(), operator_id
+    session.commit()
+    return item
