@@ -41,7 +41,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                 "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
     "notifications": ("identity.#", "catalog.Subscription*", "assets.UpdateReleased",
                       "assets.SerializationChanged", "assets.IdentifierChangeRequested",
-                      "assets.IdentifierChangeDecided", "knowledge.#", "support.#"),
+                      "assets.IdentifierChangeDecided", "knowledge.#", "support.#",
+                      # Content targeted at products mails the holders in the companies holding them.
+                      "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
     "gateway": ("identity.CompanyRegistered", "identity.UserUpdated", "identity.UserDeleted",
                 "identity.SessionsEnded", "catalog.SubscriptionAccepted",
                 "catalog.SubscriptionCancelled", "catalog.SubscriptionExpired",

@@ -32,6 +32,9 @@ PAGES = {
     "access_requests": "/administration/access-requests",
     "operator_access_requests": "/operator/access-requests",
     "downloads": "/downloads",
+    "article": "/knowledge/articles",
+    "news_item": "/news",
+    "notification_settings": "/notifications",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.

@@ -103,6 +103,14 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Your request for a client portal account",
         "fr": "Votre demande de compte du portail client",
     },
+    "content_published": {
+        "en": "{{ heading }}: {{ title }}",
+        "fr": "{{ heading }}\u00a0: {{ title }}",
+    },
+    "content_digest": {
+        "en": "Your daily digest of the client portal: {{ items|length }} new {{ 'item' if items|length == 1 else 'items' }}",
+        "fr": "Votre récapitulatif du portail client\u00a0: {{ items|length }}\u00a0{{ 'nouveauté' if items|length == 1 else 'nouveautés' }}",
+    },
     "access_existing_account": {
         "en": "You already have a client portal account",
         "fr": "Vous avez déjà un compte du portail client",

@@ -27,7 +27,12 @@ CONTEXT = {
 # The identifier changes' mails (serialization_mails).
 CONTEXT.update({"machine_id": "PC-042", "approved": True, "holdings": [
     {"holding_id": "h1", "product": "PAY", "previous_machine_id": "PC-041"}]})
-WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused"}
+# The new-content mails (content_mails).
+CONTEXT.update({"heading": "New FAQ", "title": "Closing the year", "only_in": None,
+                "settings_link": "https://portal.example.com/notifications",
+                "items": [{"heading": "New FAQ", "title": "Closing the year", "only_in": None, "link": LINK}]})
+WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused",
+                          "content_digest"}
 
 
 @pytest.fixture(scope="module")
