@@ -3,6 +3,8 @@ batches, retries and what a worker killed halfway sends again; the daily digest'
 from __future__ import annotations
 
 import threading
+from email import message_from_bytes
+from email.policy import default
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -33,7 +35,7 @@ class FakeConnection:
     def send(self, message):
         if self.failures:
             raise self.failures.pop(0)
-        self.sent.append(message)
+        self.sent.append(message_from_bytes(message.as_bytes(), policy=default))  # as the server reads it
 
     def close(self):
         self.closed += 1
@@ -238,7 +240,7 @@ def test_a_worker_killed_halfway_resends_at_most_the_mail_in_flight(run, databas
         def send(self, message):
             if len(sent_before_kill) == 7:
                 raise Killed()  # dies while handing the 8th over: it may or may not have gone
-            sent_before_kill.append(message)
+            sent_before_kill.append(message_from_bytes(message.as_bytes(), policy=default))
 
     with pytest.raises(Killed):
         send_all(first, Dying())
