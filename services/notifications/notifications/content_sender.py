@@ -18,7 +18,6 @@ once by a lane starting on the same host when the claiming process is gone.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -44,7 +43,7 @@ from sqlalchemy.orm import Session
 from portalkit import correlation
 from portalkit.db import Database, utcnow
 
-from . import content_mails
+from . import content_mails, turns
 from .compose import Mail
 from .delivery import Postman
 from .fanout import IMMEDIATE
@@ -226,9 +225,6 @@ class ContentSender:
         self.rate = Rate(content.send_rate)
         self.lease = timedelta(seconds=content.send_lease)
         self._publications: dict[str, ContentPublication] = {}
-        # SQLite has one writer: the lanes of this process queue here rather than in SQLite's busy
-        # handler, whose sleeps (up to 100 ms each) would idle them. PostgreSQL needs no such queue.
-        self._writing = threading.Lock() if database.engine.dialect.name == "sqlite" else contextlib.nullcontext()
 
     # -- the loop ---------------------------------------------------------------------------
     def run(self, stopping: threading.Event) -> None:
@@ -263,7 +259,7 @@ class ContentSender:
     # -- claiming ---------------------------------------------------------------------------
     def claim(self) -> list[Claimed]:
         """Take the next batch (digests first), rendered; [] when nothing is due."""
-        with self._writing, self.database.transaction() as session:
+        with self.database.transaction() as session:
             rows = []
             for model in (ContentDigest, ContentDelivery):
                 rows += [(model, row) for row in self._take(session, model, self.content.send_batch - len(rows))]
@@ -340,8 +336,9 @@ class ContentSender:
                 self._finish(previous, claimed[index:])
                 return 0
             self.rate.acquire()
-            # Core statements on a bare connection: this transaction is paid once per mail.
-            with self._writing, self.database.engine.begin() as session:
+            # Core statements on a bare connection: this transaction is paid once per mail (on
+            # SQLite in turn with the process's other writers, the consumer's included: turns.py).
+            with turns.writing(self.database) as session:
                 if previous is not None:
                     self._mark_sent(session, previous)
                     previous = None
@@ -354,11 +351,11 @@ class ContentSender:
                 connection.send(item.message)
             except (RecipientRefused, MailRejected) as refusal:
                 log.warning("%s not delivered, for good: %s", item.message["Message-ID"], refusal)
-                with self._writing, self.database.transaction() as session:
+                with self.database.transaction() as session:
                     self._settle(session, item, "refused" if isinstance(refusal, RecipientRefused) else "failed")
                 continue
             except MailNotSent as failure:
-                with self._writing, self.database.transaction() as session:
+                with self.database.transaction() as session:
                     delay = self._defer(session, item, str(failure))
                     self._release(session, claimed[index + 1:])
                 return min(delay, 10.0)
@@ -369,7 +366,7 @@ class ContentSender:
     def _finish(self, previous: Claimed | None, unsent: list[Claimed]) -> None:
         if previous is None and not unsent:
             return
-        with self._writing, self.database.engine.begin() as session:
+        with turns.writing(self.database) as session:
             if previous is not None:
                 self._mark_sent(session, previous)
             self._release(session, unsent)

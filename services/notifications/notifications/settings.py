@@ -67,7 +67,7 @@ class ContentSettings:
         return cls(
             digest_hour=hour,
             time_zone=env("PORTAL_MAIL_TIMEZONE", "UTC"),
-            fanout_batch=max(1, env_int("PORTAL_NOTIFICATIONS_FANOUT_BATCH", 1000)),
+            fanout_batch=max(1, env_int("PORTAL_NOTIFICATIONS_FANOUT_BATCH", 500)),
             fanout_interval=max(0.05, env_float("PORTAL_NOTIFICATIONS_FANOUT_INTERVAL", 1.0)),
             send_concurrency=max(1, env_int("PORTAL_NOTIFICATIONS_SEND_CONCURRENCY", 2)),
             send_rate=max(0.0, env_float("PORTAL_NOTIFICATIONS_SEND_RATE", 0.0)),

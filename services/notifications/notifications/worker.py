@@ -1,7 +1,6 @@
 """notifications' worker process: turns the events of its queue into mails; expands new content's
 publications (a periodic job), makes the daily digests (another) and sends both (the sender loop,
 apart from the consumer: the other mails keep flowing during a large fan-out)."""
-from portalkit.db import Database
 from portalkit.jobs import every
 from portalkit.settings import Settings
 from portalkit.worker import run_worker
@@ -11,13 +10,15 @@ from .content_sender import ContentSender
 from .handlers import HANDLERS
 from .models import HandledEvent
 from .settings import ContentSettings, MailSettings
+from .turns import TurnTakingDatabase
 
 DIGEST_CHECK_SECONDS = 60
 
 
 def main() -> None:
     settings = Settings.load("notifications")
-    database = Database(settings.database_url)
+    # The consumer, the jobs and the sender lanes write the same database: on SQLite, in turns.
+    database = TurnTakingDatabase(settings.database_url)
     content = ContentSettings.load()
     sender = ContentSender(database, content, MailSettings.load(settings))
 

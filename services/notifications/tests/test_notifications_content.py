@@ -347,3 +347,30 @@ def test_switching_to_immediate_sends_the_waiting_items_at_once(run, database, p
     with database.transaction() as session:
         fanout.set_mode_of_pending(session, "ann", "immediate")
     assert "ann@test.example" in recipients(send_all(make_sender()))
+
+
+def test_the_worker_s_writers_take_turns_first_come_first_served():
+    from notifications.turns import FairLock
+    lock, order, ready = FairLock(), [], []
+    lock.acquire()
+    threads = []
+    for number in range(5):
+        thread = threading.Thread(target=lambda n=number: (lock.acquire(), order.append(n), lock.release()))
+        thread.start()
+        threads.append(thread)
+        while len(lock._waiters) < number + 1:  # each one queued before the next comes
+            pass
+    lock.release()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert order == [0, 1, 2, 3, 4]
+
+
+def test_the_sender_runs_on_the_turn_taking_database(run, database, people, content_settings):
+    from notifications.turns import TurnTakingDatabase
+    article(run)
+    shared = TurnTakingDatabase(database.url)
+    fanout.expand_pending(shared)
+    sender = ContentSender(shared, content_settings, MailSettings.load())
+    assert len(send_all(sender).sent) == 3
+    shared.engine.dispose()
