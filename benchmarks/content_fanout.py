@@ -29,7 +29,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from kombu import Producer
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert
 
 from common import ROOT, embedded_env, percentiles, real_backend, save
 

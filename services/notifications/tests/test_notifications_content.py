@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from portalkit.consumer import EventConsumer
 
 from notifications import digests, fanout
-from notifications.content_sender import ContentSender, MailRejected, Rate
+from notifications.bulk_sending import MailRejected, Rate
+from notifications.content_sender import ContentSender
 from notifications.handlers import handlers_for
 from notifications.models import ContentDelivery, ContentDigest, ContentPublication, HandledEvent, MailPreference
 from notifications.sending import MailNotSent, RecipientRefused
