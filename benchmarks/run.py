@@ -13,7 +13,9 @@ serialization: a 500-holding selection's codes (p95, codes per second); document
 documents list on PostgreSQL (filtered by kind and date); documents_bulk: a bulk upload of 1 MB PDFs,
 time to the report and memory; planning_month: a user's month of the planning and their iCalendar
 feed at 1,000,000 services, on PostgreSQL; news_list: a reader's news list at 100,000 items, on
-SQLite and PostgreSQL, against its SQL straight on the engine.
+SQLite and PostgreSQL, against its SQL straight on the engine; content_fanout: one news
+item to N holders through notifications' worker (mails/s, time to the last mail, activation mails
+meanwhile).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
        "catalog_listing", "metrics_cost", "inventory_listing", "download", "serialization", "documents_listing",
-       "documents_bulk", "planning_month", "news_list")
+       "documents_bulk", "planning_month", "news_list", "content_fanout")
 
 
 def main(names: list[str]) -> None:
@@ -39,7 +41,8 @@ def main(names: list[str]) -> None:
         print(f"== {name}", flush=True)
         module = importlib.import_module(name)
         module.main([]) if name in ("identity_users", "catalog_listing", "inventory_listing", "serialization",
-                                    "documents_listing", "documents_bulk", "planning_month", "news_list") \
+                                    "documents_listing", "documents_bulk", "planning_month", "news_list",
+                                    "content_fanout") \
             else module.main()
 
 

@@ -56,7 +56,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                       "assets.SerializationChanged", "assets.IdentifierChangeRequested",
                       "assets.IdentifierChangeDecided", "assets.DocumentPublished", "knowledge.#", "support.#",
                       # The recipient and the order's contact of a planned service are mailed.
-                      "assets.Intervention*"),
+                      "assets.Intervention*",
+                      # Content targeted at products mails the holders in the companies holding them.
+                      "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
     "gateway": ("identity.CompanyRegistered", "identity.UserUpdated", "identity.UserDeleted",
                 "identity.SessionsEnded", "catalog.SubscriptionAccepted",
                 "catalog.SubscriptionCancelled", "catalog.SubscriptionExpired",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from typing import Callable
 
 from . import broker, logs, metrics, topology
 from .jobs import PeriodicJob, run_jobs
@@ -17,9 +18,11 @@ log = logging.getLogger(__name__)
 
 def run_worker(component: str, database: Database, outbox: Outbox | None = None,
                handled_model: type | None = None, handlers: dict[str, Handler] | None = None,
-               settings: Settings | None = None, jobs: list[PeriodicJob] | None = None) -> None:
-    """Relay ``outbox``, consume ``<component>.events`` and run the periodic ``jobs``
-    (``portalkit.jobs.every``) until SIGTERM or SIGINT."""
+               settings: Settings | None = None, jobs: list[PeriodicJob] | None = None,
+               loops: list[Callable[[threading.Event], None]] | None = None) -> None:
+    """Relay ``outbox``, consume ``<component>.events``, run the periodic ``jobs``
+    (``portalkit.jobs.every``) and the long-running ``loops`` (each on a thread of its own, given
+    the event set at shutdown) until SIGTERM or SIGINT."""
     settings = settings or Settings.load(component)
     logs.configure(component, "worker")
     stopping = threading.Event()
@@ -39,6 +42,9 @@ def run_worker(component: str, database: Database, outbox: Outbox | None = None,
         threads.append(threading.Thread(target=consumer.run, name="consumer", daemon=True))
     if jobs:
         threads.append(threading.Thread(target=run_jobs, args=(list(jobs), stopping), name="jobs", daemon=True))
+    for number, loop in enumerate(loops or ()):
+        threads.append(threading.Thread(target=loop, args=(stopping,), daemon=True,
+                                        name=getattr(loop, "__name__", None) or f"loop-{number}"))
 
     def stop(*_):
         stopping.set()

@@ -35,6 +35,9 @@ PAGES = {
     "invoices": "/documents/invoices",
     "reports": "/documents/reports",
     "planning": "/planning",
+    "article": "/knowledge/articles",
+    "news_item": "/news",
+    "notification_settings": "/notifications",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.

@@ -50,16 +50,21 @@ class Postman:
         return True
 
     def message(self, event: Event, mail: Mail) -> EmailMessage:
+        return self.compose(mail, message_id(event, mail, self.domain), event.correlation_id or correlation.current())
+
+    def compose(self, mail: Mail, mail_id: str, request_id: str | None) -> EmailMessage:
+        """The message of ``mail`` with Message-ID ``mail_id``, following request ``request_id``."""
         rendered = self.writer.render(mail)
         message = EmailMessage()
         message["Subject"] = rendered.subject
         message["From"] = self.mail_from
         message["To"] = _address(mail)
         message["Date"] = format_datetime(utcnow())
-        message["Message-ID"] = message_id(event, mail, self.domain)
+        message["Message-ID"] = mail_id
         # RFC 3834: out-of-office robots must not answer.
         message["Auto-Submitted"] = "auto-generated"
-        _follow(message, event)
+        if correlation.well_formed(request_id):
+            message[correlation.MAIL_HEADER] = request_id
         # Quoted-printable: 7-bit clean, so no server needs to offer 8BITMIME.
         message.set_content(rendered.text, cte="quoted-printable")
         message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
@@ -70,13 +75,6 @@ class Postman:
         # After the bodies: setting a body clears every Content-* header already there.
         message["Content-Language"] = mail.language
         return message
-
-
-def _follow(message: EmailMessage, event: Event) -> None:
-    """The request the mail answers, as the event carried it (or the id its handling is bound to)."""
-    request_id = event.correlation_id or correlation.current()
-    if correlation.well_formed(request_id):
-        message[correlation.MAIL_HEADER] = request_id
 
 
 def _address(mail: Mail) -> Address | str:

@@ -14,7 +14,10 @@ from portalkit.consumer import Handler
 from portalkit.events import Event
 from portalkit.settings import Settings
 
-from . import access_mails, compose, document_mails, holders, planning_mails, serialization_mails, update_mails
+from portalkit.product_directory import ProductDirectory
+
+from . import (access_mails, compose, content_mails, document_mails, holders, models, planning_mails,
+               serialization_mails, update_mails)
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -52,11 +55,19 @@ SESSION_COMPOSERS: dict[str, Callable[[Session, Event, str], list[compose.Mail]]
     "assets.UpdateReleased": update_mails.update_released,
     "assets.DocumentPublished": document_mails.documents_published,
 }
-HANDLED = (*COMPOSERS, *SESSION_COMPOSERS, *(key for key in holders.KEPT if key not in COMPOSERS))
+# Events that only change notifications' own tables, no mail at once: assets' products and
+# holdings (the target of content), and the publications the fan-out job expands (content_mails).
+PRODUCTS = ProductDirectory(models.Product, models.Holding)
+RECORDERS: dict[str, Handler] = {**PRODUCTS.handlers(), **content_mails.HANDLERS}
+HANDLED = (*COMPOSERS, *SESSION_COMPOSERS, *(key for key in holders.KEPT if key not in COMPOSERS),
+           *RECORDERS)
 
 
 def mail_event(session: Session, event: Event, postman: Postman, base_url: str) -> None:
     """Keep the read-model the event changes, then send every mail it causes."""
+    if event.routing_key in RECORDERS:
+        RECORDERS[event.routing_key](session, event)
+        return
     if event.routing_key in holders.KEPT:
         holders.keep(session, event)
     if event.routing_key in SESSION_COMPOSERS:

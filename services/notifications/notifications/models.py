@@ -1,13 +1,15 @@
-"""notifications' tables: the mails it has sent, and the bus's handled-event ids."""
+"""notifications' tables: the mails it has sent, the bus's handled-event ids, who holds which
+watched service and which products, and the new-content mails (publications, deliveries, digests)."""
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Index, String
+from sqlalchemy import JSON, Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
 from portalkit.db import UTCDateTime, utcnow
+from portalkit.product_directory import HoldingMixin, ProductMixin
 
 
 def new_id() -> str:
@@ -56,3 +58,94 @@ class ServiceHolder(Base):
 
     # Mails look holders up by service, then company.
     __table_args__ = (Index("ix_service_holders_service_company", "service_code", "company_id"),)
+
+
+class Product(ProductMixin, Base):
+    """A product of the vendor's, as assets tells it (portalkit.product_directory)."""
+
+
+class Holding(HoldingMixin, Base):
+    """What a company holds, as assets tells it: content targeted at products reaches its holders."""
+
+
+class MailPreference(Base):
+    """How a user wants the mails of new content: one per item at once, or a daily digest."""
+
+    __tablename__ = "mail_preferences"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_mails: Mapped[str] = mapped_column(String(16), default="immediate")
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class ContentPublication(Base):
+    """A published article or news item, recorded by the event's handler; the fan-out job expands
+    it into deliveries (``cursor_*``: the last holder expanded, keyset order)."""
+
+    __tablename__ = "content_publications"
+    __table_args__ = (UniqueConstraint("item_type", "item_id", name="uq_content_publications_item"),
+                      Index("ix_content_publications_expanded", "expanded", "recorded_at"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    item_type: Mapped[str] = mapped_column(String(16))  # article | news
+    item_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # faq, or the news kind
+    service_code: Mapped[str] = mapped_column(String(120))
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    title_fr: Mapped[str] = mapped_column(String(300), default="")
+    product_codes: Mapped[list] = mapped_column(JSON(), default=list)
+    domains: Mapped[list] = mapped_column(JSON(), default=list)
+    published_on = mapped_column(Date(), nullable=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    correlation_id = mapped_column(String(128), nullable=True)
+    recorded_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    expanded: Mapped[bool] = mapped_column(default=False)
+    cursor_user_id: Mapped[str] = mapped_column(String(64), default="")
+    cursor_company_id: Mapped[str] = mapped_column(String(64), default="")
+    recipients: Mapped[int] = mapped_column(Integer(), default=0)
+    expanded_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class OutgoingMixin:
+    """What the sender loop keeps of a mail to send: pending → claimed (by a lane, until its lease
+    ends) → sending (recorded just before the SMTP hand-over) → sent | refused | failed."""
+
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer(), default=0)
+    next_attempt_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    claimed_by = mapped_column(String(120), nullable=True)
+    claimed_until = mapped_column(UTCDateTime(), nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    sent_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ContentDelivery(OutgoingMixin, Base):
+    """One holder to tell of one publication: at most one row per (publication, user). Sent on its
+    own (``mode`` immediate) or gathered into the user's daily digest (``digest_id``)."""
+
+    __tablename__ = "content_deliveries"
+    __table_args__ = (UniqueConstraint("publication_id", "user_id", name="uq_content_deliveries_once"),
+                      Index("ix_content_deliveries_queue", "state", "mode", "next_attempt_at", "id"),
+                      Index("ix_content_deliveries_user", "user_id", "state"))
+
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    publication_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16), default="immediate")
+    digest_id = mapped_column(Integer(), nullable=True, index=True)
+
+
+class ContentDigest(OutgoingMixin, Base):
+    """One user's daily digest: one mail listing the day's items (its deliveries)."""
+
+    __tablename__ = "content_digests"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_content_digests_user_day"),
+                      Index("ix_content_digests_queue", "state", "next_attempt_at", "id"))
+
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    day = mapped_column(Date(), nullable=False)

@@ -119,6 +119,14 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Your request for a client portal account",
         "fr": "Votre demande de compte du portail client",
     },
+    "content_published": {
+        "en": "{{ heading }}: {{ title }}",
+        "fr": "{{ heading }}\u00a0: {{ title }}",
+    },
+    "content_digest": {
+        "en": "Your daily digest of the client portal: {{ items|length }} new {{ 'item' if items|length == 1 else 'items' }}",
+        "fr": "Votre récapitulatif du portail client\u00a0: {{ items|length }}\u00a0{{ 'nouveauté' if items|length == 1 else 'nouveautés' }}",
+    },
     "access_existing_account": {
         "en": "You already have a client portal account",
         "fr": "Vous avez déjà un compte du portail client",
@@ -149,15 +157,24 @@ class MailWriter:
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.templates.filters.update(date=self._date, datetime=self._datetime)
         self.subjects = Environment(autoescape=False, undefined=StrictUndefined)
+        self._subjects: dict = {}
 
     def render(self, mail: Mail) -> RenderedMail:
         context = {**mail.context, "language": mail.language}
         # A header is one line: a service title with a line break must not forge another header.
-        subject = one_line(self.subjects.from_string(SUBJECTS[mail.kind][mail.language]).render(context))
+        subject = one_line(self._subject(mail.kind, mail.language).render(context))
         context["subject"] = subject
         text = self.templates.get_template(f"{mail.language}/{mail.kind}.txt").render(context)
         html = self.templates.get_template(f"{mail.language}/{mail.kind}.html").render(context)
         return RenderedMail(subject, wrap(text), html)
+
+    def _subject(self, kind: str, language: str):
+        # Compiled once per kind and language: a fan-out renders thousands of the same subject.
+        key = (kind, language)
+        template = self._subjects.get(key)
+        if template is None:
+            template = self._subjects[key] = self.subjects.from_string(SUBJECTS[kind][language])
+        return template
 
     @pass_context
     def _date(self, context, value: date | None) -> str:

@@ -37,7 +37,12 @@ CONTEXT.update({"what": "Training", "subject_line": "Payroll", "starts": "3 Dece
                 "previous_ends": "2 December 2026", "place": "Lyon", "meeting_url": "https://meet.example.com/x",
                 "access_code": "1234", "consultant": "Ann", "order_number": "PO-7", "as_contact": False,
                 "recipient_name": "Lovana Dupont"})
-WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused"}
+# The new-content mails (content_mails).
+CONTEXT.update({"heading": "New FAQ", "title": "Closing the year", "only_in": None,
+                "settings_link": "https://portal.example.com/notifications",
+                "items": [{"heading": "New FAQ", "title": "Closing the year", "only_in": None, "link": LINK}]})
+WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused",
+                          "content_digest"}
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from flask import abort, redirect, render_template, request
 from flask_babel import gettext, lazy_gettext
 
 from ..common import calls, space_blueprint, visitor
+from . import content_mails
 
 bp = space_blueprint("notifications", __name__)
 
@@ -67,8 +68,22 @@ def index():
     items = my_notifications()
     sections = [(family, heading, [item for item in items if item.get("family") == family])
                 for family, heading in SECTIONS]
+    chosen = content_mails.preference()
+    message = _message(items)
+    if request.args.get("done") == "content_mails":
+        message = ("success", str(content_mails.DONE))
     return render_template("account/notifications.html", sections=[s for s in sections if s[2]],
-                           message=_message(items), empty=not items)
+                           message=message, empty=not items, content_mails=chosen,
+                           content_choices=content_mails.CHOICES,
+                           digest_time=content_mails.digest_time(chosen) if chosen else "")
+
+
+@bp.route(content_mails.PATH, methods=["POST"])
+@visitor.signed_in_page
+def choose_content_mails():
+    """Choose a mail per new item or a daily digest, then show the page again."""
+    content_mails.choose(request.form.get("content_mails", ""))
+    return _back(done="content_mails")
 
 
 @bp.route(PATH, methods=["POST"])
