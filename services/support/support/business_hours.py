@@ -94,6 +94,7 @@ class Calendar:
 
     # --- arithmetic ---------------------------------------------------------------------
     def is_open(self, moment: datetime) -> bool:
+        moment = _aware(moment)
         window = self.window(moment.astimezone(self.zone).date())
         return window is not None and window[0] <= moment < window[1]
 
@@ -103,7 +104,7 @@ class Calendar:
         Starting outside the hours counts from the next opening; ``add(m, 0)`` is ``m`` itself
         during the hours, else the next opening.
         """
-        _aware(moment)
+        moment = _aware(moment)
         remaining = max(0.0, float(seconds))
         for start, end in self._windows_from(moment):
             available = (end - start).total_seconds()
@@ -114,8 +115,7 @@ class Calendar:
 
     def between(self, first: datetime, second: datetime) -> float:
         """The business seconds from ``first`` to ``second`` (negative when ``second`` is earlier)."""
-        _aware(first)
-        _aware(second)
+        first, second = _aware(first), _aware(second)
         if second < first:
             return -self.between(second, first)
         total = 0.0
@@ -150,9 +150,12 @@ def _day(name: str) -> int:
         raise CalendarError(f"unknown day {name!r} (mon, tue, wed, thu, fri, sat, sun)") from None
 
 
-def _aware(moment: datetime) -> None:
+def _aware(moment: datetime) -> datetime:
+    """The moment in UTC. Python subtracts and compares two datetimes of the same zone by their
+    wall clocks, which is an hour off across a DST change: all arithmetic here is done in UTC."""
     if moment.tzinfo is None:
         raise ValueError("business-hours arithmetic needs aware datetimes")
+    return moment.astimezone(timezone.utc)
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdm])\s*$")
