@@ -34,6 +34,9 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/operator/calendar", "assets", "/operator/calendar"),
     Route("/api/operator/access-requests", "identity", "/operator/access-requests"),
     Route("/api/operator/identifier-changes", "assets", "/operator/identifier-changes"),
+    # Support's requests, comments and answers take attachments (each within support's own limit).
+    Route("/api/operator/support/", "support", "/operator/support/", uploads=True),
+    Route("/api/support/requests", "support", "/support/requests", uploads=True),
     Route("/api/catalog/", "catalog", "/catalog/"),
     Route("/api/assets/", "assets", "/assets/"),
     Route("/api/knowledge/", "knowledge", "/knowledge/"),

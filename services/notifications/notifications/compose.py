@@ -32,6 +32,7 @@ PAGES = {
     "access_requests": "/administration/access-requests",
     "operator_access_requests": "/operator/access-requests",
     "downloads": "/downloads",
+    "support_requests": "/support/requests",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.

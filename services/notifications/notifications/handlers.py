@@ -14,7 +14,7 @@ from portalkit.consumer import Handler
 from portalkit.events import Event
 from portalkit.settings import Settings
 
-from . import access_mails, compose, holders, serialization_mails, update_mails
+from . import access_mails, compose, holders, serialization_mails, support_mails, update_mails
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -41,6 +41,9 @@ COMPOSERS: dict[str, Composer] = {
     "identity.AccessRequestDecided": access_mails.access_decided,
     "assets.IdentifierChangeRequested": serialization_mails.change_requested,
     "assets.IdentifierChangeDecided": serialization_mails.change_decided,
+    "support.SupportRequestOpened": support_mails.opened,
+    "support.SupportRequestUpdated": support_mails.updated,
+    "support.SupportRequestResolved": support_mails.resolved,
 }
 
 

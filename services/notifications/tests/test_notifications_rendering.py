@@ -25,6 +25,9 @@ CONTEXT = {
     "product": "Accounting", "version": "2.0", "channel": "stable", "released_on": date(2026, 11, 20),
 }
 # The identifier changes' mails (serialization_mails).
+CONTEXT.update({"number": "SR-2026-000042", "subject_line": "Payslips do not print", "for_requester": True,
+                "severity": "major", "answer": "Reinstall the driver.", "close_link": LINK + "#close",
+                "reopen_link": LINK + "#reopen"})
 CONTEXT.update({"machine_id": "PC-042", "approved": True, "holdings": [
     {"holding_id": "h1", "product": "PAY", "previous_machine_id": "PC-041"}]})
 WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused"}
