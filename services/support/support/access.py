@@ -8,7 +8,7 @@ request applies (another company's, or one outside the caller's scope, answers 4
 """
 from __future__ import annotations
 
-from sqlalchemy import exists, false, or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
 from portalkit.entitlements import REQUEST_SERVICE, REQUEST_SERVICE_ADMINISTRATION, REQUEST_SERVICE_SUPERVISION
@@ -43,9 +43,9 @@ def supervised_companies(session: Session, identity: Identity) -> set[str]:
 
 
 def _own(identity: Identity):
-    followed = exists(select(RequestFollower.request_id).where(RequestFollower.request_id == SupportRequest.id,
-                                                               RequestFollower.user_id == identity.user_id))
-    return or_(SupportRequest.requester_id == identity.user_id, followed)
+    # IN (uncorrelated), not a correlated EXISTS: PostgreSQL hashes the caller's few followed ids once.
+    followed = select(RequestFollower.request_id).where(RequestFollower.user_id == identity.user_id)
+    return or_(SupportRequest.requester_id == identity.user_id, SupportRequest.id.in_(followed))
 
 
 def scope_condition(session: Session, identity: Identity, scope: str):
