@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
-       "catalog_listing", "metrics_cost", "inventory_listing", "download", "serialization")
+       "catalog_listing", "metrics_cost", "inventory_listing", "download", "serialization", "support_lists")
 
 
 def main(names: list[str]) -> None:
@@ -33,7 +33,7 @@ def main(names: list[str]) -> None:
     for name in names:
         print(f"== {name}", flush=True)
         module = importlib.import_module(name)
-        module.main([]) if name in ("identity_users", "catalog_listing", "inventory_listing", "serialization") \
+        module.main([]) if name in ("identity_users", "catalog_listing", "inventory_listing", "serialization", "support_lists") \
             else module.main()
 
 
