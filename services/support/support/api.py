@@ -140,14 +140,18 @@ def add_comment(request_id):
     identity = caller()
     settings = SupportSettings.load()
     moment = now()
-    found = access.find_visible(db_session(), identity, request_id, for_update=True)
+    # Checked before a byte of the body is read (404 stores nothing), without holding SQLite's write
+    # lock while the files stream in; the row is locked again once they are stored.
+    with database().read_sessions() as reading:
+        access.find_visible(reading, identity, request_id)
 
     def use_case(fields, files):
+        found = access.find_visible(db_session(), identity, request_id, for_update=True)
         requests.comment(db_session(), identity, found, fields["body"], files, moment, settings)
         db_session().commit()
         return found
 
-    submissions.run(CommentIn, use_case, "the comment")
+    found = submissions.run(CommentIn, use_case, "the comment")
     return _shown(found, identity, moment, settings)
 
 

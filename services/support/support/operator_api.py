@@ -6,7 +6,7 @@ from sqlalchemy import func, select, true
 
 from portalkit import uploads
 from portalkit.errors import not_found
-from portalkit.web import Blueprint, caller, db_session, operator_only
+from portalkit.web import Blueprint, caller, database, db_session, operator_only
 
 from . import api, clock, moves, requests, submissions, summary, views
 from .models import Deflection, RequestAttachment, SupportRequest
@@ -80,15 +80,18 @@ def answer(request_id):
     (``internal: true``: never shown to a client, in no event, in no mail)."""
     settings = SupportSettings.load()
     moment = api.now()
-    found = _find(request_id, for_update=True)
+    with database().read_sessions() as reading:  # 404 before the body is read, no lock held meanwhile
+        if reading.get(SupportRequest, request_id) is None:
+            raise not_found("support request")
 
     def use_case(fields, files):
+        found = _find(request_id, for_update=True)
         requests.answer(db_session(), caller().user_id, found, fields["body"], fields["internal"], files,
                         moment, settings)
         db_session().commit()
         return found
 
-    submissions.run(AnswerIn, use_case, "the answer")
+    found = submissions.run(AnswerIn, use_case, "the answer")
     return _shown(found, moment, settings)
 
 
