@@ -82,9 +82,7 @@ def list_requests(query):
         condition = condition & (requests.SupportRequest.status == query["status"])
     if query.get("q"):
         condition = condition & summary.search_condition(query["q"])
-    rows, total = views.page(session, condition, query)
-    return {"items": views.summaries(session, rows, identity.language, now(), SupportSettings.load()),
-            "total": total}
+    return views.page(session, condition, query, identity.language, now(), SupportSettings.load())
 
 
 @blp.route("/requests/<request_id>", methods=["GET"])

@@ -56,8 +56,7 @@ def queue(query):
     if query.get("q"):
         condition = condition & summary.search_condition(query["q"])
     session = db_session()
-    rows, total = views.page(session, condition, query)
-    return {"items": views.summaries(session, rows, caller().language, moment, SupportSettings.load()), "total": total}
+    return views.page(session, condition, query, caller().language, moment, SupportSettings.load())
 
 
 @blp.route("/requests/<request_id>", methods=["GET"])

@@ -104,10 +104,20 @@ def history(session: Session, request: SupportRequest) -> list[dict]:
     return [move_view(m, members) for m in rows]
 
 
-def page(session: Session, condition, query: dict, order=None) -> tuple[list[SupportRequest], int]:
-    """One page of the requests meeting ``condition``, most recently active first."""
+def page(session: Session, condition, query: dict, language: str, now: datetime,
+         settings: SupportSettings) -> dict:
+    """One page of the requests meeting ``condition``, most recently active first, shown: two
+    queries (the count, and the page joined with its names)."""
     total = session.scalar(select(func.count()).select_from(SupportRequest).where(condition))
-    rows = list(session.scalars(select(SupportRequest).where(condition)
-                                .order_by(*(order or (SupportRequest.updated_at.desc(), SupportRequest.id.desc())))
-                                .offset((query["page"] - 1) * query["per_page"]).limit(query["per_page"])))
-    return rows, total
+    rows = session.execute(
+        select(SupportRequest, Company, Member, Product).where(condition)
+        .outerjoin(Company, Company.id == SupportRequest.company_id)
+        .outerjoin(Member, Member.user_id == SupportRequest.requester_id)
+        .outerjoin(Product, Product.id == SupportRequest.product_id)
+        .order_by(SupportRequest.updated_at.desc(), SupportRequest.id.desc())
+        .offset((query["page"] - 1) * query["per_page"]).limit(query["per_page"])).all()
+    items = [_summary(request, {request.company_id: company} if company else {},
+                      {request.requester_id: member} if member else {},
+                      {request.product_id: product} if product else {}, language, now, settings)
+             for request, company, member, product in rows]
+    return {"items": items, "total": total}
