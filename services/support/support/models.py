@@ -86,6 +86,8 @@ class SupportRequest(Base):
         CheckConstraint(_one_of("severity", SEVERITIES), name="severity"),
         Index("ix_support_requests_company_updated", "company_id", "updated_at"),
         Index("ix_support_requests_requester_updated", "requester_id", "updated_at"),
+        # A company's list by status (the status index alone would be ANDed in, a sixth of the table).
+        Index("ix_support_requests_company_status_updated", "company_id", "status", "updated_at"),
         Index("ix_support_requests_status_updated", "status", "updated_at"),
     )
 
