@@ -8,7 +8,7 @@ request applies (another company's, or one outside the caller's scope, answers 4
 """
 from __future__ import annotations
 
-from sqlalchemy import false, or_, select, union_all
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
 from portalkit.entitlements import REQUEST_SERVICE, REQUEST_SERVICE_ADMINISTRATION, REQUEST_SERVICE_SUPERVISION
@@ -43,11 +43,10 @@ def supervised_companies(session: Session, identity: Identity) -> set[str]:
 
 
 def _own(identity: Identity):
-    # The ids of the caller's requests and followed ones, each from its own index, then looked up by
-    # key: an OR of the two would scan the whole company (10,000 rows in a large one).
-    opened = select(SupportRequest.id).where(SupportRequest.requester_id == identity.user_id)
+    # Read with the company's index (and status's, when filtered), the followed ids hashed once
+    # (an uncorrelated IN): measured faster than looking up each of a prolific requester's ids.
     followed = select(RequestFollower.request_id).where(RequestFollower.user_id == identity.user_id)
-    return SupportRequest.id.in_(union_all(opened, followed))
+    return or_(SupportRequest.requester_id == identity.user_id, SupportRequest.id.in_(followed))
 
 
 def scope_condition(session: Session, identity: Identity, scope: str):
