@@ -45,9 +45,14 @@ def _prepare(mesh) -> requests.Session:
             raise TimeoutError("the demo administrator has no company")
         time.sleep(0.2)
     company_id = administrator.get(f"{base}/api/identity/me", timeout=10).json()["company"]["id"]
-    contract = operator.post(f"{base}/api/operator/contracts", timeout=10,
-                             json={"company_id": company_id, "starts_on": "2026-01-01"})
-    assert contract.status_code == 201, contract.text
+    while True:  # the demo is loaded before the mesh starts: assets learns the company over the bus
+        contract = operator.post(f"{base}/api/operator/contracts", timeout=10,
+                                 json={"company_id": company_id, "starts_on": "2026-01-01"})
+        if contract.status_code == 201:
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(contract.text)
+        time.sleep(0.2)
     while True:
         offer = administrator.get(f"{base}/api/catalog/services", params={"q": "Request service", "per_page": 200},
                                   timeout=10).json()["items"]
