@@ -15,9 +15,9 @@ from portalkit.web import Blueprint, caller, database, db_session, signed_in
 from . import access, moves, requests, submissions, summary, views
 from .handlers import PRODUCTS
 from .models import Deflection, RequestAttachment, RequestRead
-from .schemas import (CommentIn, CommentUploadDoc, DeflectionIn, DeflectionSchema, HistoryPage, ProductPage,
-                      RequestCreated, RequestDetail, RequestIn, RequestPage, RequestQuery, RequestUploadDoc,
-                      SupportSummarySchema)
+from .schemas import (CommentIn, CommentUploadDoc, DeflectionIn, DeflectionSchema, FollowersIn, HistoryPage,
+                      ProductPage, RequestCreated, RequestDetail, RequestIn, RequestPage, RequestQuery,
+                      RequestUploadDoc, SupportSummarySchema)
 from .settings import SupportSettings
 
 blp = Blueprint("support-requests", __name__, url_prefix="/support", description="Support requests")
@@ -198,6 +198,25 @@ def close(request_id):
 def reopen(request_id):
     """Reopen a resolved or closed request, within ``PORTAL_SUPPORT_REOPEN_DAYS`` (409 after)."""
     return _decision(request_id, moves.REOPENED)
+
+
+@blp.route("/requests/<request_id>/followers", methods=["POST"])
+@blp.refuses(400, 404)
+@signed_in
+@blp.arguments(FollowersIn)
+@blp.response(200, RequestDetail)
+def add_followers(fields, request_id):
+    """Add colleagues of the company as followers (the requester's, or the company's request
+    administrators' decision): they are mailed with the requester from then on."""
+    identity = caller()
+    session = db_session()
+    found = access.find_visible(session, identity, request_id, for_update=True)
+    if not access.may_decide(session, identity, found):
+        raise forbidden("Only the requester and the company's request administrators add followers.")
+    moment = now()
+    requests.add_followers(session, identity, found, fields["user_ids"], moment)
+    session.commit()
+    return _shown(found, identity, moment, SupportSettings.load())
 
 
 @blp.route("/requests/<request_id>/attachments/<attachment_id>", methods=["GET"])

@@ -85,6 +85,22 @@ def _followers(session: Session, identity: Identity, user_ids: list[str]) -> lis
     return wanted
 
 
+def add_followers(session: Session, identity: Identity, request: SupportRequest, user_ids: list[str],
+                  now: datetime) -> None:
+    """The requester's colleagues (activated members of the request's company) follow it from now on."""
+    following = set(session.scalars(select(RequestFollower.user_id).where(RequestFollower.request_id == request.id)))
+    wanted = [user_id for user_id in dict.fromkeys(user_ids)
+              if user_id not in following and user_id != request.requester_id]
+    known = set(session.scalars(select(Member.user_id).where(
+        Member.user_id.in_(wanted), Member.company_id == request.company_id,
+        Member.activated_at.is_not(None)))) if wanted else set()
+    unknown = [user_id for user_id in wanted if user_id not in known]
+    if unknown:
+        raise invalid("user_ids", f"Not colleagues of the request's company: {', '.join(unknown)}.")
+    session.add_all(RequestFollower(request_id=request.id, user_id=user_id) for user_id in wanted)
+    request.updated_at = now
+
+
 def attach(session: Session, request: SupportRequest, comment: RequestComment | None,
            files: list[ReceivedFile], user_id: str, now: datetime) -> list[RequestAttachment]:
     rows = [RequestAttachment(request_id=request.id, comment_id=comment.id if comment else None,

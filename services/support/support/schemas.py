@@ -57,6 +57,11 @@ class CommentUploadDoc(Schema):
     attachments = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}))
 
 
+class FollowersIn(Strict):
+    user_ids = fields.List(fields.String(validate=ID), required=True, validate=validate.Length(min=1, max=50),
+                           metadata={"description": "colleagues of the requester's company to add"})
+
+
 class AnswerIn(Strict):
     body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
     internal = fields.Boolean(load_default=False, metadata={"description": "a note between operators only"})

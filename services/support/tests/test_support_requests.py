@@ -294,3 +294,20 @@ def test_unreadable_bodies_are_400(client, scene, body):
     answer = client.post("/support/requests", data=body, headers={**headers("ann", "acme", OWN),
                                                                    "Content-Type": "application/json"})
     assert answer.status_code == 400
+
+
+def test_the_requester_adds_colleagues_as_followers(client, scene, database):
+    ann, bob = headers("ann", "acme", OWN), headers("bob", "acme", OWN)
+    created = _created(_open(client, ann))
+    path = f"/support/requests/{created['id']}/followers"
+    assert client.get(f"/support/requests/{created['id']}", headers=bob).status_code == 404
+    assert client.post(path, json={"user_ids": ["oli"]}, headers=ann).status_code == 400
+    assert client.post(path, json={"user_ids": ["bob"]}, headers=bob).status_code == 404
+    added = client.post(path, json={"user_ids": ["bob", "cid", "bob"]}, headers=ann)
+    assert added.status_code == 200
+    assert [f["user_id"] for f in added.get_json()["followers"]] == ["bob", "cid"]
+    assert client.get(f"/support/requests/{created['id']}", headers=bob).status_code == 200
+    assert client.post(path, json={"user_ids": ["ann"]}, headers=bob).status_code == 403  # a follower
+    client.post(f"/operator/support/requests/{created['id']}/answers", json={"body": "Hello"}, headers=operator())
+    [update] = [e for e in _events(database, "SupportRequestUpdated") if e["data"]["kind"] == "answered"]
+    assert [f["user_id"] for f in update["data"]["followers"]] == ["bob", "cid"]
