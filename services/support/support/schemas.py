@@ -22,11 +22,11 @@ class Strict(Schema):
 class RequestIn(Strict):
     subject = SingleLine(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
-    product = fields.String(load_default=None, allow_none=True, validate=ID,
+    product = SingleLine(load_default=None, allow_none=True, validate=ID,
                             metadata={"description": "a product the company holds (`GET /api/support/products`)"})
     severity = fields.String(load_default="minor", validate=validate.OneOf(SEVERITIES))
     contact_phone = SingleLine(load_default="", validate=validate.Length(max=40))
-    followers = fields.List(fields.String(validate=ID), load_default=list, validate=validate.Length(max=50),
+    followers = fields.List(SingleLine(validate=ID), load_default=list, validate=validate.Length(max=50),
                             metadata={"description": "user ids of colleagues of the same company"})
 
     @pre_load
@@ -58,7 +58,7 @@ class CommentUploadDoc(Schema):
 
 
 class FollowersIn(Strict):
-    user_ids = fields.List(fields.String(validate=ID), required=True, validate=validate.Length(min=1, max=50),
+    user_ids = fields.List(SingleLine(validate=ID), required=True, validate=validate.Length(min=1, max=50),
                            metadata={"description": "colleagues of the requester's company to add"})
 
 
@@ -78,13 +78,13 @@ class StatusIn(Strict):
 
 
 class AssignIn(Strict):
-    assignee_id = fields.String(required=True, allow_none=True, validate=ID,
+    assignee_id = SingleLine(required=True, allow_none=True, validate=ID,
                                 metadata={"description": "an operator's user id; null: unassigned"})
 
 
 class DeflectionIn(Strict):
     subject = SingleLine(required=True, validate=validate.Length(min=1, max=200))
-    article_id = fields.String(load_default=None, allow_none=True, validate=ID)
+    article_id = SingleLine(load_default=None, allow_none=True, validate=ID)
 
 
 class Paging(Schema):
@@ -102,16 +102,16 @@ class RequestQuery(Paging):
 class QueueQuery(Paging):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     severity = fields.String(load_default=None, validate=validate.OneOf(SEVERITIES))
-    product_id = fields.String(load_default=None, validate=ID)
-    company_id = fields.String(load_default=None, validate=ID)
-    assignee = fields.String(load_default=None, validate=ID,
+    product_id = SingleLine(load_default=None, validate=ID)
+    company_id = SingleLine(load_default=None, validate=ID)
+    assignee = SingleLine(load_default=None, validate=ID,
                              metadata={"description": "an operator's id, `me`, or `none` (unassigned)"})
     clock = fields.String(load_default=None, validate=validate.OneOf((*CLOCK_STATES, "paused")))
     q = SingleLine(load_default=None, validate=validate.Length(min=1, max=100))
 
 
 class DeflectionQuery(Paging):
-    company_id = fields.String(load_default=None, validate=ID)
+    company_id = SingleLine(load_default=None, validate=ID)
 
 
 # --- answers ---------------------------------------------------------------------------------
