@@ -12,6 +12,8 @@ from .clock import CLOCK_STATES
 from .models import SEVERITIES, STATUSES
 
 ID = validate.Length(min=1, max=64)
+# Free text may hold any character but NUL, which no database stores (portalkit.request_input).
+TEXT = {"pattern": r"^[^\u0000]*$"}
 
 
 class Strict(Schema):
@@ -21,7 +23,7 @@ class Strict(Schema):
 
 class RequestIn(Strict):
     subject = SingleLine(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata=TEXT)
     product = SingleLine(load_default=None, allow_none=True, validate=ID,
                             metadata={"description": "a product the company holds (`GET /api/support/products`)"})
     severity = fields.String(load_default="minor", validate=validate.OneOf(SEVERITIES))
@@ -49,7 +51,7 @@ class RequestUploadDoc(Schema):
 
 
 class CommentIn(Strict):
-    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata=TEXT)
 
 
 class CommentUploadDoc(Schema):
@@ -63,7 +65,7 @@ class FollowersIn(Strict):
 
 
 class AnswerIn(Strict):
-    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata=TEXT)
     internal = fields.Boolean(load_default=False, metadata={"description": "a note between operators only"})
 
 
