@@ -15,7 +15,9 @@ time to the report and memory; planning_month: a user's month of the planning an
 feed at 1,000,000 services, on PostgreSQL; news_list: a reader's news list at 100,000 items, on
 SQLite and PostgreSQL, against its SQL straight on the engine; content_fanout: one news
 item to N holders through notifications' worker (mails/s, time to the last mail, activation mails
-meanwhile).
+meanwhile); support_lists: the support
+request lists' three scopes at 1,000,000 requests, on PostgreSQL; support_opening: opening requests
+through the gateway and the time to the requester's mail, on RabbitMQ.
 """
 from __future__ import annotations
 
@@ -29,7 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
        "catalog_listing", "metrics_cost", "inventory_listing", "download", "serialization", "documents_listing",
-       "documents_bulk", "planning_month", "news_list", "content_fanout")
+       "documents_bulk", "planning_month", "news_list", "content_fanout", "support_lists", "support_opening")
+# The ones whose main parses arguments: run here with their defaults.
+TAKE_ARGUMENTS = ("identity_users", "catalog_listing", "inventory_listing", "serialization", "documents_listing",
+                  "documents_bulk", "planning_month", "news_list", "content_fanout", "support_lists",
+                  "support_opening")
 
 
 def main(names: list[str]) -> None:
@@ -40,10 +46,7 @@ def main(names: list[str]) -> None:
     for name in names:
         print(f"== {name}", flush=True)
         module = importlib.import_module(name)
-        module.main([]) if name in ("identity_users", "catalog_listing", "inventory_listing", "serialization",
-                                    "documents_listing", "documents_bulk", "planning_month", "news_list",
-                                    "content_fanout") \
-            else module.main()
+        module.main([]) if name in TAKE_ARGUMENTS else module.main()
 
 
 if __name__ == "__main__":

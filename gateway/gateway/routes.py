@@ -37,6 +37,9 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/operator/documents", "assets", "/operator/documents", uploads=True),
     Route("/api/operator/interventions", "assets", "/operator/interventions"),
     Route("/api/operator/news", "knowledge", "/operator/news"),
+    # Support's requests, comments and answers take attachments (each within support's own limit).
+    Route("/api/operator/support/", "support", "/operator/support/", uploads=True),
+    Route("/api/support/requests", "support", "/support/requests", uploads=True),
     Route("/api/catalog/", "catalog", "/catalog/"),
     Route("/api/assets/", "assets", "/assets/"),
     Route("/api/knowledge/", "knowledge", "/knowledge/"),

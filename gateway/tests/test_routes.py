@@ -19,6 +19,8 @@ def test_every_public_prefix_goes_to_its_service_path():
         "/api/operator/identifier-changes/x/approve": ("assets", "/operator/identifier-changes/x/approve"),
         "/api/knowledge/articles": ("knowledge", "/knowledge/articles"),
         "/api/support/requests": ("support", "/support/requests"),
+        "/api/support/summary": ("support", "/support/summary"),
+        "/api/operator/support/requests/r1/answers": ("support", "/operator/support/requests/r1/answers"),
         "/api/notifications/preferences": ("notifications", "/notifications/preferences"),
         "/api/catalog/openapi.json": ("catalog", "/catalog/openapi.json"),
     }
@@ -26,6 +28,12 @@ def test_every_public_prefix_goes_to_its_service_path():
         route = match(path)
         assert route is not None, path
         assert (route.service, route.upstream_path(path)) == (service, target)
+
+
+def test_support_requests_and_the_operators_queue_take_attachments():
+    assert match("/api/support/requests/r1/comments").uploads
+    assert match("/api/operator/support/requests/r1/answers").uploads
+    assert not match("/api/support/deflections").uploads
 
 
 def test_paths_outside_the_allow_list_have_no_route():

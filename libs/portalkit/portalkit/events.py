@@ -499,10 +499,24 @@ class NewsPublished(Contract):
 
 # --- support ------------------------------------------------------------------------------
 class SupportRequestFact(Recipient):
+    """A support request's fact; the Recipient is its requester, ``followers`` the colleagues mailed
+    with them (Recipient-shaped), each in their language. Never an operator's internal note: an
+    event is only written for what the client's side may read, and ``answer`` is the text of an
+    operator's answer to the client (``kind`` ``answered``)."""
     request_id = _id()
     company_id = _id()
     subject = fields.String(required=True)
     status = fields.String(required=True)
+    number = fields.String(load_default="")  # SR-<year>-<sequence>
+    severity = _opt(fields.String())
+    previous_status = _opt(fields.String())
+    # What happened: opened, answered, commented (the client's side), waiting_for_customer, status.
+    kind = fields.String(load_default="status")
+    actor_kind = fields.String(load_default="client")  # client, operator, system
+    answer = _opt(fields.String())
+    followers = fields.List(fields.Nested(Recipient), load_default=list)
+    product_name_en = fields.String(load_default="")
+    product_name_fr = fields.String(load_default="")
 
 
 class SupportRequestOpened(SupportRequestFact):

@@ -137,3 +137,144 @@ def _read(stream, boundary: bytes, store: FileStore, max_file_bytes: int, prefix
             except UnicodeDecodeError:
                 raise PortalError(400, "invalid_input", "Some fields are invalid.",
                                   {event.name: ["Not UTF-8 text."]}) from None
+
+
+# --- several files in one form (support's attachments) -------------------------------------------
+HEAD_BYTES = 4096  # what ``inspect`` is shown of each file to tell its type by its content
+
+
+class RefusedFile(Exception):
+    """``inspect`` refuses a file (its content is not of an accepted type)."""
+
+    def __init__(self, file_name: str, reason: str):
+        super().__init__(reason)
+        self.file_name, self.reason = file_name, reason
+
+
+@dataclass
+class ReceivedFile:
+    stored: StoredFile
+    file_name: str
+    content_type: str
+
+
+@dataclass
+class MultiUpload:
+    """A form's fields (each name's values in order) and its files, stored."""
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    files: list[ReceivedFile] = field(default_factory=list)
+
+    def value(self, name: str) -> str | None:
+        values = self.fields.get(name)
+        return values[-1] if values else None
+
+
+def receive_files(store: FileStore, max_file_bytes: int, max_files: int, prefix: str, inspect,
+                  file_field: str = "attachments", what: str = "the form") -> MultiUpload:
+    """Read a multipart form with up to ``max_files`` files in ``file_field`` parts, each streamed
+    into ``store`` up to ``max_file_bytes``. ``inspect(head, file_name)`` sees each file's first
+    bytes and answers the content type it accepts, or raises ``RefusedFile``. Anything refused —
+    one file too large (413), refused (400 ``file_refused``, naming the file), too many, a bad
+    field — deletes every file stored so far: nothing of a refused submission is kept."""
+    if request.mimetype != "multipart/form-data":
+        raise PortalError(415, "unsupported_media_type", f"Send {what} as multipart/form-data or JSON.")
+    boundary = request.mimetype_params.get("boundary")
+    if not boundary:
+        raise _malformed("The multipart form names no boundary.")
+    limit = max_files * max_file_bytes + FORM_OVERHEAD
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large(max_file_bytes)
+    request.max_content_length = limit
+    upload = MultiUpload()
+    try:
+        _read_many(request.stream, boundary.encode("latin-1"), store, max_file_bytes, max_files, prefix,
+                   inspect, file_field, upload)
+        check_text({name: value for name, values in upload.fields.items() for value in values})
+        for received in upload.files:
+            check_text({"filename": received.file_name}, file_field)
+    except BaseException as error:
+        for received in upload.files:
+            store.delete(received.stored.key)
+        upload.files.clear()
+        if isinstance(error, TooLarge):
+            raise too_large(max_file_bytes) from None
+        if isinstance(error, RefusedFile):
+            raise PortalError(400, "file_refused", f"The file {error.file_name!r} is refused: {error.reason}",
+                              {file_field: [f"{error.file_name}: {error.reason}"]}) from None
+        if isinstance(error, RequestEntityTooLarge):
+            raise PortalError(413, "too_large", "A field of the form is too large.") from None
+        if isinstance(error, UnreadableInput):
+            raise error.refusal() from None
+        if isinstance(error, ValueError):
+            raise _malformed() from None
+        raise
+    return upload
+
+
+def _inspected(data, file_name: str, inspect, kept: list):
+    """Pass the file's chunks on, once ``inspect`` has accepted its first ``HEAD_BYTES``."""
+    head = b""
+    pending = []
+    for chunk in data:
+        if kept:
+            yield chunk
+            continue
+        head += chunk
+        pending.append(chunk)
+        if len(head) >= HEAD_BYTES:
+            kept.append(inspect(head[:HEAD_BYTES], file_name))
+            yield from pending
+            pending = []
+    if not kept:
+        kept.append(inspect(head, file_name))
+        yield from pending
+
+
+def _read_many(stream, boundary: bytes, store: FileStore, max_file_bytes: int, max_files: int, prefix: str,
+               inspect, file_field: str, upload: MultiUpload) -> None:
+    decoder = MultipartDecoder(boundary, max_parts=MAX_PARTS)
+    events = _events(stream, decoder)
+    parts = 0
+
+    def file_data():
+        for event in events:
+            if not isinstance(event, Data):
+                raise ValueError("a file part without its data")
+            yield event.data
+            if not event.more_data:
+                return
+
+    for event in events:
+        if isinstance(event, Epilogue):
+            break
+        parts += 1
+        if parts > MAX_PARTS:
+            raise ValueError("too many parts")
+        if isinstance(event, File) and event.name == file_field:
+            name = (event.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:255] or "attachment"
+            if len(upload.files) >= max_files:
+                raise PortalError(400, "invalid_input", f"Send at most {max_files} files.",
+                                  {file_field: [f"At most {max_files} files."]})
+            kept: list = []
+            stored = store.put(_inspected(file_data(), name, inspect, kept), prefix=prefix, max_size=max_file_bytes)
+            if stored.size == 0:
+                store.delete(stored.key)
+                if not event.filename:
+                    continue  # a browser's empty file input: no file chosen
+                raise RefusedFile(name, "the file is empty.")
+            upload.files.append(ReceivedFile(stored, name, kept[0]))
+        elif isinstance(event, (Field, File)):
+            value = bytearray()
+            for data in events:
+                if not isinstance(data, Data):
+                    raise ValueError("a field without its data")
+                value += data.data
+                if len(value) > MAX_FIELD_BYTES:
+                    raise RequestEntityTooLarge()
+                if not data.more_data:
+                    break
+            try:
+                upload.fields.setdefault(event.name, []).append(bytes(value).decode("utf-8"))
+            except UnicodeDecodeError:
+                raise PortalError(400, "invalid_input", "Some fields are invalid.",
+                                  {event.name: ["Not UTF-8 text."]}) from None

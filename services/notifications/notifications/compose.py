@@ -38,6 +38,7 @@ PAGES = {
     "article": "/knowledge/articles",
     "news_item": "/news",
     "notification_settings": "/notifications",
+    "support_requests": "/support/requests",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.

@@ -17,7 +17,7 @@ from portalkit.settings import Settings
 from portalkit.product_directory import ProductDirectory
 
 from . import (access_mails, compose, content_mails, document_mails, holders, models, planning_mails,
-               serialization_mails, update_mails)
+               serialization_mails, support_mails, update_mails)
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -47,6 +47,9 @@ COMPOSERS: dict[str, Composer] = {
     "assets.InterventionPlanned": planning_mails.planned,
     "assets.InterventionChanged": planning_mails.changed,
     "assets.InterventionCancelled": planning_mails.cancelled,
+    "support.SupportRequestOpened": support_mails.opened,
+    "support.SupportRequestUpdated": support_mails.updated,
+    "support.SupportRequestResolved": support_mails.resolved,
 }
 
 

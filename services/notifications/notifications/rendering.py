@@ -131,6 +131,22 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "You already have a client portal account",
         "fr": "Vous avez déjà un compte du portail client",
     },
+    "support_opened": {
+        "en": "Support request {{ number }} registered: {{ subject_line }}",
+        "fr": "Demande de support {{ number }} enregistrée\u00a0: {{ subject_line }}",
+    },
+    "support_answered": {
+        "en": "Support answered your request {{ number }}: {{ subject_line }}",
+        "fr": "Le support a répondu à votre demande {{ number }}\u00a0: {{ subject_line }}",
+    },
+    "support_waiting": {
+        "en": "Support is waiting for you on {{ number }}: {{ subject_line }}",
+        "fr": "Le support attend votre réponse sur {{ number }}\u00a0: {{ subject_line }}",
+    },
+    "support_resolved": {
+        "en": "Support request {{ number }} resolved: {{ subject_line }}",
+        "fr": "Demande de support {{ number }} résolue\u00a0: {{ subject_line }}",
+    },
 }
 KINDS = tuple(SUBJECTS)
 TIME_FORMATS = {"en": "h:mm a", "fr": "H\u00a0'h'\u00a0mm"}

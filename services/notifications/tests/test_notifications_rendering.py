@@ -29,6 +29,9 @@ CONTEXT.update({"count": 2, "more": 0, "documents": [
     {"kind_name": "Invoice", "number": "F-1", "issued_on": date(2026, 11, 20), "amount": "10.00", "currency": "EUR"},
     {"kind_name": "Report", "number": "R-1", "issued_on": date(2026, 11, 21), "amount": None, "currency": None}]})
 # The identifier changes' mails (serialization_mails).
+CONTEXT.update({"number": "SR-2026-000042", "subject_line": "Payslips do not print", "for_requester": True,
+                "severity": "major", "answer": "Reinstall the driver.", "close_link": LINK + "#close",
+                "reopen_link": LINK + "#reopen"})
 CONTEXT.update({"machine_id": "PC-042", "approved": True, "holdings": [
     {"holding_id": "h1", "product": "PAY", "previous_machine_id": "PC-041"}]})
 # The planning's mails (planning_mails).

@@ -1,4 +1,5 @@
-"""What support tells the rest of the portal, always through its outbox (nothing yet)."""
+"""What support tells the rest of the portal, always through its outbox: SupportRequestOpened,
+SupportRequestUpdated, SupportRequestResolved (requests.publish)."""
 from portalkit.outbox import Outbox
 
 from .models import OutboxMessage

@@ -1,12 +1,18 @@
 """Fixtures of support's unit tests: a migrated SQLite database per test and the app."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from portalkit import testing
 
 from support.app import create_app
 from support.handlers import HANDLERS
+
+# The tests' shared scene (support_scene.py) imports as a module of its own.
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +37,10 @@ def handle(database):
 @pytest.fixture
 def client(database):
     return create_app({"TESTING": True}).test_client()
+
+
+@pytest.fixture
+def scene(handle):
+    import support_scene
+    support_scene.build(handle)
+    return support_scene
