@@ -1,0 +1,66 @@
+"""How French and English text becomes search terms, alike for the index and the query: French
+elisions dropped (l', d', qu'…), words split on anything but letters and digits, accents and case
+folded, then stemmed (Snowball, PyStemmer) in the text's language.
+
+The SQLite engine indexes and queries these terms; PostgreSQL's configurations ``portal_en`` and
+``portal_fr`` (unaccent + Snowball, no stop words: migration 0004_articles) do the same inside the
+database, and the snippets mark the words of a text whose terms a query asks for.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+LANGUAGES = ("en", "fr")
+_STEMMERS = {"en": "english", "fr": "french"}
+# A French elision before a word: "l'immobilisation", "qu’il", "jusqu'au" (either apostrophe).
+ELISION = re.compile(r"(?<![^\W\d_])(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=[^\W\d_])",
+                     re.IGNORECASE)
+WORD = re.compile(r"[^\W_]+")
+# What NFKD does not take apart (PostgreSQL's unaccent does).
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
+                            "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"})
+
+
+def without_elisions(text: str) -> str:
+    return ELISION.sub("", text)
+
+
+def fold(word: str) -> str:
+    """Case and accents folded: ``Écriture`` → ``ecriture``."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_LIGATURES))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    return Stemmer.Stemmer(_STEMMERS[language])
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as written (elisions dropped), in order."""
+    return WORD.findall(without_elisions(text or ""))
+
+
+def term(word: str, language: str) -> str:
+    """One written word's search term in ``language``."""
+    return _stemmer(language).stemWord(fold(word))
+
+
+def terms(text: str, language: str) -> list[str]:
+    """Every word's term, in order (positions kept for phrases); a folded word that splits (``ß``…)
+    gives its parts."""
+    stemmer = _stemmer(language)
+    found = []
+    for word in words(text):
+        folded = fold(word)
+        found.extend(stemmer.stemWords(WORD.findall(folded)) if not folded.isalnum() else [stemmer.stemWord(folded)])
+    return found
+
+
+def indexed(text: str, language: str) -> str:
+    """``text`` as the SQLite index holds it: its terms separated by spaces."""
+    return " ".join(terms(text, language))
