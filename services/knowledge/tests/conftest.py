@@ -4,7 +4,9 @@ callers, the events recorded; ``engine_database``, the same database on each sea
 from __future__ import annotations
 
 import os
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,6 +20,8 @@ from knowledge.app import create_app
 from knowledge.handlers import HANDLERS
 from knowledge.models import OutboxMessage
 
+# The tests' helpers (pdf_fixture.py) import as modules of their own.
+sys.path.insert(0, str(Path(__file__).parent))
 POSTGRES = os.environ.get("PORTAL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 VIEW_FAQS = "view-faqs"
 
