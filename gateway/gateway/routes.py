@@ -34,6 +34,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/operator/calendar", "assets", "/operator/calendar"),
     Route("/api/operator/access-requests", "identity", "/operator/access-requests"),
     Route("/api/operator/identifier-changes", "assets", "/operator/identifier-changes"),
+    Route("/api/operator/articles", "knowledge", "/operator/articles", uploads=True),
     Route("/api/catalog/", "catalog", "/catalog/"),
     Route("/api/assets/", "assets", "/assets/"),
     Route("/api/knowledge/", "knowledge", "/knowledge/"),

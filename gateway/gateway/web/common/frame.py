@@ -41,6 +41,7 @@ SPACES = (
           frozenset({"request-service", "request-service-administration", "request-service-supervision",
                      "view-faqs", "download-updates"})),
     Space("community", lazy_gettext("COMMUNITY"), "/community", frozenset({"community-area"})),
+    Space("knowledge", lazy_gettext("KNOWLEDGE BASE"), "/knowledge", frozenset({"view-faqs"})),
 )
 
 
