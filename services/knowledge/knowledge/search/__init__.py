@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from . import postgres_engine, snippets, sqlite_engine
 from .query import Query, parse
 
-__all__ = ["Entry", "Filters", "Hit", "Results", "index", "unindex", "search", "parse"]
+__all__ = ["Entry", "Filters", "Hit", "Results", "index", "index_many", "unindex", "search", "parse"]
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,18 @@ def _engine(session: Session):
 
 def index(session: Session, article_id: str, entries: list[Entry]) -> None:
     """Make ``entries`` what is searched of the article (replacing what was)."""
-    unindex(session, article_id)
-    _engine(session).index(session, article_id, entries)
+    index_many(session, {article_id: entries})
+
+
+def index_many(session: Session, articles: dict[str, list[Entry]]) -> None:
+    """``index`` for many articles at once (a rebuild, a load): a few statements for all of them."""
+    engine = _engine(session)
+    engine.unindex(session, list(articles))
+    engine.insert(session, [(article_id, entry) for article_id, entries in articles.items() for entry in entries])
 
 
 def unindex(session: Session, article_id: str) -> None:
-    _engine(session).unindex(session, article_id)
+    _engine(session).unindex(session, [article_id])
 
 
 def search(session: Session, query: str | Query | None, filters: Filters, language: str,
@@ -117,10 +123,20 @@ def _newest(session, Row, filters: Filters, language: str, offset: int, limit: i
     return [(row, 0.0) for row in rows], total
 
 
-def delete_rows(session: Session, article_id: str) -> list[int]:
-    """Remove the article's rows; answer their ids (an engine removes what it keeps beside them)."""
+def delete_rows(session: Session, article_ids: list[str]) -> list[int]:
+    """Remove the articles' rows; answer their ids (an engine removes what it keeps beside them)."""
     from ..models import ArticleSearchEntry as Row
-    ids = list(session.scalars(select(Row.id).where(Row.article_id == article_id)))
-    if ids:
-        session.execute(delete(Row).where(Row.id.in_(ids)))
+    ids = []
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start:start + 500]
+        found = list(session.scalars(select(Row.id).where(Row.article_id.in_(chunk))))
+        if found:
+            session.execute(delete(Row).where(Row.id.in_(found)))
+        ids += found
     return ids
+
+
+def row_values(article_id: str, entry: Entry) -> dict:
+    return {"article_id": article_id, "language": entry.language, "title": entry.title, "keywords": entry.keywords,
+            "body": entry.body, "attachments": entry.attachments, "brand": entry.brand, "domain": entry.domain,
+            "published_on": entry.published_on}

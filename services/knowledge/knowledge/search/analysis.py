@@ -29,10 +29,13 @@ def without_elisions(text: str) -> str:
     return ELISION.sub("", text)
 
 
-def fold(word: str) -> str:
-    """Case and accents folded: ``Écriture`` → ``ecriture``."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(_LIGATURES))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+# The combining marks NFKD leaves after the letters it takes apart.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Case and accents folded: ``Écriture`` → ``ecriture`` (a whole text at once, in C)."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.translate(_LIGATURES))).casefold()
 
 
 @lru_cache(maxsize=4)
@@ -51,14 +54,8 @@ def term(word: str, language: str) -> str:
 
 
 def terms(text: str, language: str) -> list[str]:
-    """Every word's term, in order (positions kept for phrases); a folded word that splits (``ß``…)
-    gives its parts."""
-    stemmer = _stemmer(language)
-    found = []
-    for word in words(text):
-        folded = fold(word)
-        found.extend(stemmer.stemWords(WORD.findall(folded)) if not folded.isalnum() else [stemmer.stemWord(folded)])
-    return found
+    """Every word's term, in order (positions kept for phrases)."""
+    return _stemmer(language).stemWords(WORD.findall(fold(without_elisions(text or ""))))
 
 
 def indexed(text: str, language: str) -> str:

@@ -4,7 +4,7 @@ configuration, unaccent + Snowball without stop words; weights A title, B keywor
 attachments), under a GIN index; ranked by ``ts_rank`` (migration 0004_articles)."""
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import insert as insert_into, text
 from sqlalchemy.orm import Session
 
 from . import analysis
@@ -14,18 +14,17 @@ CONFIGURATIONS = {"en": "portal_en", "fr": "portal_fr"}
 WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"  # D, C, B, A
 
 
-def index(session: Session, article_id: str, entries) -> None:
+def insert(session: Session, items) -> None:
+    """The entries' rows; the database computes their ``document`` (a generated column)."""
+    from . import row_values
     from ..models import ArticleSearchEntry as Row
-    for entry in entries:
-        session.add(Row(article_id=article_id, language=entry.language, title=entry.title,
-                        keywords=entry.keywords, body=entry.body, attachments=entry.attachments,
-                        brand=entry.brand, domain=entry.domain, published_on=entry.published_on))
-    session.flush()
+    if items:
+        session.execute(insert_into(Row), [row_values(article_id, entry) for article_id, entry in items])
 
 
-def unindex(session: Session, article_id: str) -> None:
+def unindex(session: Session, article_ids: list[str]) -> None:
     from . import delete_rows
-    delete_rows(session, article_id)
+    delete_rows(session, article_ids)
 
 
 def tsquery_text(query: Query) -> str:

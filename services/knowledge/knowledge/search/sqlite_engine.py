@@ -3,7 +3,7 @@ each entry's terms (``analysis``: elisions dropped, folded, stemmed in the entry
 by BM25 with the title weighing most, then keywords, the body, the attachments."""
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import insert as insert_into, text
 from sqlalchemy.orm import Session
 
 from . import analysis
@@ -12,24 +12,26 @@ from .query import Query, stems
 WEIGHTS = (10.0, 5.0, 1.0, 0.5)  # title, keywords, body, attachments
 
 
-def index(session: Session, article_id: str, entries) -> None:
+def insert(session: Session, items) -> None:
+    """The entries' rows, then their terms in the FTS5 table under the same rowids."""
+    from . import row_values
     from ..models import ArticleSearchEntry as Row
-    for entry in entries:
-        row = Row(article_id=article_id, language=entry.language, title=entry.title, keywords=entry.keywords,
-                  body=entry.body, attachments=entry.attachments, brand=entry.brand, domain=entry.domain,
-                  published_on=entry.published_on)
-        session.add(row)
-        session.flush()
-        session.execute(text("INSERT INTO article_search_fts (rowid, title, keywords, body, attachments) "
-                             "VALUES (:id, :title, :keywords, :body, :attachments)"),
-                        {"id": row.id, **{name: analysis.indexed(getattr(entry, name), entry.language)
-                                          for name in ("title", "keywords", "body", "attachments")}})
+    if not items:
+        return
+    ids = session.execute(insert_into(Row).returning(Row.id, sort_by_parameter_order=True),
+                          [row_values(article_id, entry) for article_id, entry in items]).scalars().all()
+    session.execute(text("INSERT INTO article_search_fts (rowid, title, keywords, body, attachments) "
+                         "VALUES (:id, :title, :keywords, :body, :attachments)"),
+                    [{"id": row_id, **{name: analysis.indexed(getattr(entry, name), entry.language)
+                                       for name in ("title", "keywords", "body", "attachments")}}
+                     for row_id, (_article_id, entry) in zip(ids, items)])
 
 
-def unindex(session: Session, article_id: str) -> None:
+def unindex(session: Session, article_ids: list[str]) -> None:
     from . import delete_rows
-    for row_id in delete_rows(session, article_id):
-        session.execute(text("DELETE FROM article_search_fts WHERE rowid = :id"), {"id": row_id})
+    ids = delete_rows(session, article_ids)
+    if ids:
+        session.execute(text("DELETE FROM article_search_fts WHERE rowid = :id"), [{"id": i} for i in ids])
 
 
 def match_expression(query: Query, language: str) -> str:
