@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -195,6 +196,7 @@ def run_engine(name: str, args) -> dict:
     if name == "postgresql":
         with server.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    shutil.rmtree(folder, ignore_errors=True)
     return result
 
 

@@ -60,7 +60,11 @@ def match_expression(query: Query, language: str) -> str:
 
 
 def search(session: Session, query: Query, filters, language: str, offset: int, limit: int):
-    params = {"reader": LANGUAGE_BIT.get(language, 0), "limit": limit, "offset": offset}
+    """The reader's language first: its matches ranked (BM25 computed by FTS5 only for them, the
+    top ones kept), then the other language's matches of the articles not found in the reader's."""
+    reader = language if language in LANGUAGE_BIT else "en"
+    other = "fr" if reader == "en" else "en"
+    params = {}
     conditions = ""
     if filters.brand or filters.domain:
         wanted = []
@@ -71,27 +75,36 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
             wanted.append("domain = :domain")
             params["domain"] = filters.domain
         conditions = f" AND rowid IN (SELECT id FROM article_search WHERE {' AND '.join(wanted)})"
-    arms = []
-    for lang in analysis.LANGUAGES:
-        expression = match_expression(query, lang)
-        if not expression:
-            continue
-        params[f"q_{lang}"] = expression
-        arms.append(f"SELECT rowid AS id, bm25(article_search_fts, {', '.join(map(str, WEIGHTS))}) AS score "
-                    f"FROM article_search_fts WHERE article_search_fts MATCH :q_{lang} "
-                    f"AND rowid % 2 = {LANGUAGE_BIT[lang]}{conditions}")
-    if not arms:
+    expressions = {lang: match_expression(query, lang) for lang in (reader, other)}
+    if not expressions[reader] or not expressions[other]:
         return [], 0
-    hits = " UNION ALL ".join(arms)
-    sql = (f"WITH hits AS ({hits}), "
-           "ranked AS (SELECT id, score, ROW_NUMBER() OVER ("
-           "PARTITION BY id / 2 ORDER BY id % 2 = :reader DESC, score) AS n FROM hits) "
-           "SELECT id, score, COUNT(*) OVER () AS total FROM ranked WHERE n = 1 "
-           "ORDER BY id % 2 = :reader DESC, score, id LIMIT :limit OFFSET :offset")
-    rows = session.execute(text(sql), params).all()
-    if not rows and offset:
-        total = session.execute(text(f"WITH hits AS ({hits}) SELECT COUNT(DISTINCT id / 2) FROM hits"),
-                                params).scalar() or 0
-        return [], total
-    # BM25 is lower for better matches: answered as a score that grows with relevance.
-    return [(row.id, -row.score) for row in rows], (rows[0].total if rows else 0)
+    params.update(q_reader=expressions[reader], q_other=expressions[other])
+    matches = {
+        reader: (f"FROM article_search_fts WHERE article_search_fts MATCH :q_reader "
+                 f"AND rowid % 2 = {LANGUAGE_BIT[reader]}{conditions}"),
+        # The partner entry of an article (the same key, the reader's language) is rowid ± 1.
+        other: (f"FROM article_search_fts WHERE article_search_fts MATCH :q_other "
+                f"AND rowid % 2 = {LANGUAGE_BIT[other]}{conditions} "
+                f"AND rowid + {LANGUAGE_BIT[reader] - LANGUAGE_BIT[other]} NOT IN "
+                f"(SELECT rowid FROM article_search_fts WHERE article_search_fts MATCH :q_reader "
+                f"AND rowid % 2 = {LANGUAGE_BIT[reader]})"),
+    }
+    counts = {lang: session.execute(text(f"SELECT count(*) {matches[lang]}"), params).scalar() or 0
+              for lang in (reader, other)}
+    found = []
+    skip = offset
+    for lang in (reader, other):
+        wanted = limit - len(found)
+        if wanted <= 0:
+            break
+        if skip >= counts[lang]:
+            skip -= counts[lang]
+            continue
+        rows = session.execute(text(
+            f"SELECT rowid AS id, bm25(article_search_fts, {', '.join(map(str, WEIGHTS))}) AS score "
+            f"{matches[lang]} ORDER BY score, rowid LIMIT :limit OFFSET :offset"),
+            {**params, "limit": wanted, "offset": skip}).all()
+        skip = 0
+        # BM25 is lower for better matches: answered as a score that grows with relevance.
+        found += [(row.id, -row.score) for row in rows]
+    return found, counts[reader] + counts[other]
