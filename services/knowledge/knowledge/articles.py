@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from marshmallow import ValidationError
-from sqlalchemy import func, or_, select  # noqa: F401 - select is used by articles_api
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from portalkit.db import utcnow
@@ -175,6 +175,12 @@ def remove_attachment(session: Session, article_id: str, attachment_id: str) -> 
     reindex(session, article)
     session.commit()
     return attachment
+
+
+def versions_of(session: Session, article: Article) -> list[ArticleVersion]:
+    """Every version of the article, newest first."""
+    return list(session.scalars(select(ArticleVersion).where(ArticleVersion.article_id == article.id)
+                                .order_by(ArticleVersion.number.desc())))
 
 
 def helpful_counts(session: Session, article_ids: list[str]) -> dict[str, dict]:

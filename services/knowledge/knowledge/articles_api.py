@@ -83,8 +83,7 @@ def answer_helpful(data, article_id):
 
 def operator_view(session, article) -> dict:
     version = articles.latest(session, article)
-    versions = session.scalars(articles.select(articles.ArticleVersion).where(
-        articles.ArticleVersion.article_id == article.id).order_by(articles.ArticleVersion.number.desc()))
+    versions = articles.versions_of(session, article)
     return {"id": article.id, "status": article.status, "latest_version": article.latest_version,
             "published_version": article.published_version,
             "unpublished_changes": article.published_version != article.latest_version,

@@ -1,4 +1,4 @@
-"""What knowledge tells the rest of the portal, always through its outbox (nothing yet)."""
+"""What knowledge tells the rest of the portal, always through its outbox: ``ArticlePublished``."""
 from portalkit.outbox import Outbox
 
 from .models import OutboxMessage
