@@ -45,14 +45,13 @@ def tsquery_text(query: Query) -> str:
 
 
 def search(session: Session, query: Query, filters, language: str, offset: int, limit: int):
-    """The reader's language first: its matches ranked (``ts_rank`` only for them), then the other
-    language's matches of the articles not found in the reader's."""
+    """One statement: both languages' matches ranked once, one per article, the reader's first.
+    (Measured: counting and ranking each language apart reads every match's ``document`` three
+    or four times on PostgreSQL — slower, where SQLite's FTS5 gains by it.)"""
     expression = tsquery_text(query)
     if not expression:
         return [], 0
-    reader = language if language in CONFIGURATIONS else "en"
-    other = "fr" if reader == "en" else "en"
-    params = {"q": expression}
+    params = {"reader": language, "limit": limit, "offset": offset, "q": expression}
     conditions = ""
     if filters.brand:
         conditions += " AND s.brand = :brand"
@@ -60,29 +59,17 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     if filters.domain:
         conditions += " AND s.domain = :domain"
         params["domain"] = filters.domain
-    matches = {
-        reader: (f"FROM article_search s, to_tsquery('{CONFIGURATIONS[reader]}', :q) q "
-                 f"WHERE s.language = '{reader}' AND s.document @@ q{conditions}"),
-        other: (f"FROM article_search s, to_tsquery('{CONFIGURATIONS[other]}', :q) q "
-                f"WHERE s.language = '{other}' AND s.document @@ q{conditions} AND s.article_id NOT IN "
-                f"(SELECT r.article_id FROM article_search r WHERE r.language = '{reader}' "
-                f"AND r.document @@ to_tsquery('{CONFIGURATIONS[reader]}', :q))"),
-    }
-    counts = {lang: session.execute(text(f"SELECT count(*) {matches[lang]}"), params).scalar() or 0
-              for lang in (reader, other)}
-    found = []
-    skip = offset
-    for lang in (reader, other):
-        wanted = limit - len(found)
-        if wanted <= 0:
-            break
-        if skip >= counts[lang]:
-            skip -= counts[lang]
-            continue
-        rows = session.execute(text(
-            f"SELECT s.id, ts_rank('{WEIGHTS}', s.document, q) AS score {matches[lang]} "
-            "ORDER BY score DESC, s.id LIMIT :limit OFFSET :offset"),
-            {**params, "limit": wanted, "offset": skip}).all()
-        skip = 0
-        found += [(row.id, float(row.score)) for row in rows]
-    return found, counts[reader] + counts[other]
+    arms = [f"SELECT s.id, s.article_id, s.language, ts_rank('{WEIGHTS}', s.document, q) AS score "
+            f"FROM article_search s, to_tsquery('{CONFIGURATIONS[lang]}', :q) q "
+            f"WHERE s.language = '{lang}' AND s.document @@ q{conditions}" for lang in analysis.LANGUAGES]
+    sql = (f"WITH hits AS ({' UNION ALL '.join(arms)}), "
+           "ranked AS (SELECT id, article_id, language, score, ROW_NUMBER() OVER ("
+           "PARTITION BY article_id ORDER BY language = :reader DESC, score DESC) AS n FROM hits) "
+           "SELECT id, score, COUNT(*) OVER () AS total FROM ranked WHERE n = 1 "
+           "ORDER BY language = :reader DESC, score DESC, article_id LIMIT :limit OFFSET :offset")
+    rows = session.execute(text(sql), params).all()
+    if not rows and offset:
+        total = session.execute(text(f"WITH hits AS ({' UNION ALL '.join(arms)}) "
+                                     "SELECT COUNT(DISTINCT article_id) FROM hits"), params).scalar() or 0
+        return [], total
+    return [(row.id, float(row.score)) for row in rows], (rows[0].total if rows else 0)
