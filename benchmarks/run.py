@@ -17,7 +17,8 @@ SQLite and PostgreSQL, against its SQL straight on the engine; content_fanout: o
 item to N holders through notifications' worker (mails/s, time to the last mail, activation mails
 meanwhile); support_lists: the support
 request lists' three scopes at 1,000,000 requests, on PostgreSQL; support_opening: opening requests
-through the gateway and the time to the requester's mail, on RabbitMQ.
+through the gateway and the time to the requester's mail, on RabbitMQ; knowledge_search: the
+knowledge base's search at 100,000 bilingual articles on SQLite and PostgreSQL (and the indexing).
 """
 from __future__ import annotations
 
@@ -31,11 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
        "catalog_listing", "metrics_cost", "inventory_listing", "download", "serialization", "documents_listing",
-       "documents_bulk", "planning_month", "news_list", "content_fanout", "support_lists", "support_opening")
+       "documents_bulk", "planning_month", "news_list", "content_fanout", "support_lists", "support_opening",
+       "knowledge_search")
 # The ones whose main parses arguments: run here with their defaults.
 TAKE_ARGUMENTS = ("identity_users", "catalog_listing", "inventory_listing", "serialization", "documents_listing",
                   "documents_bulk", "planning_month", "news_list", "content_fanout", "support_lists",
-                  "support_opening")
+                  "support_opening", "knowledge_search")
 
 
 def main(names: list[str]) -> None:

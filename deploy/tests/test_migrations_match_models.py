@@ -19,10 +19,15 @@ COMPONENTS = ("identity", "catalog", "assets", "knowledge", "support", "notifica
 def test_migrations_build_what_the_models_describe(component, tmp_path):
     url = f"sqlite:///{tmp_path / component}.db"
     migrations.upgrade(component, url=url)
-    metadata = import_module(f"{component}.models").Base.metadata
+    models = import_module(f"{component}.models")
+    metadata = models.Base.metadata
+    # Tables a database engine keeps beside the models (e.g. a full-text index), named by the models.
+    unmapped = getattr(models, "UNMAPPED_TABLES", frozenset())
     engine = create_engine(url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True,
+            "include_name": lambda name, type_, _parent: not (type_ == "table" and name in unmapped)})
         differences = compare_metadata(context, metadata)
     engine.dispose()
     assert differences == []

@@ -40,6 +40,7 @@ ROUTES: tuple[Route, ...] = (
     # Support's requests, comments and answers take attachments (each within support's own limit).
     Route("/api/operator/support/", "support", "/operator/support/", uploads=True),
     Route("/api/support/requests", "support", "/support/requests", uploads=True),
+    Route("/api/operator/articles", "knowledge", "/operator/articles", uploads=True),
     Route("/api/catalog/", "catalog", "/catalog/"),
     Route("/api/assets/", "assets", "/assets/"),
     Route("/api/knowledge/", "knowledge", "/knowledge/"),

@@ -1,4 +1,5 @@
-"""What knowledge tells the rest of the portal, always through its outbox (``NewsPublished``)."""
+"""What knowledge tells the rest of the portal, always through its outbox: ``ArticlePublished``,
+``NewsPublished``."""
 from portalkit.outbox import Outbox
 
 from .models import OutboxMessage

@@ -1,10 +1,11 @@
 """knowledge's tables: the companies read-model fed by identity, assets' products and holdings,
-the news items with their targets and each user's last visit of the news, and the bus's two tables."""
+the news items with their targets and each user's last visit of the news, the articles with their
+versions, attachments, readers' feedback and search entries, and the bus's two tables."""
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portalkit.consumer import HandledEventMixin
@@ -115,3 +116,105 @@ class NewsVisit(Base):
 
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     visited_at = mapped_column(UTCDateTime(), nullable=False)
+
+
+# --- Articles (FAQ sheets) of the knowledge base: articles.py, search/ ---
+
+ARTICLE_STATUSES = ("draft", "published", "retired")
+
+
+class Article(Base):
+    """An FAQ sheet: its versions (each edit one more), the one readers see (``published_version``)
+    and its status. Brand, domain and titles of the latest version are copied here for the
+    operators' list."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    latest_version: Mapped[int] = mapped_column(Integer(), default=1)
+    published_version: Mapped[int | None] = mapped_column(Integer(), nullable=True)
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    title_fr: Mapped[str] = mapped_column(String(300), default="")
+    brand: Mapped[str] = mapped_column(String(100), default="", index=True)
+    domain: Mapped[str] = mapped_column(String(100), default="", index=True)
+    published_on = mapped_column(Date(), nullable=True)
+    first_published_at = mapped_column(UTCDateTime(), nullable=True)
+    retired_at = mapped_column(UTCDateTime(), nullable=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class ArticleVersion(Base):
+    """One version of an article as an operator wrote it (Markdown bodies); never changed after."""
+
+    __tablename__ = "article_versions"
+
+    article_id: Mapped[str] = mapped_column(String(32), ForeignKey("articles.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=False)
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    body_en: Mapped[str] = mapped_column(Text(), default="")
+    title_fr: Mapped[str] = mapped_column(String(300), default="")
+    body_fr: Mapped[str] = mapped_column(Text(), default="")
+    brand: Mapped[str] = mapped_column(String(100), default="")
+    domain: Mapped[str] = mapped_column(String(100), default="")
+    products: Mapped[str] = mapped_column(Text(), default="[]")  # JSON list of product codes
+    keywords: Mapped[str] = mapped_column(Text(), default="[]")  # JSON list of words
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class ArticleAttachment(Base):
+    """A PDF or text file of an article (in the file store), with the text extracted for the search."""
+
+    __tablename__ = "article_attachments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    article_id: Mapped[str] = mapped_column(String(32), ForeignKey("articles.id"), index=True)
+    file_key: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer())
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text(), default="")
+    created_at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ArticleFeedback(Base):
+    """A reader's "Was this helpful?" answer to an article (one per user, changeable)."""
+
+    __tablename__ = "article_feedback"
+
+    article_id: Mapped[str] = mapped_column(String(32), ForeignKey("articles.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    helpful: Mapped[bool] = mapped_column(Boolean())
+    updated_at = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ArticleSearchEntry(Base):
+    """What the search reads of one language of a published article (plain texts). The engine's
+    index sits beside it: SQLite's FTS5 table ``article_search_fts`` (rowid = ``id``), PostgreSQL's
+    generated ``document`` column with its GIN index (migration 0004_articles, search/)."""
+
+    __tablename__ = "article_search"
+    __table_args__ = (UniqueConstraint("article_id", "language", name="uq_article_search_article_language"),
+                      Index("ix_article_search_filters", "brand", "domain"))
+
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(32), ForeignKey("articles.id"), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(Text(), default="")
+    keywords: Mapped[str] = mapped_column(Text(), default="")
+    body: Mapped[str] = mapped_column(Text(), default="")
+    attachments: Mapped[str] = mapped_column(Text(), default="")
+    brand: Mapped[str] = mapped_column(String(100), default="")
+    domain: Mapped[str] = mapped_column(String(100), default="")
+    published_on = mapped_column(Date(), nullable=True)
+
+
+# The engine's tables beside the models (not mapped; deploy/tests/test_migrations_match_models.py
+# leaves them out): SQLite's FTS5 table and the shadow tables FTS5 keeps for it.
+UNMAPPED_TABLES = frozenset({"article_search_fts", "article_search_fts_data", "article_search_fts_idx",
+                             "article_search_fts_content", "article_search_fts_docsize",
+                             "article_search_fts_config"})

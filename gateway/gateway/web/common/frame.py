@@ -60,6 +60,7 @@ SPACES = (
     Space("community", lazy_gettext("COMMUNITY"), "/community", frozenset({"community-area"})),
     Space("documents", lazy_gettext("ADMINISTRATIVE DOCUMENTS"), "/documents",
           frozenset({"invoice-viewing-service", "intervention-reports-and-attendance-sheet-viewing-service"})),
+    Space("knowledge", lazy_gettext("KNOWLEDGE BASE"), "/knowledge", frozenset({"view-faqs"})),
 )
 
 

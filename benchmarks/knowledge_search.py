@@ -1,0 +1,209 @@
+"""Benchmark of the knowledge base's search at 100,000 bilingual articles, on SQLite (FTS5) and on
+PostgreSQL (tsvector + GIN).
+
+Generates the articles (an English and a French version each, 80-150 words drawn from a few hundred
+words of each language's accounting and payroll vocabulary, Zipf-weighted, plus a reference number
+of their own; one word in half of them — the worst case —, a phrase in 1 in 20, a rare word in
+1 in 5,000), loads them through ``search.index_many`` (timed: the indexing target), then times
+``GET /knowledge/search`` through the service's app (test client: routing, signed identity, schema,
+the engine, the extracts, JSON — all but the network and the gateway's hop, which
+``gateway_overhead`` measures) and, in the same run, the engine's own ranked query alone
+(``<engine>.search``): the ratio shows what our code adds.
+
+    .venv/bin/python benchmarks/knowledge_search.py [--articles 100000] [--requests 100] [--engines sqlite,postgresql]
+
+Targets (issue 13): p95 <= 50 ms and p99 <= 150 ms in every case; indexing 100,000 articles <= 60 s.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import percentiles, save  # noqa: E402
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/knowledge_search_bench"
+FR = ("compte comptable écriture journal exercice clôture bilan déclaration TVA facture avoir fournisseur "
+      "règlement échéance banque rapprochement relevé immobilisation amortissement dotation provision stock "
+      "inventaire salarié paie bulletin cotisation URSSAF contrat absence congé heures supplémentaires prime "
+      "net brut charges sociales taux plafond période mensuelle trimestrielle annuelle saisie import export "
+      "fichier paramètre utilisateur droit profil société établissement siège analytique section axe budget "
+      "prévision trésorerie virement prélèvement chèque remise lettrage relance litige escompte devise taux "
+      "change écart arrondi ajustement régularisation extourne report solde ouverture nouveau dossier sauvegarde "
+      "restauration version mise jour installation poste serveur licence module option menu écran bouton "
+      "champ liste filtre recherche tri colonne impression état édition aperçu modèle document pièce jointe "
+      "archive numéro référence code libellé date montant quantité prix remise total ligne en-tête pied page "
+      "le la les un une des du de et ou pour avec sans dans sur par est sont être avoir faire peut doit "
+      "afin lorsque puis ensuite avant après chaque tout tous toutes cette ce ces votre vos notre nos il elle "
+      "on vous nous leur leurs qui que dont où comment pourquoi quand ne pas plus très bien").split()
+EN = ("account ledger entry journal fiscal year closing balance sheet return VAT invoice credit note "
+      "supplier payment due date bank reconciliation statement asset depreciation allowance provision stock "
+      "inventory employee payroll payslip contribution contract absence leave overtime bonus net gross social "
+      "charges rate ceiling period monthly quarterly yearly entry import export file setting user right profile "
+      "company branch headquarters analytic section axis budget forecast cash transfer direct debit cheque "
+      "deposit matching reminder dispute discount currency exchange difference rounding adjustment accrual "
+      "reversal carry forward opening new folder backup restore version update installation workstation server "
+      "licence module option menu screen button field list filter search sort column print report edit preview "
+      "template document attachment archive number reference code label amount quantity price total line header "
+      "footer page the a an of and or for with without in on by is are be have do can must so when then before "
+      "after each every all this these your our it they you we their which that how why not more very well").split()
+COMMON = {"fr": "client", "en": "customer"}             # in half of the articles
+PHRASE = {"fr": "mise à jour", "en": "carry forward"}    # in 1 in 20, as a phrase
+RARE = {"fr": "kilométrique", "en": "mileage"}           # in 1 in 5,000
+CASES = {  # (label, query, reader's language)
+    "rare word": ("kilometriques", "fr"),
+    "common word (half the articles)": ("clients", "fr"),
+    "two words": ("déclaration mensuelle", "fr"),
+    "phrase": ('"mise à jour"', "fr"),
+    "prefix, English": ("reconcil*", "en"),
+}
+
+
+def parse(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--pg-url", default=PG_URL)
+    return parser.parse_args(argv)
+
+
+def _weights(count: int) -> list[float]:
+    return [1.0 / (rank + 1) ** 0.9 for rank in range(count)]
+
+
+def generate(number: int, rng: random.Random) -> dict:
+    """One article's two versions: (title, keywords, body) per language."""
+    versions = {}
+    for language, words in (("fr", FR), ("en", EN)):
+        weights = _weights(len(words))
+        body = rng.choices(words, weights, k=rng.randint(80, 150))
+        if number % 2 == 0:
+            body.insert(rng.randrange(len(body)), COMMON[language])
+        if number % 20 == 3:
+            body[rng.randrange(len(body)):0] = PHRASE[language].split()
+        if number % 5000 == 7:
+            body.insert(rng.randrange(len(body)), RARE[language])
+        title = " ".join(rng.choices(words[:150], k=rng.randint(4, 8))).capitalize() + f" n° {number}"
+        keywords = " ".join(rng.sample(words[:200], 3))
+        versions[language] = (title, keywords, " ".join(body) + f". Réf. {number:06d}-{rng.randint(100, 999)}.")
+    return versions
+
+
+def fill(database, count: int) -> float:
+    """Load ``count`` articles; answer the seconds the indexing took (rows, terms, index)."""
+    from sqlalchemy import insert
+
+    from knowledge import search
+    from knowledge.models import Article
+    rng = random.Random(13)
+    brands, domains = ["Etafi", "Liasse", "Paie+", "Compta"], ["Accounting", "Payroll", "Tax", "Treasury"]
+    indexing, batch = 0.0, 2000
+    for start in range(0, count, batch):
+        numbers = range(start, min(start + batch, count))
+        generated = {n: generate(n, rng) for n in numbers}
+        with database.transaction() as session:
+            session.execute(insert(Article), [{"id": f"a{n:07d}", "status": "published", "latest_version": 1,
+                                               "published_version": 1, "title_en": generated[n]["en"][0][:300],
+                                               "title_fr": generated[n]["fr"][0][:300], "brand": brands[n % 4],
+                                               "domain": domains[n % 4]} for n in numbers])
+            started = time.perf_counter()
+            search.index_many(session, {f"a{n:07d}": [
+                search.Entry(language, title, keywords, body, "", brands[n % 4], domains[n % 4],
+                             date(2026, 1, 1) + timedelta(days=n % 330))
+                for language, (title, keywords, body) in generated[n].items()] for n in numbers})
+            session.flush()
+            indexing += time.perf_counter() - started
+        if start and start % 20_000 == 0:
+            print(f"    {start:,} articles, indexing {indexing:.1f} s", flush=True)
+    return indexing
+
+
+def measure(database, url: str, requests: int) -> dict:
+    from portalkit.settings import identity_secret
+    from portalkit.signed_identity import HEADER, Identity, sign
+
+    from knowledge import search
+    from knowledge.app import create_app
+    from knowledge.search import parse as parse_query
+    os.environ["PORTAL_KNOWLEDGE_DATABASE_URL"] = url
+    client = create_app({"TESTING": True}).test_client()
+    headers = {HEADER: sign(Identity(user_id="bench", company_id="c1", language="fr",
+                                     entitlements=frozenset({"view-faqs@c1"})), identity_secret(), ttl=3600)}
+    results = {}
+    for label, (query, language) in CASES.items():
+        engine = search._engine  # the engine's ranked query alone, as the service runs it
+        for _ in range(5):
+            client.get("/knowledge/search", query_string={"q": query, "language": language}, headers=headers)
+        app_ms, engine_ms, total = [], [], None
+        for _ in range(requests):
+            started = time.perf_counter()
+            answer = client.get("/knowledge/search", query_string={"q": query, "language": language}, headers=headers)
+            app_ms.append((time.perf_counter() - started) * 1000)
+            if answer.status_code != 200 or not answer.get_json()["items"]:
+                sys.exit(f"{label}: {answer.status_code} {answer.get_data(as_text=True)[:300]}")
+            total = answer.get_json()["total"]
+            with database.read_sessions() as session:
+                parsed = parse_query(query)
+                started = time.perf_counter()
+                engine(session).search(session, parsed, search.Filters(), language, 0, 10)
+                engine_ms.append((time.perf_counter() - started) * 1000)
+        app, raw = percentiles(app_ms), percentiles(engine_ms)
+        results[label] = {"query": query, "matches": total, "service": app, "engine": raw,
+                          "ratio_p50": app["p50"] / raw["p50"], "added_p50_ms": app["p50"] - raw["p50"]}
+        print(f"  {label:<34} {total:>7,} hits   service p50/p95/p99 {app['p50']:6.1f} {app['p95']:6.1f} "
+              f"{app['p99']:6.1f} ms   engine {raw['p50']:6.1f} {raw['p95']:6.1f} {raw['p99']:6.1f} ms   "
+              f"ratio {app['p50'] / raw['p50']:.2f}", flush=True)
+    return results
+
+
+def run_engine(name: str, args) -> dict:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from portalkit.db import Database
+    from portalkit.migrations import upgrade
+    folder = tempfile.mkdtemp(prefix="knowledge-bench-")
+    os.environ["PORTAL_VAR_DIR"] = folder
+    if name == "sqlite":
+        url = f"sqlite:///{folder}/knowledge.db"
+    else:
+        url = args.pg_url
+        server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    upgrade("knowledge", url=url)
+    database = Database(url)
+    print(f"== {name}: loading {args.articles:,} articles", flush=True)
+    started = time.perf_counter()
+    indexing = fill(database, args.articles)
+    if name == "postgresql":
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE article_search"))
+    else:
+        with database.engine.begin() as connection:
+            connection.execute(text("INSERT INTO article_search_fts(article_search_fts) VALUES ('optimize')"))
+    print(f"  indexing {indexing:.1f} s (load with generation {time.perf_counter() - started:.1f} s)", flush=True)
+    result = {"articles": args.articles, "indexing_s": indexing, "cases": measure(database, url, args.requests)}
+    database.engine.dispose()
+    if name == "postgresql":
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+def main(argv=None) -> None:
+    args = parse(argv)
+    save("knowledge_search", {name: run_engine(name, args) for name in args.engines.split(",")})
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,71 @@
+"""How French and English text becomes search terms, alike for the index and the query: French
+elisions dropped (l', d', qu'…), words split on anything but letters and digits, accents and case
+folded, then stemmed (Snowball, PyStemmer) in the text's language.
+
+The SQLite engine indexes and queries these terms; PostgreSQL's configurations ``portal_en`` and
+``portal_fr`` (unaccent + Snowball, no stop words: migration 0004_articles) do the same inside the
+database, and the snippets mark the words of a text whose terms a query asks for.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+LANGUAGES = ("en", "fr")
+_STEMMERS = {"en": "english", "fr": "french"}
+# A French elision before a word: "l'immobilisation", "qu’il", "jusqu'au" (either apostrophe).
+ELISION = re.compile(r"\b(?:qu|jusqu|lorsqu|puisqu|quoiqu|[ldjmnstc])['’](?=[^\W\d_])", re.IGNORECASE)
+# Letters and digits (the underscore is turned into a space first: faster than a class without it).
+_WORD = re.compile(r"\w+")
+# What NFKD does not take apart (PostgreSQL's unaccent does).
+_LIGATURE = re.compile("[œŒæÆßøØłŁđĐ]")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
+                            "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"})
+
+
+def without_elisions(text: str) -> str:
+    return ELISION.sub("", text)
+
+
+# The combining marks NFKD leaves after the letters it takes apart.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Case and accents folded: ``Écriture`` → ``ecriture`` (a whole text at once, in C)."""
+    if _LIGATURE.search(text):
+        text = text.translate(_LIGATURES)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def split(text: str) -> list[str]:
+    """The runs of letters and digits of ``text``."""
+    return _WORD.findall(text.replace("_", " "))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    return Stemmer.Stemmer(_STEMMERS[language])
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as written (elisions dropped), in order."""
+    return split(without_elisions(text or ""))
+
+
+def term(word: str, language: str) -> str:
+    """One written word's search term in ``language``."""
+    return _stemmer(language).stemWord(fold(word))
+
+
+def terms(text: str, language: str) -> list[str]:
+    """Every word's term, in order (positions kept for phrases)."""
+    return _stemmer(language).stemWords(split(fold(without_elisions(text or ""))))
+
+
+def indexed(text: str, language: str) -> str:
+    """``text`` as the SQLite index holds it: its terms separated by spaces."""
+    return " ".join(terms(text, language))
