@@ -1,7 +1,8 @@
 """The Planning of services pages inside the real gateway app, assets faked over HTTP: the month
 calendar (today marked, a day with a service marked and linked, previous/next month) and the list
-beside it, in French; a service's details with its .ics link; the feed link shown once; 404 for a
-service that is not the visitor's; the operators' list, plan form and cancellation."""
+beside it, in French; a service's details with its .ics link; the feed link (assets' generic feed
+link of purpose "planning") shown once, and its feed served at /feeds/planning/<secret>.ics as its
+user; 404 for a service that is not the visitor's; the operators' list, plan form and cancellation."""
 from __future__ import annotations
 
 import json
@@ -40,7 +41,8 @@ def month_answer(items):
 def test_the_month_calendar_and_list_in_french(client, services):
     assets = services["assets"]
     assets.routes[("GET", "/assets/planning")] = month_answer([SERVICE])
-    assets.routes[("GET", "/assets/planning/feed-link")] = lambda seen: (200, {"exists": False, "created_at": None})
+    assets.routes[("GET", "/assets/feed-links/planning")] = lambda seen: (
+        404, {"error": {"code": "not_found", "message": ""}})
     sign_in(client, services)
     page = client.get(f"/planning?month={MONTH}&day={DAY.isoformat()}").get_data(as_text=True)
     assert "Planning des prestations" in page and "fuseau horaire de la société\u00a0: UTC" in page
@@ -70,9 +72,11 @@ def test_the_details_page_links_the_ics_and_renews_the_feed(client, services):
     assets = services["assets"]
     assets.routes[("GET", "/assets/planning/i1")] = lambda seen: (200, SERVICE)
     assets.routes[("GET", "/assets/planning/other")] = lambda seen: (404, {"error": {"code": "not_found", "message": "No."}})
-    assets.routes[("GET", "/assets/planning/feed-link")] = lambda seen: (200, {"exists": True, "created_at": "2026-11-30T10:00:00+00:00"})
-    assets.routes[("POST", "/assets/planning/feed-link")] = lambda seen: (201, {
-        "url": "http://portal.test/api/assets/planning/feed/s3cret.ics", "created_at": "2026-12-02T10:00:00+00:00"})
+    assets.routes[("GET", "/assets/feed-links/planning")] = lambda seen: (200, {
+        "purpose": "planning", "created_at": "2026-11-30T10:00:00+00:00", "last_read_at": None})
+    assets.routes[("POST", "/assets/feed-links/planning")] = lambda seen: (201, {
+        "purpose": "planning", "created_at": "2026-12-02T10:00:00+00:00", "last_read_at": None,
+        "secret": "s3cret", "path": "/feeds/planning/s3cret.ics"})
     sign_in(client, services)
     page = client.get("/planning/i1").get_data(as_text=True)
     assert "Formation" in page and "4711" in page and "Carl Roux" in page and "Europe/Paris" in page
@@ -80,9 +84,40 @@ def test_the_details_page_links_the_ics_and_renews_the_feed(client, services):
     assert client.get("/planning/other").status_code == 404
     token = CSRF.search(page).group(1)
     shown = client.post("/planning/feed-link", data={"csrf_token": token}).get_data(as_text=True)
-    assert 'value="http://portal.test/api/assets/planning/feed/s3cret.ics"' in shown
-    assert 'href="webcal://portal.test/api/assets/planning/feed/s3cret.ics"' in shown
+    assert re.search(r'value="https?://[^"/]+/feeds/planning/s3cret\.ics"', shown)
+    assert re.search(r'href="webcal://[^"/]+/feeds/planning/s3cret\.ics"', shown)
+    assert any(seen.method == "POST" and seen.path == "/assets/feed-links/planning" for seen in assets.received)
     assert client.post("/planning/feed-link", data={}).status_code in (400, 403)  # no CSRF token
+
+
+def test_the_planning_feed_is_served_by_its_secret_link_as_its_user(client, services):
+    assets = services["assets"]
+
+    def resolved(seen):
+        body = json.loads(seen.body)
+        if body == {"purpose": "planning", "secret": "s3cret"}:
+            return 200, {"user_id": "u1", "company_id": "c1", "language": "fr", "purpose": "planning"}
+        return 404, {"error": {"code": "not_found", "message": ""}}
+    assets.routes[("POST", "/_portal/feed-links/resolve")] = resolved
+    from werkzeug.wrappers import Response
+    assets.routes[("GET", "/assets/planning/feed.ics")] = lambda seen: Response(
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", 200, content_type="text/calendar; charset=utf-8")
+    anonymous = client.application.test_client()
+    feed = anonymous.get("/feeds/planning/s3cret.ics")
+    assert feed.status_code == 200 and feed.data.startswith(b"BEGIN:VCALENDAR")
+    assert feed.headers["Content-Type"].startswith("text/calendar")
+    assert 'filename="planning.ics"' in feed.headers["Content-Disposition"]
+    from portalkit.signed_identity import verify
+    from portalkit.settings import identity_secret
+    reader = verify(assets.last.headers["X-Portal-Identity"], identity_secret())
+    assert assets.last.path == "/assets/planning/feed.ics"
+    assert (reader.user_id, reader.company_id, reader.language) == ("u1", "c1", "fr")
+    assert anonymous.get("/feeds/planning/wrong.ics").status_code == 404
+    assert anonymous.get("/feeds/release-calendar/s3cret.ics").status_code == 404
+    # The user was deleted (assets answers 404 for their feed): the link answers as if it did not exist.
+    assets.routes[("GET", "/assets/planning/feed.ics")] = lambda seen: (404, {"error": {"code": "not_found",
+                                                                                         "message": ""}})
+    assert anonymous.get("/feeds/planning/s3cret.ics").status_code == 404
 
 
 def test_operators_list_plan_and_cancel(client, services):

@@ -1,7 +1,8 @@
 """The planning of services through the gateway, on both backends: an operator plans a training;
 its recipient and the order's contact see it in the month (in the company's time zone, stated),
 a colleague, the company's administrator and another company get 404 everywhere; the .ics parses
-with the right TZID; the secret feed opens without sign-in and renewing kills the old link at once;
+with the right TZID; the secret feed (a feed link of purpose "planning", <base>/feeds/planning/<secret>.ics)
+opens without sign-in, holds only the user's services, and renewing kills the old link at once;
 moving and cancelling mail both people (old and new times, the .ics attached); bad input is 400."""
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from meshtools import mail_text  # noqa: E402
 
 pytestmark = pytest.mark.mesh
 MONTH = "2027-03"
+FEED_LINK = "/api/assets/feed-links/planning"
 
 
 def _ok(answer, status: int = 200) -> dict:
@@ -97,17 +99,24 @@ def test_the_ics_and_the_secret_feed(mesh, scene):
     assert event.decoded("dtstart").isoformat() == "2027-03-15T14:00:00+01:00"
     assert [str(zone["tzid"]) for zone in parsed.walk("VTIMEZONE")] == ["Europe/Paris"]
 
-    first = _ok(ruth.post(mesh.url("/api/assets/planning/feed-link"), timeout=10), 201)["url"]
-    assert first.startswith(mesh.base_url + "/api/assets/planning/feed/")
+    link = _ok(ruth.post(mesh.url(FEED_LINK), timeout=10), 201)
+    assert link["path"] == f"/feeds/planning/{link['secret']}.ics"
+    assert _ok(ruth.get(mesh.url(FEED_LINK), timeout=10))["purpose"] == "planning"
+    first = mesh.url(link["path"])
     feed = requests.get(first, timeout=10)  # no sign-in: the secret is the key
-    assert feed.status_code == 200
-    assert f"{planned['id']}@planning" in {str(e["uid"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")}
-    renewed = _ok(ruth.post(mesh.url("/api/assets/planning/feed-link"), timeout=10), 201)["url"]
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar"), feed.text
+    events = {str(e["uid"]): e for e in Calendar.from_ical(feed.content).walk("VEVENT")}
+    assert f"{planned['id']}@planning" in events
+    assert str(events[f"{planned['id']}@planning"]["summary"]).startswith("Intervention sur site")  # Ruth's French
+    assert _ok(ruth.get(mesh.url(FEED_LINK), timeout=10))["last_read_at"]
+    renewed = mesh.url(_ok(ruth.post(mesh.url(FEED_LINK), timeout=10), 201)["path"])
     assert requests.get(first, timeout=10).status_code == 404
     assert requests.get(renewed, timeout=10).status_code == 200
     # Colin's feed holds none of Ruth's services.
-    colins = _ok(scene["colin"][2].post(mesh.url("/api/assets/planning/feed-link"), timeout=10), 201)["url"]
+    colins = mesh.url(_ok(scene["colin"][2].post(mesh.url(FEED_LINK), timeout=10), 201)["path"])
     assert Calendar.from_ical(requests.get(colins, timeout=10).content).walk("VEVENT") == []
+    # The old planning-only routes are gone.
+    assert ruth.post(mesh.url("/api/assets/planning/feed-link"), timeout=10).status_code in (404, 405)
 
 
 def test_moving_and_cancelling_mail_both(mesh, scene):
@@ -157,4 +166,6 @@ def test_bad_input_and_rights(mesh, scene):
         answer = scene["ruth"][2].get(mesh.url("/api/assets/planning"), params={"month": month}, timeout=10)
         assert answer.status_code == 400 and "month" in answer.json()["error"]["fields"], month
     assert scene["admin_a"].post(mesh.url("/api/operator/interventions"), json={}, timeout=10).status_code == 403
-    assert requests.get(mesh.url("/api/assets/planning/feed/not-a-secret.ics"), timeout=10).status_code == 404
+    assert requests.get(mesh.url("/feeds/planning/not-a-secret.ics"), timeout=10).status_code == 404
+    assert requests.get(mesh.url("/api/assets/planning/feed.ics"), timeout=10).status_code == 401
+    assert scene["operator"].post(mesh.url(FEED_LINK), timeout=10).status_code == 403

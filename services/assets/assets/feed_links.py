@@ -1,6 +1,6 @@
 """Secret feed links: a user's own address of a feed that calendar apps read without signing in.
 
-One live link per user and ``purpose`` (``release_calendar`` here; a planning feed is one more
+One live link per user and ``purpose`` (``release_calendar``, ``planning``; a new feed is one more
 line of ``PURPOSES``). The secret is shown once, when the link is made or renewed; only its
 SHA-256 is kept, so a leaked database gives no working link, and renewing replaces the hash: the
 old link answers 404 from then on. The gateway serves the feed (``/feeds/<purpose>/<secret>.ics``):
@@ -24,7 +24,7 @@ from portalkit.signed_identity import Identity
 from .models import FeedLink
 
 # Each feed and the service a user must hold to get its link (None: any user of a company).
-PURPOSES: dict[str, str | None] = {"release_calendar": DOWNLOAD_UPDATES}
+PURPOSES: dict[str, str | None] = {"release_calendar": DOWNLOAD_UPDATES, "planning": None}
 SECRET_BYTES = 32  # 256 random bits
 MAX_SECRET_LENGTH = 128
 

@@ -11,7 +11,7 @@ from portalkit.web import Blueprint, caller, db_session, signed_in
 from . import feed_links
 
 blp = Blueprint("feed-links", __name__, url_prefix="/assets",
-                description="Secret links to the feeds calendar apps read (the release calendar)")
+                description="Secret links to the feeds calendar apps read (the release calendar, the planning)")
 RESOLVE_PATH = "/_portal/feed-links/resolve"
 
 

@@ -300,7 +300,7 @@ class DocumentImport(Base):
 
 class FeedLink(Base):
     """A user's secret link to a feed that calendar apps read without signing in (``purpose``:
-    ``release_calendar``, and what other feeds come): only the SHA-256 of its secret is kept, and
+    ``release_calendar``, ``planning``): only the SHA-256 of its secret is kept, and
     renewing it replaces the hash, so the old link answers 404 at once."""
 
     __tablename__ = "feed_links"
@@ -348,14 +348,3 @@ class Intervention(Base):
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     created_by = mapped_column(String(64), nullable=True)
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
-
-
-class PlanningFeedLink(Base):
-    """A user's secret link to their planning's iCalendar feed: only the secret's SHA-256 is kept;
-    renewing replaces it, and the old link answers 404 at once."""
-
-    __tablename__ = "planning_feed_links"
-
-    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    secret_sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

@@ -1,5 +1,6 @@
 """Routes of the planning of services: its recipient's and the order's contact's
-(``/assets/planning``: the month, one service, its ``.ics``, the secret feed) and the operators'
+(``/assets/planning``: the month, one service, its ``.ics``, the caller's feed — which calendar apps
+read by a secret feed link of purpose ``planning``, ``feed_links_api``) and the operators'
 (``/operator/interventions``: plan, move, edit, cancel)."""
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from portalkit.errors import not_found
 from portalkit.web import Blueprint, caller, db_session, operator_only, settings, signed_in
 
 from . import planning, planning_feed
-from .models import Member, PlanningFeedLink
-from .planning_schemas import (CancellationIn, FeedLinkSchema, FeedLinkState, InterventionChange, InterventionIn,
-                               InterventionPage, InterventionSchema, MonthPage, MonthQuery, OperatorQuery)
+from .models import Member
+from .planning_schemas import (CancellationIn, InterventionChange, InterventionIn, InterventionPage,
+                               InterventionSchema, MonthPage, MonthQuery, OperatorQuery)
 from .settings import AssetsSettings
 
 blp = Blueprint("planning", __name__, url_prefix="/assets", description="The planning of services")
@@ -43,36 +44,19 @@ def month(query):
             "items": _page(rows, identity.user_id), "total": total}
 
 
-@blp.route("/planning/feed-link", methods=["GET"])
-@signed_in
-@blp.response(200, FeedLinkState)
-def feed_link_state():
-    """Whether the caller has a feed link (its secret is never shown again: renew for a new one)."""
-    link = db_session().get(PlanningFeedLink, caller().user_id)
-    return {"exists": link is not None, "created_at": link.created_at if link else None}
-
-
-@blp.route("/planning/feed-link", methods=["POST"])
-@signed_in
-@blp.response(201, FeedLinkSchema)
-def renew_feed_link():
-    """A new secret link to the caller's iCalendar feed; the previous one answers 404 from now on."""
-    secret, link = planning_feed.renew(db_session(), caller().user_id)
-    return {"url": f"{settings().base_url}/api/assets/planning/feed/{secret}.ics", "created_at": link.created_at}
-
-
-@blp.route("/planning/feed/<secret>.ics", methods=["GET"])
+@blp.route("/planning/feed.ics", methods=["GET"])
 @blp.refuses(404)
-@blp.response(200, description="The user's services of the past 90 days and to come, `text/calendar`; "
-                                "no sign-in: the secret is the key.")
-def feed(secret):
-    """The iCalendar feed of the user whose secret link this is."""
-    session = db_session()
-    user_id = planning_feed.holder(session, secret)
-    member = session.get(Member, user_id)
-    if member is None:  # the user was deleted: their link dies with them
+@signed_in
+@blp.response(200, description="The caller's services of the past 90 days and to come, `text/calendar`. "
+                                "Calendar apps read it without signing in by the caller's secret feed link "
+                                "(`POST /assets/feed-links/planning`), at `/feeds/planning/<secret>.ics`.")
+def feed():
+    """The caller's planning as an iCalendar feed."""
+    session, identity = db_session(), caller()
+    member = session.get(Member, identity.user_id)
+    if member is None:  # the user was deleted: their feed (and its link) dies with them
         raise not_found("feed")
-    body = planning_feed.calendar(planning_feed.feed_services(session, user_id), member.language,
+    body = planning_feed.calendar(planning_feed.feed_services(session, identity.user_id), member.language,
                                   settings().base_url)
     return Response(body, content_type=ICS, headers={"Content-Disposition": 'inline; filename="planning.ics"'})
 

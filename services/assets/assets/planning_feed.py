@@ -1,50 +1,24 @@
-"""A user's planning as iCalendar: one service's ``.ics``, and the per-user feed behind a secret
-link (only its SHA-256 is stored; renewing replaces it, so the old link answers 404 at once)."""
+"""A user's planning as iCalendar: one service's ``.ics``, and the user's feed (their services of
+the past 90 days and to come). Calendar apps read the feed by the user's secret link of purpose
+``planning`` (``feed_links``): the gateway serves ``/feeds/planning/<secret>.ics`` by reading
+``GET /assets/planning/feed.ics`` as that user."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portalkit import ical
 from portalkit.db import utcnow
-from portalkit.errors import not_found
 
 from . import planning
-from .models import Intervention, PlanningFeedLink
+from .models import Intervention
 
 FEED_DAYS_BACK = 90
 WORDS = {"en": {"on_site": "On-site service", "training": "Training", "calendar": "Planning of services",
                 "consultant": "Consultant", "order": "Order", "code": "Access code", "meeting": "Web meeting"},
          "fr": {"on_site": "Intervention sur site", "training": "Formation", "calendar": "Planning des prestations",
                 "consultant": "Consultant", "order": "Commande", "code": "Code d'accès", "meeting": "Réunion web"}}
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def renew(session: Session, user_id: str) -> tuple[str, PlanningFeedLink]:
-    """A new secret for the user's feed (the old one, if any, stops working); committed."""
-    secret = secrets.token_urlsafe(32)
-    link = session.get(PlanningFeedLink, user_id)
-    if link is None:
-        link = PlanningFeedLink(user_id=user_id)
-        session.add(link)
-    link.secret_sha256, link.created_at = _digest(secret), utcnow()
-    session.commit()
-    return secret, link
-
-
-def holder(session: Session, secret: str) -> str:
-    """The user whose feed ``secret`` opens; 404 for an unknown or renewed one."""
-    user_id = session.scalar(select(PlanningFeedLink.user_id).where(PlanningFeedLink.secret_sha256 == _digest(secret)))
-    if user_id is None:
-        raise not_found("feed")
-    return user_id
 
 
 def feed_services(session: Session, user_id: str) -> list[Intervention]:

@@ -118,13 +118,3 @@ class MonthPage(InterventionPage):
     time_zone = fields.String()
     starts_at = fields.String(metadata={"description": "the month's first instant, in ``time_zone``"})
     ends_at = fields.String()
-
-
-class FeedLinkSchema(Schema):
-    url = fields.String(metadata={"description": "the secret feed link; shown once, renewing replaces it"})
-    created_at = fields.AwareDateTime()
-
-
-class FeedLinkState(Schema):
-    exists = fields.Boolean()
-    created_at = fields.AwareDateTime(allow_none=True)

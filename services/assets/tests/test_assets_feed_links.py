@@ -1,5 +1,5 @@
 """Secret feed links: a holder of "Download updates" makes, renews and revokes the link of the
-release calendar; the gateway resolves a secret (only the live one, only its hash is kept)."""
+release calendar (any company user that of their planning); the gateway resolves a secret (only the live one, only its hash is kept)."""
 from __future__ import annotations
 
 from assets.feed_links import digest
@@ -46,6 +46,7 @@ def test_who_may_have_a_link(client, signed):
     assert client.post("/assets/feed-links/release_calendar", headers=signed(None)).status_code == 401
     without = signed("u2", "c1", entitlements=frozenset())
     assert client.post("/assets/feed-links/release_calendar", headers=without).status_code == 403
+    assert client.post("/assets/feed-links/planning", headers=without).status_code == 201  # any company user
     operator = signed("op", operator=True)
     assert client.post("/assets/feed-links/release_calendar", headers=operator).status_code == 403
     holder = signed("u1", "c1", entitlements=frozenset({f"{DOWNLOAD}@c1"}))

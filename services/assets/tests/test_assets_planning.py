@@ -116,19 +116,40 @@ def test_a_malformed_month_is_400_and_only_operators_plan(client, world, operato
 def test_the_feed_opens_with_its_secret_and_renewing_kills_the_old_one(client, world, operator, signed, handle):
     first = plan(client, operator).get_json()
     plan(client, operator, recipient_id="u3", contact_id=None)
-    link = client.post("/assets/planning/feed-link", headers=signed("u1", "c1"))
+    ruth, anonymous = signed("u1", "c1", language="fr"), signed(None)
+    # Any user of a company has a planning link (no service needed): the generic feed link.
+    link = client.post("/assets/feed-links/planning", headers=ruth)
     assert link.status_code == 201
-    path = link.get_json()["url"].split("/api", 1)[1]
-    feed = client.get(path, headers=signed(None))
-    assert feed.status_code == 200
-    assert [str(e["uid"]) for e in Calendar.from_ical(feed.data).walk("VEVENT")] == [f"{first['id']}@planning"]
-    assert client.get("/assets/planning/feed-link", headers=signed("u1", "c1")).get_json()["exists"] is True
-    renewed = client.post("/assets/planning/feed-link", headers=signed("u1", "c1")).get_json()["url"]
-    assert client.get(path, headers=signed(None)).status_code == 404
-    assert client.get(renewed.split("/api", 1)[1], headers=signed(None)).status_code == 200
-    assert client.get("/assets/planning/feed/nothing.ics", headers=signed(None)).status_code == 404
+    made = link.get_json()
+    assert made["purpose"] == "planning" and made["path"] == f"/feeds/planning/{made['secret']}.ics"
+    assert client.post("/assets/feed-links/planning", headers=operator).status_code == 403
+    # The gateway resolves the secret without sign-in, then reads the feed as the link's user.
+    assert _resolve(client, anonymous, made["secret"]).get_json()["user_id"] == "u1"
+    feed = client.get("/assets/planning/feed.ics", headers=ruth)
+    assert feed.status_code == 200 and feed.content_type.startswith("text/calendar")
+    parsed = Calendar.from_ical(feed.data)
+    assert [str(e["uid"]) for e in parsed.walk("VEVENT")] == [f"{first['id']}@planning"]  # not u3's service
+    assert str(parsed.walk("VEVENT")[0]["summary"]) == "Formation: Payroll"  # in the user's language
+    assert client.get("/assets/planning/feed.ics", headers=anonymous).status_code == 401
+    assert client.get("/assets/feed-links/planning", headers=ruth).get_json()["purpose"] == "planning"
+    renewed = client.post("/assets/feed-links/planning", headers=ruth).get_json()["secret"]
+    assert _resolve(client, anonymous, made["secret"]).status_code == 404
+    assert _resolve(client, anonymous, renewed).status_code == 200
+    assert _resolve(client, anonymous, "nothing").status_code == 404
+    assert client.post(RESOLVE, json={"purpose": "release_calendar", "secret": renewed},
+                       headers=anonymous).status_code == 404
+    # Another person's feed never holds Ruth's services.
+    assert [str(e["uid"]) for e in Calendar.from_ical(client.get(
+        "/assets/planning/feed.ics", headers=signed("x1", "c2")).data).walk("VEVENT")] == []
     handle("UserDeleted", {"user_id": "u1", "company_id": "c1", "email": "u1@example.com"})
-    assert client.get(renewed.split("/api", 1)[1], headers=signed(None)).status_code == 404
+    assert client.get("/assets/planning/feed.ics", headers=ruth).status_code == 404  # the gateway's 404 too
+
+
+RESOLVE = "/_portal/feed-links/resolve"
+
+
+def _resolve(client, anonymous, secret):
+    return client.post(RESOLVE, json={"purpose": "planning", "secret": secret}, headers=anonymous)
 
 
 def test_operators_list_by_company_kind_and_days(client, world, operator):

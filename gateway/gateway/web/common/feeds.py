@@ -31,7 +31,8 @@ class Feed:
 
 
 # The address segment of each feed → what it is.
-FEEDS = {"release-calendar": Feed("release_calendar", "assets", "/assets/calendar.ics", "release-calendar.ics")}
+FEEDS = {"release-calendar": Feed("release_calendar", "assets", "/assets/calendar.ics", "release-calendar.ics"),
+         "planning": Feed("planning", "assets", "/assets/planning/feed.ics", "planning.ics")}
 
 bp = Blueprint("feeds", __name__)
 

@@ -1,5 +1,6 @@
 """``/planning``: the visitor's month of services (calendar and list), ``/planning/<id>`` one
-service's details, ``POST /planning/feed-link`` a new secret link to their iCalendar feed."""
+service's details, ``POST /planning/feed-link`` a new secret link to their iCalendar feed (a feed
+link of purpose ``planning`` in assets, served at ``/feeds/planning/<secret>.ics``: ``common/feeds``)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -9,11 +10,12 @@ from babel.dates import format_date, format_time, get_day_names
 from flask import abort, redirect, render_template, request
 from flask_babel import get_locale
 
-from ..common import calls, space_blueprint, visitor
+from ..common import calls, feeds, space_blueprint, visitor
 from . import calendar_grid
 
 bp = space_blueprint("planning", __name__)
 PATH = "/planning"
+FEED_LINK = "/assets/feed-links/planning"
 
 
 def moment(value: str | None, kind: str = "time") -> str:
@@ -45,7 +47,8 @@ def _today(zone: str | None) -> date:
 
 
 def _feed_state() -> dict | None:
-    status, body = calls.call("assets", "GET", "/assets/planning/feed-link")
+    """The visitor's feed link as assets keeps it (when made, last read; never its secret), or None."""
+    status, body = calls.call("assets", "GET", FEED_LINK)
     return body if status == 200 and isinstance(body, dict) else None
 
 
@@ -104,9 +107,10 @@ def feed_link_page():
 @visitor.signed_in_page
 def renew_feed_link():
     """A new secret link to the visitor's feed, shown once (the previous one stops working)."""
-    status, body = calls.call("assets", "POST", "/assets/planning/feed-link")
-    if status != 201 or not isinstance(body, dict):
+    status, body = calls.call("assets", "POST", FEED_LINK)
+    if status == 403:
+        abort(403)
+    if status != 201 or not isinstance(body, dict) or not body.get("path"):
         abort(503)
-    url = body.get("url") or ""
-    return render_template("planning/feed_link.html", url=url,
-                           webcal="webcal://" + url.split("://", 1)[-1] if url else "")
+    url = feeds.feed_url(body["path"])
+    return render_template("planning/feed_link.html", url=url, webcal=feeds.webcal_url(url))

@@ -1,5 +1,5 @@
-"""the planning of services: interventions (on-site services and trainings) and the users' secret
-links to their planning's iCalendar feed
+"""the planning of services: interventions (on-site services and trainings); the users' secret
+links to their planning's iCalendar feed are feed links (0009_feed_links) of purpose 'planning'
 
 Revision ID: 0010_planning
 Revises: 0009_feed_links
@@ -46,17 +46,9 @@ def upgrade() -> None:
     op.create_index('ix_interventions_recipient_starts', 'interventions', ['recipient_id', 'starts_at'], unique=False)
     op.create_index('ix_interventions_contact_starts', 'interventions', ['contact_id', 'starts_at'], unique=False)
     op.create_index('ix_interventions_company_starts', 'interventions', ['company_id', 'starts_at'], unique=False)
-    op.create_table('planning_feed_links',
-    sa.Column('user_id', sa.String(length=64), nullable=False),
-    sa.Column('secret_sha256', sa.String(length=64), nullable=False),
-    sa.Column('created_at', portalkit.db.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_planning_feed_links')),
-    sa.UniqueConstraint('secret_sha256', name=op.f('uq_planning_feed_links_secret_sha256'))
-    )
 
 
 def downgrade() -> None:
-    op.drop_table('planning_feed_links')
     op.drop_index('ix_interventions_company_starts', table_name='interventions')
     op.drop_index('ix_interventions_contact_starts', table_name='interventions')
     op.drop_index('ix_interventions_recipient_starts', table_name='interventions')
