@@ -362,10 +362,16 @@ def test_gunicorn_workers_are_added_up_in_a_folder_of_the_deployments_own(tmp_pa
             with requests.Session() as session:
                 return session.get(f"{base}/probe/pid", headers=signed_headers(), timeout=10).json()["pid"]
 
-        with ThreadPoolExecutor(8) as pool:
-            while len(pids) < 2 and calls < 800:
-                pids.update(pool.map(call, range(40)))
-                calls += 40
+        try:
+            with ThreadPoolExecutor(8) as pool:
+                while len(pids) < 2 and calls < 800:
+                    pids.update(pool.map(call, range(40)))
+                    calls += 40
+        except requests.RequestException as error:
+            # Rarely seen in full runs (a 10 s read timeout): say what gunicorn said when it happens.
+            server.send_signal(signal.SIGTERM)
+            _, said = server.communicate(timeout=30)
+            raise AssertionError(f"{error!r} after {calls} calls; gunicorn said:\n{said.decode()[-4000:]}") from error
         assert len(pids) == 2, "one worker took every call"
         found = samples(requests.get(f"{base}/metrics", timeout=10).text)
         assert value(found, "portal_http_requests_total", component="probe", route="/probe/pid", method="GET",
