@@ -51,33 +51,11 @@ def _malformed(message: str = "The body is not a readable multipart form.") -> P
 
 def receive(store: FileStore, max_file_bytes: int, prefix: str, file_field: str = "file") -> Upload:
     """Read the request's multipart form: its fields, and its one file stored in ``store``."""
-    if request.mimetype != "multipart/form-data":
-        raise PortalError(415, "unsupported_media_type", "Send the release as multipart/form-data.")
-    boundary = request.mimetype_params.get("boundary")
-    if not boundary:
-        raise _malformed("The multipart form names no boundary.")
-    if request.content_length is not None and request.content_length > max_file_bytes + FORM_OVERHEAD:
-        raise too_large(max_file_bytes)  # refused before a byte is read
-    # This route's own body limit (None would fall back to the app's 8 MB one, for JSON bodies).
-    request.max_content_length = max_file_bytes + FORM_OVERHEAD
-    upload = Upload()
-    try:
-        _read(request.stream, boundary.encode("latin-1"), store, max_file_bytes, prefix, file_field, upload)
-        check_text(upload.fields)
-        check_text({"filename": upload.file_name}, file_field)
-    except BaseException as error:
-        if upload.stored is not None:
-            store.delete(upload.stored.key)
-            upload.stored = None
-        if isinstance(error, TooLarge):
-            raise too_large(max_file_bytes) from None
-        if isinstance(error, RequestEntityTooLarge):
-            raise PortalError(413, "too_large", "A field of the form is too large.") from None
-        if isinstance(error, UnreadableInput):
-            raise error.refusal() from None
-        if isinstance(error, ValueError):
-            raise _malformed() from None
-        raise
+    form = _receive_form(store, max_file_bytes, 1, prefix, None, file_field, keep_empty=True,
+                         media_message="Send the release as multipart/form-data.")
+    upload = Upload(fields={name: values[-1] for name, values in form.fields.items()})
+    if form.files:
+        upload.stored, upload.file_name = form.files[0].stored, form.files[0].file_name
     return upload
 
 
@@ -96,50 +74,7 @@ def _events(stream, decoder: MultipartDecoder):
             raise ValueError("the body ended before the form did")
 
 
-def _read(stream, boundary: bytes, store: FileStore, max_file_bytes: int, prefix: str,
-          file_field: str, upload: Upload) -> None:
-    # Our own limit per field (below): the decoder's would count its buffer, file data included.
-    decoder = MultipartDecoder(boundary, max_parts=MAX_PARTS)
-    events = _events(stream, decoder)
-    parts = 0
-
-    def file_data():
-        for event in events:
-            if not isinstance(event, Data):
-                raise ValueError("a file part without its data")
-            yield event.data
-            if not event.more_data:
-                return
-
-    for event in events:
-        if isinstance(event, Epilogue):
-            break
-        parts += 1
-        if parts > MAX_PARTS:
-            raise ValueError("too many parts")
-        if isinstance(event, File) and event.name == file_field:
-            if upload.stored is not None:
-                raise PortalError(400, "invalid_input", "Send one file.", {file_field: ["Send one file."]})
-            upload.file_name = event.filename or ""
-            upload.stored = store.put(file_data(), prefix=prefix, max_size=max_file_bytes)
-        elif isinstance(event, (Field, File)):
-            value = bytearray()
-            for data in events:
-                if not isinstance(data, Data):
-                    raise ValueError("a field without its data")
-                value += data.data
-                if len(value) > MAX_FIELD_BYTES:
-                    raise RequestEntityTooLarge()
-                if not data.more_data:
-                    break
-            try:
-                upload.fields[event.name] = bytes(value).decode("utf-8")
-            except UnicodeDecodeError:
-                raise PortalError(400, "invalid_input", "Some fields are invalid.",
-                                  {event.name: ["Not UTF-8 text."]}) from None
-
-
-# --- several files in one form (support's attachments) -------------------------------------------
+# --- the form's reader, for one file (``receive``) or several (``receive_files``) ----------------
 HEAD_BYTES = 4096  # what ``inspect`` is shown of each file to tell its type by its content
 
 
@@ -176,19 +111,26 @@ def receive_files(store: FileStore, max_file_bytes: int, max_files: int, prefix:
     bytes and answers the content type it accepts, or raises ``RefusedFile``. Anything refused —
     one file too large (413), refused (400 ``file_refused``, naming the file), too many, a bad
     field — deletes every file stored so far: nothing of a refused submission is kept."""
+    return _receive_form(store, max_file_bytes, max_files, prefix, inspect, file_field,
+                         media_message=f"Send {what} as multipart/form-data or JSON.")
+
+
+def _receive_form(store: FileStore, max_file_bytes: int, max_files: int, prefix: str, inspect,
+                  file_field: str, media_message: str, keep_empty: bool = False) -> MultiUpload:
     if request.mimetype != "multipart/form-data":
-        raise PortalError(415, "unsupported_media_type", f"Send {what} as multipart/form-data or JSON.")
+        raise PortalError(415, "unsupported_media_type", media_message)
     boundary = request.mimetype_params.get("boundary")
     if not boundary:
         raise _malformed("The multipart form names no boundary.")
     limit = max_files * max_file_bytes + FORM_OVERHEAD
     if request.content_length is not None and request.content_length > limit:
-        raise too_large(max_file_bytes)
+        raise too_large(max_file_bytes)  # refused before a byte is read
+    # This route's own body limit (None would fall back to the app's 8 MB one, for JSON bodies).
     request.max_content_length = limit
     upload = MultiUpload()
     try:
-        _read_many(request.stream, boundary.encode("latin-1"), store, max_file_bytes, max_files, prefix,
-                   inspect, file_field, upload)
+        _read_form(request.stream, boundary.encode("latin-1"), store, max_file_bytes, max_files, prefix,
+                   inspect, file_field, upload, keep_empty)
         check_text({name: value for name, values in upload.fields.items() for value in values})
         for received in upload.files:
             check_text({"filename": received.file_name}, file_field)
@@ -230,8 +172,11 @@ def _inspected(data, file_name: str, inspect, kept: list):
         yield from pending
 
 
-def _read_many(stream, boundary: bytes, store: FileStore, max_file_bytes: int, max_files: int, prefix: str,
-               inspect, file_field: str, upload: MultiUpload) -> None:
+def _read_form(stream, boundary: bytes, store: FileStore, max_file_bytes: int, max_files: int, prefix: str,
+               inspect, file_field: str, upload: MultiUpload, keep_empty: bool = False) -> None:
+    """Decode the form into ``upload``: each ``file_field`` part streamed into ``store`` (seen by
+    ``inspect`` first when given), the other fields kept. ``keep_empty`` keeps a file of no bytes
+    as it came, name and all (an operator's upload), instead of refusing it (an attachment)."""
     decoder = MultipartDecoder(boundary, max_parts=MAX_PARTS)
     events = _events(stream, decoder)
     parts = 0
@@ -251,10 +196,16 @@ def _read_many(stream, boundary: bytes, store: FileStore, max_file_bytes: int, m
         if parts > MAX_PARTS:
             raise ValueError("too many parts")
         if isinstance(event, File) and event.name == file_field:
-            name = (event.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:255] or "attachment"
             if len(upload.files) >= max_files:
+                if max_files == 1:
+                    raise PortalError(400, "invalid_input", "Send one file.", {file_field: ["Send one file."]})
                 raise PortalError(400, "invalid_input", f"Send at most {max_files} files.",
                                   {file_field: [f"At most {max_files} files."]})
+            if keep_empty:
+                upload.files.append(ReceivedFile(store.put(file_data(), prefix=prefix, max_size=max_file_bytes),
+                                                 event.filename or "", event.headers.get("Content-Type", "")))
+                continue
+            name = (event.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:255] or "attachment"
             kept: list = []
             stored = store.put(_inspected(file_data(), name, inspect, kept), prefix=prefix, max_size=max_file_bytes)
             if stored.size == 0:
