@@ -47,6 +47,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                "identity.UserCreated", "identity.UserActivated", "identity.UserUpdated", "identity.UserDeleted"),
     # knowledge targets news and articles by the company's products; support offers them on a request.
     "knowledge": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.AssociateUnlinked",
+                  "identity.UserDeleted",
                   "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
     "support": ("identity.CompanyRegistered", "identity.AssociateLinked", "identity.AssociateUnlinked",
                 "identity.UserActivated",

@@ -58,3 +58,16 @@ def test_who_may_have_a_link(client, signed):
     assert client.post(RESOLVE, json={"purpose": "release_calendar", "secret": mine},
                        headers=signed(None)).get_json()["user_id"] == "u1"
     assert client.post(RESOLVE, json={"purpose": "release_calendar", "secret": mine}).status_code == 401
+
+
+def test_a_deleted_users_links_are_gone(client, signed, database, handle):
+    holder = signed("u1", "c1", entitlements=frozenset({f"{DOWNLOAD}@c1"}))
+    secret = client.post("/assets/feed-links/planning", headers=holder).get_json()["secret"]
+    kept = client.post("/assets/feed-links/planning", headers=signed("u2", "c1")).get_json()["secret"]
+    handle("UserDeleted", {"user_id": "u1", "company_id": "c1", "email": "a@b.test", "language": "en"})
+    assert client.post(RESOLVE, json={"purpose": "planning", "secret": secret},
+                       headers=signed(None)).status_code == 404
+    assert client.post(RESOLVE, json={"purpose": "planning", "secret": kept},
+                       headers=signed(None)).status_code == 200
+    with database.transaction() as session:
+        assert [row.user_id for row in session.query(FeedLink)] == ["u2"]

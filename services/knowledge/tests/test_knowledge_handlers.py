@@ -29,3 +29,15 @@ def test_the_products_a_company_holds_become_its_read_model(database, handle):
     handle("HoldingRemoved", {"holding_id": "h1", "company_id": "c1", "product_id": "p1"})
     with database.sessions() as session:
         assert PRODUCTS.company_products(session, "c1") == []
+
+
+def test_a_deleted_users_last_visit_of_the_news_is_forgotten(database, handle):
+    from datetime import datetime, timezone
+    from knowledge.models import NewsVisit
+    with database.transaction() as session:
+        now = datetime.now(timezone.utc)
+        session.add_all([NewsVisit(user_id="u1", visited_at=now), NewsVisit(user_id="u2", visited_at=now)])
+    handle("UserDeleted", {"user_id": "u1", "company_id": "c1", "email": "a@b.test", "language": "en"})
+    handle("UserDeleted", {"user_id": "u1", "company_id": "c1", "email": "a@b.test", "language": "en"})  # again
+    with database.sessions() as session:
+        assert [visit.user_id for visit in session.query(NewsVisit)] == ["u2"]
