@@ -63,12 +63,16 @@ class Language(fields.String):
         "unknown_language": "Not a language the portal speaks: give en or fr, with a region if you like (en-US, fr-FR).",
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, blank_is_absent: bool = False, **kwargs):
+        # A query's ``language=`` (a form's empty select) means "not given" where that is allowed.
+        self.blank_is_absent = blank_is_absent
         kwargs.setdefault("metadata", {}).setdefault(
             "description", "a BCP 47 tag (en, en-US, fr-FR, fr-CA...), kept as en or fr")
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if self.blank_is_absent and value == "":
+            return None
         language = portal_language(super()._deserialize(value, attr, data, **kwargs))
         if language is None:
             raise self.make_error("unknown_language")

@@ -70,16 +70,18 @@ class SearchQuery(Schema):
     q = SingleLine(validate=validate.Length(max=500), load_default="")
     brand = SingleLine(validate=validate.Length(max=100), load_default=None)
     domain = SingleLine(validate=validate.Length(max=100), load_default=None)
-    language = Language(load_default=None, metadata={"description": "the reader's language (default: the caller's)",
-                                                     "pattern": SINGLE_LINE_PATTERN})
+    language = Language(blank_is_absent=True, load_default=None,
+                        metadata={"description": "the reader's language (default: the caller's)",
+                                  "pattern": SINGLE_LINE_PATTERN})
     page = fields.Integer(validate=validate.Range(min=1, max=100_000), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1, max=200), load_default=10)
 
 
 class ReadQuery(Schema):
-    language = Language(load_default=None, metadata={"description": "the version to read (default: the caller's "
-                                                                    "language, else the one written)",
-                                                     "pattern": SINGLE_LINE_PATTERN})
+    language = Language(blank_is_absent=True, load_default=None,
+                        metadata={"description": "the version to read (default: the caller's "
+                                                 "language, else the one written)",
+                                  "pattern": SINGLE_LINE_PATTERN})
 
 
 class FeedbackIn(Strict):

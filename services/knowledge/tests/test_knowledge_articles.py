@@ -45,6 +45,10 @@ def test_an_article_written_then_published_is_searched_and_read(client, products
     assert (hit["id"], hit["title"], hit["language"], hit["brand"], hit["domain"]) == (
         article["id"], "Saisir une écriture", "fr", "Etafi", "Accounting")
     assert "<mark>écriture</mark>" in hit["snippet"]
+    # A form's empty language select is no language given, not a wrong one.
+    assert client.get("/knowledge/search?q=ecriture&language=&brand=", headers=reader).get_json()["total"] == 1
+    assert client.get(f"/knowledge/articles/{article['id']}?language=", headers=reader).status_code == 200
+    assert client.get("/knowledge/search?q=ecriture&language=de", headers=reader).status_code == 400
     shown = client.get(f"/knowledge/articles/{article['id']}", headers=reader).get_json()
     assert shown["title"] == "Saisir une écriture" and "<strong>écriture</strong>" in shown["body_html"]
     assert shown["products"] == [{"code": "ACC", "name": "Comptabilité"}] and shown["languages"] == ["en", "fr"]
