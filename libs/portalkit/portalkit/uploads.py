@@ -52,7 +52,7 @@ def _malformed(message: str = "The body is not a readable multipart form.") -> P
 def receive(store: FileStore, max_file_bytes: int, prefix: str, file_field: str = "file") -> Upload:
     """Read the request's multipart form: its fields, and its one file stored in ``store``."""
     form = _receive_form(store, max_file_bytes, 1, prefix, None, file_field, keep_empty=True,
-                         media_message="Send the release as multipart/form-data.")
+                         media_message="Send the file as multipart/form-data.")
     upload = Upload(fields={name: values[-1] for name, values in form.fields.items()})
     if form.files:
         upload.stored, upload.file_name = form.files[0].stored, form.files[0].file_name
