@@ -342,9 +342,12 @@ def test_gunicorn_workers_are_added_up_in_a_folder_of_the_deployments_own(tmp_pa
     folders_before = set(glob.glob("/tmp/portal-metrics-*"))
     env = {key: item for key, item in os.environ.items() if key != metrics.MULTIPROC_DIR}
     env.update(PORTAL_VAR_DIR=str(var_dir), GUNICORN_WORKERS="2", GUNICORN_THREADS="4")
+    # gunicorn's logs go to a file: a pipe nobody reads fills up (64 KiB, a few hundred access
+    # lines) and then blocks the workers' next write — the rare 10 s timeout this test once had.
+    said = tmp_path / "gunicorn.log"
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(config), "-b",
                                f"127.0.0.1:{port}", "--pythonpath", str(tmp_path), "probe_app:create_app()"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env=env, stdout=subprocess.DEVNULL, stderr=said.open("wb"))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -353,7 +356,7 @@ def test_gunicorn_workers_are_added_up_in_a_folder_of_the_deployments_own(tmp_pa
                 requests.get(f"{base}/health", timeout=5)
                 break
             except requests.RequestException:  # refused, or accepted before a worker is up
-                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()
+                assert server.poll() is None and time.monotonic() < deadline, said.read_text(errors="replace")
                 time.sleep(0.1)
         pids, calls = set(), 0
 
@@ -368,10 +371,8 @@ def test_gunicorn_workers_are_added_up_in_a_folder_of_the_deployments_own(tmp_pa
                     pids.update(pool.map(call, range(40)))
                     calls += 40
         except requests.RequestException as error:
-            # Rarely seen in full runs (a 10 s read timeout): say what gunicorn said when it happens.
-            server.send_signal(signal.SIGTERM)
-            _, said = server.communicate(timeout=30)
-            raise AssertionError(f"{error!r} after {calls} calls; gunicorn said:\n{said.decode()[-4000:]}") from error
+            raise AssertionError(f"{error!r} after {calls} calls; gunicorn said:\n"
+                                 f"{said.read_text(errors='replace')[-4000:]}") from error
         assert len(pids) == 2, "one worker took every call"
         found = samples(requests.get(f"{base}/metrics", timeout=10).text)
         assert value(found, "portal_http_requests_total", component="probe", route="/probe/pid", method="GET",
