@@ -26,6 +26,17 @@ SINGLE_LINE_MESSAGE = "Must be a single line, without control characters."
 # characters :func:`is_single_line` refuses — C0 and C1 controls, line and paragraph
 # separators, bidirectional controls.
 SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
+# What the OpenAPI documents say of a language: ``_TAG`` transcribed for ECMA, which has no
+# case-insensitive flag (each letter class names both cases). A test keeps the two in step.
+_TAG_PATTERN_BODY = (r"(?:[eE][nN]|[fF][rR])"
+                     r"(?:[-_][a-zA-Z]{4})?"
+                     r"(?:[-_](?:[a-zA-Z]{2}|[0-9]{3}))?"
+                     r"(?:[-_](?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*"
+                     r"(?:[-_][a-wyzA-WYZ0-9](?:[-_][a-zA-Z0-9]{2,8})+)*"
+                     r"(?:[-_][xX](?:[-_][a-zA-Z0-9]{1,8})+)?")
+LANGUAGE_PATTERN = rf"^{_TAG_PATTERN_BODY}$"
+# A query's language where ``language=`` (blank) stands for "not given".
+LANGUAGE_OR_BLANK_PATTERN = rf"^(?:{_TAG_PATTERN_BODY})?$"
 
 
 def portal_language(tag: str | None) -> str | None:
@@ -66,8 +77,9 @@ class Language(fields.String):
     def __init__(self, blank_is_absent: bool = False, **kwargs):
         # A query's ``language=`` (a form's empty select) means "not given" where that is allowed.
         self.blank_is_absent = blank_is_absent
-        kwargs.setdefault("metadata", {}).setdefault(
-            "description", "a BCP 47 tag (en, en-US, fr-FR, fr-CA...), kept as en or fr")
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("description", "a BCP 47 tag (en, en-US, fr-FR, fr-CA...), kept as en or fr")
+        metadata.setdefault("pattern", LANGUAGE_OR_BLANK_PATTERN if blank_is_absent else LANGUAGE_PATTERN)
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):

@@ -50,3 +50,20 @@ def test_the_documented_pattern_refuses_what_the_field_refuses():
     pattern = re.compile(SINGLE_LINE_PATTERN[1:-1])  # fullmatch: the whole value, as OpenAPI reads it
     for code in range(0x3000):
         assert bool(pattern.fullmatch(chr(code) * 2)) == is_single_line(chr(code) * 2), hex(code)
+
+
+LANGUAGE_SAMPLES = ["en", "EN", "fr-CA", "Fr_ca", "en-Latn-GB", "en-001", "fr-CH-1996", "en-US-x-portal", "en-US-X-Portal",
+                    "fr-u-co-phonebk", "fr-X-a", "de", "fr-", "en-US-", "english", "enfr", " fr", "fr\n", "fr-x", "en-a-b",
+                    "en-Y-bb", "", "ñ", "fr-12"]
+
+
+@pytest.mark.parametrize("tag", LANGUAGE_SAMPLES)
+def test_the_documented_language_pattern_accepts_what_the_field_accepts(tag):
+    import re
+
+    from portalkit.fields import LANGUAGE_OR_BLANK_PATTERN, LANGUAGE_PATTERN
+    # Read as OpenAPI does (ECMA, case-sensitive, the whole value): no IGNORECASE here.
+    assert bool(re.fullmatch(LANGUAGE_PATTERN[1:-1], tag)) == (portal_language(tag) is not None)
+    assert bool(re.fullmatch(LANGUAGE_OR_BLANK_PATTERN[1:-1], tag)) == (tag == "" or portal_language(tag) is not None)
+    assert Language().metadata["pattern"] == LANGUAGE_PATTERN
+    assert Language(blank_is_absent=True).metadata["pattern"] == LANGUAGE_OR_BLANK_PATTERN

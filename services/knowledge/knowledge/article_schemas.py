@@ -1,7 +1,7 @@
 """The shapes of the articles' routes: the operators' writing, the readers' search and reading."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from portalkit.fields import SINGLE_LINE_PATTERN, Language, SingleLine
+from portalkit.fields import Language, SingleLine
 
 LANGUAGES = ("en", "fr")
 MAX_BODY = 200_000
@@ -71,8 +71,7 @@ class SearchQuery(Schema):
     brand = SingleLine(validate=validate.Length(max=100), load_default=None)
     domain = SingleLine(validate=validate.Length(max=100), load_default=None)
     language = Language(blank_is_absent=True, load_default=None,
-                        metadata={"description": "the reader's language (default: the caller's)",
-                                  "pattern": SINGLE_LINE_PATTERN})
+                        metadata={"description": "the reader's language (default: the caller's)"})
     page = fields.Integer(validate=validate.Range(min=1, max=100_000), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1, max=200), load_default=10)
 
@@ -80,8 +79,7 @@ class SearchQuery(Schema):
 class ReadQuery(Schema):
     language = Language(blank_is_absent=True, load_default=None,
                         metadata={"description": "the version to read (default: the caller's "
-                                                 "language, else the one written)",
-                                  "pattern": SINGLE_LINE_PATTERN})
+                                                 "language, else the one written)"})
 
 
 class FeedbackIn(Strict):

@@ -40,12 +40,13 @@ class RequestIn(Strict):
 
 
 class RequestUploadDoc(Schema):
-    """The multipart form of a new request (read as a stream, not by webargs)."""
-    subject = fields.String(required=True)
-    description = fields.String(required=True)
-    product = fields.String()
-    severity = fields.String(metadata={"enum": list(SEVERITIES)})
-    contact_phone = fields.String()
+    """The multipart form of a new request (read as a stream, not by webargs, then loaded by
+    ``RequestIn``: its fields are documented with the same rules)."""
+    subject = RequestIn._declared_fields["subject"]
+    description = RequestIn._declared_fields["description"]
+    product = SingleLine(validate=ID, metadata=RequestIn._declared_fields["product"].metadata)
+    severity = RequestIn._declared_fields["severity"]
+    contact_phone = RequestIn._declared_fields["contact_phone"]
     followers = fields.String(metadata={"description": "comma-separated user ids (or the field repeated)"})
     attachments = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}))
 
@@ -55,7 +56,7 @@ class CommentIn(Strict):
 
 
 class CommentUploadDoc(Schema):
-    body = fields.String(required=True)
+    body = CommentIn._declared_fields["body"]
     attachments = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}))
 
 
