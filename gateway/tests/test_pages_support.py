@@ -210,3 +210,32 @@ def test_the_home_tiles_count_requests_in_progress_and_new_answers(client, servi
     assert re.search(r'tile-support" href="/support".*?<span class="tile-count">3</span> '
                      r'<span class="tile-count-label">requests in progress', home, re.S)
     assert re.search(r'tile-support-contents" href="/support".*?<span class="tile-count">2</span>', home, re.S)
+
+
+def test_the_supervised_sites_pick_a_company_and_the_requester_adds_followers(client, services, grant):
+    grant("u1", "request-service", "c1")
+    grant("u1", "request-service-supervision", "c1")
+    support = _support(services)
+    services["identity"].routes[("GET", "/identity/companies")] = lambda seen: (200, {"items": [
+        {"company": {"id": "c1", "name": "Durand"}}, {"company": {"id": "c7", "name": "Shop Lyon"}}], "total": 2})
+    services["identity"].routes[("GET", "/identity/users")] = lambda seen: (200, {"items": [
+        {"id": "u1", "display_name": "Claire Durand", "status": "active"},
+        {"id": "u2", "display_name": "Paul Martin", "status": "active"},
+        {"id": "u3", "display_name": "Not Yet", "status": "not_activated"}], "total": 3})
+    sign_in(client, services)
+    page = client.get("/support?scope=supervised&company=c7").get_data(as_text=True)
+    assert '<option value="c7" selected>Shop Lyon</option>' in page and "Supervised sites" in page
+    seen = support.received[-1]
+    assert "scope=supervised" in seen.query and "company=c7" in seen.query
+    client.get("/support?scope=supervised&company=elsewhere")
+    assert "company=" not in support.received[-1].query  # a company not offered is not asked for
+
+    detail = client.get("/support/requests/r1").get_data(as_text=True)
+    assert '<option value="u2">Paul Martin</option>' in detail and "Not Yet" not in detail
+    assert '<option value="u1">' not in detail  # the requester follows already
+    support.routes[("POST", "/support/requests/r1/followers")] = lambda seen: (200, DETAIL)
+    token = CSRF.search(detail).group(1)
+    added = client.post("/support/requests/r1/followers", data={"user_ids": "u2", "csrf_token": token})
+    assert added.status_code == 303 and json.loads(support.last.body) == {"user_ids": ["u2"]}
+    none = client.post("/support/requests/r1/followers", data={"csrf_token": token})
+    assert none.status_code == 400 and "Choose at least one colleague." in none.get_data(as_text=True)
