@@ -197,6 +197,13 @@ def test_the_request_page_shows_the_thread_as_text_and_the_decisions(client, ser
     assert sent.status_code == 303 and sent.headers["Location"].endswith("?done=commented#thread")
     assert b"Still broken" in support.last.body and b"trace" in support.last.body
 
+    # Waiting for the customer: the clock is paused, said so in the list and on the page.
+    paused = {**CLOCK, "paused": True, "state": None}
+    support.routes[("GET", "/support/requests/r2")] = lambda seen: (200, {**DETAIL, "id": "r2", "clock": paused,
+                                                                       "status": "waiting_for_customer"})
+    waiting = client.get("/support/requests/r2").get_data(as_text=True)
+    assert "Paused while waiting for you" in waiting and "Waiting for your answer" in waiting
+
     # Another company's request: the not-found page.
     support.routes[("GET", "/support/requests/r9")] = lambda seen: (404, {"error": {"code": "not_found", "message": "No."}})
     assert client.get("/support/requests/r9").status_code == 404
