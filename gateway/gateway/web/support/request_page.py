@@ -5,7 +5,7 @@ support allows (resolve, close, reopen). Another company's request is the 404 pa
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 
 from ..common import calls, space_blueprint, streamed_forms, visitor
 from . import words
@@ -63,8 +63,8 @@ def decide(request_id, action):
     if status in (403, 404):
         abort(status)
     if status == 409:
-        return render_request(request_id, {"decision": str(lazy_gettext(
-            "This decision is no longer possible for this request."))}, status=409)
+        return render_request(request_id, {"decision": gettext("This decision is no longer possible for this request.")},
+                              status=409)
     if status != 200:
         abort(503)
     return redirect(f"{words.request_path(request_id)}?done={targets[action]}", 303)
@@ -76,15 +76,15 @@ def follow(request_id):
     """Add the chosen colleagues as followers of the request."""
     user_ids = [value for value in request.form.getlist("user_ids") if value][:50]
     if not user_ids:
-        return render_request(request_id, {"followers": str(lazy_gettext("Choose at least one colleague."))},
+        return render_request(request_id, {"followers": gettext("Choose at least one colleague.")},
                               status=400)
     status, _ = calls.call("support", "POST", f"{words.request_path(request_id)}/followers",
                            json={"user_ids": user_ids})
     if status in (403, 404):
         abort(status)
     if status == 400:
-        return render_request(request_id, {"followers": str(lazy_gettext(
-            "These colleagues cannot follow the request."))}, status=400)
+        return render_request(request_id, {"followers": gettext("These colleagues cannot follow the request.")},
+                              status=400)
     if status != 200:
         abort(503)
     return redirect(f"{words.request_path(request_id)}?done=followed", 303)

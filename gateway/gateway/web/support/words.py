@@ -27,7 +27,7 @@ SUPERVISION = "request-service-supervision"
 
 def held(user) -> set[str]:
     """The catalog services the visitor holds (by code)."""
-    return {entitlement.rsplit("@", 1)[0] for entitlement in (user.entitlements or ()) if user is not None}
+    return {entitlement.rsplit("@", 1)[0] for entitlement in getattr(user, "entitlements", None) or ()}
 
 
 def request_path(request_id: str) -> str:
