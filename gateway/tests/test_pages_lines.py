@@ -33,6 +33,8 @@ def test_the_header_lists_the_lines_and_a_space_shows_them(client, services):
     assert "L’espace Etafi" in page and "Paie" in page and 'href="/news/n1"' in page
     assert 'href="/api/assets/releases/r1/file"' in page and "2027-03-01" in page and "Pas encore" in page
     assert re.search(r'href="/spaces/Etafi" aria-current="page"', page)
+    # The support entry opens a request on the line's product.
+    assert 'href="/support/requests/new?product=PAY"' in page and "Ouvrir une demande sur Paie." in page
     asked = [seen for seen in knowledge.received if seen.path == "/knowledge/news"][-1]
     assert "brand=Etafi" in asked.query
     assert client.get("/spaces/Ciel%20%26%20Co").status_code == 200

@@ -74,7 +74,8 @@ def open_request(*_args):
 @blp.response(200, RequestPage)
 def list_requests(query):
     """The requests of a scope (``own``: opened or followed; ``company``; ``supervised``), most
-    recently active first; ``status`` and ``q`` (a word of the subject, or the number) narrow it."""
+    recently active first; ``status``, ``q`` (a word of the subject, or the number), ``product`` and
+    ``company`` narrow it."""
     identity = caller()
     session = db_session()
     condition = access.scope_condition(session, identity, query["scope"])
@@ -82,6 +83,10 @@ def list_requests(query):
         condition = condition & (requests.SupportRequest.status == query["status"])
     if query.get("q"):
         condition = condition & summary.search_condition(query["q"])
+    if query.get("product"):
+        condition = condition & (requests.SupportRequest.product_id == query["product"])
+    if query.get("company"):  # within the scope's companies only: the scope's condition still holds
+        condition = condition & (requests.SupportRequest.company_id == query["company"])
     return views.page(session, condition, query, identity.language, now(), SupportSettings.load())
 
 
@@ -249,7 +254,7 @@ def send(row: RequestAttachment):
 def products():
     """The products the caller's company holds: those a request may name."""
     identity = _needs_request_service()
-    items = [{"id": product.id, "name": product.name(identity.language)}
+    items = [{"id": product.id, "code": product.code, "name": product.name(identity.language)}
              for product in PRODUCTS.company_products(db_session(), identity.company_id)]
     return {"items": items, "total": len(items)}
 

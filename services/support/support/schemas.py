@@ -100,6 +100,9 @@ class RequestQuery(Paging):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     q = SingleLine(load_default=None, validate=validate.Length(min=1, max=100),
                    metadata={"description": "a word of the subject, or the number"})
+    product = SingleLine(load_default=None, validate=ID, metadata={"description": "a product's id"})
+    company = SingleLine(load_default=None, validate=ID,
+                         metadata={"description": "one company of the scope (a supervisor's associate, say)"})
 
 
 class QueueQuery(Paging):
@@ -213,8 +216,12 @@ class SupportSummarySchema(Schema):
     new_contents = fields.Integer(metadata={"description": "answers on them since the caller last read each"})
 
 
+class ProductChoice(Named):
+    code = fields.String(metadata={"description": "the product's code (a page preselects it by code)"})
+
+
 class ProductPage(Schema):
-    items = fields.List(fields.Nested(Named))
+    items = fields.List(fields.Nested(ProductChoice))
     total = fields.Integer()
 
 

@@ -132,7 +132,7 @@ def test_a_file_over_the_limit_is_413_with_nothing_stored(client, scene, databas
 def test_scopes_own_company_supervised_and_404_elsewhere(client, scene):
     ann, bob = headers("ann", "acme", OWN), headers("bob", "acme", OWN)
     sam = headers("sam", "shop", OWN)
-    mine = _created(_open(client, ann, subject="Ann's payslips"))
+    mine = _created(_open(client, ann, subject="Ann's payslips", product="pay"))
     followed = _created(_open(client, ann, subject="Shared", followers=["bob"]))
     bobs = _created(_open(client, bob, subject="Bob's own"))
     shops = _created(_open(client, sam, subject="Shop till"))
@@ -154,6 +154,11 @@ def test_scopes_own_company_supervised_and_404_elsewhere(client, scene):
     assert listed(supervisor, scope="supervised") == {shops["id"]}
     top = headers("cid", "acme", OWN, f"{SUPERVISION}@acme")
     assert listed(top, scope="supervised") == {mine["id"], followed["id"], bobs["id"], shops["id"]}
+    # The supervisor's company picker and the product criterion narrow the scope, never widen it.
+    assert listed(top, scope="supervised", company="shop") == {shops["id"]}
+    assert listed(supervisor, scope="supervised", company="acme") == set()
+    assert listed(admin, scope="company", product="pay") == {mine["id"]}
+    assert listed(admin, scope="company", product="acc") == set()
     assert client.get(f"/support/requests/{mine['id']}", headers=supervisor).status_code == 404
     assert client.get(f"/support/requests/{shops['id']}", headers=supervisor).status_code == 200
     # A colleague without the company right, another company's user: 404 on every route.
@@ -286,7 +291,7 @@ def test_deflections_are_counted_for_the_operators(client, scene):
 
 def test_the_company_products_to_choose_from(client, scene):
     answer = client.get("/support/products", headers=headers("ann", "acme", OWN, language="fr"))
-    assert answer.get_json() == {"items": [{"id": "pay", "name": "Paie"}], "total": 1}
+    assert answer.get_json() == {"items": [{"id": "pay", "code": "PAY", "name": "Paie"}], "total": 1}
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[1, 2]"])

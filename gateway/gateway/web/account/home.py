@@ -1,6 +1,7 @@
 """The home page of a signed-in user: the welcome and the tiles of the pages their subscriptions open,
 with live counts (subscriptions waiting for their validation, users waiting for activation, news
-published since the last visit of the news page), and the latest news items."""
+published since the last visit of the news page, support requests in progress and support's answers
+since they were last read), and the latest news items."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,8 +58,9 @@ ENTRIES = (
           lazy_gettext("Search the articles, answers and documentation."), "/knowledge",
           services=frozenset({"view-faqs"})),
     Entry("support", lazy_gettext("Support requests"),
-          lazy_gettext("Open a request and follow its progress."), "/support/requests",
-          services=frozenset({"request-service", "request-service-administration", "request-service-supervision"})),
+          lazy_gettext("Open a request and follow its progress."), "/support", services=frame.SUPPORT_REQUESTS),
+    Entry("support-contents", lazy_gettext("New support contents"),
+          lazy_gettext("Support's answers to your requests."), "/support", services=frozenset({"request-service"})),
     Entry("news", lazy_gettext("News"),
           lazy_gettext("General information, product news, events, legal texts and portal help for you."), "/news"),
     Entry("contacts", lazy_gettext("Contacts"),
@@ -68,7 +70,9 @@ ENTRIES = (
 COUNT_LABELS = {"requests": lazy_gettext("waiting for your validation"),
                 "users": lazy_gettext("waiting for activation"),
                 "downloads": lazy_gettext("waiting to be downloaded"),
-                "news": lazy_gettext("new since your last visit")}
+                "news": lazy_gettext("new since your last visit"),
+                "support": lazy_gettext("requests in progress"),
+                "support-contents": lazy_gettext("new since your last visit")}
 LATEST_NEWS = 3
 
 
@@ -103,6 +107,12 @@ def counts_for(entries: list[Entry], news: dict | None = None) -> dict[str, int]
         status, body = calls.call("assets", "GET", "/assets/releases", query={"per_page": 1})
         if status == 200 and isinstance(body, dict) and isinstance(body.get("waiting_total"), int):
             counts["downloads"] = body["waiting_total"]
+    if keys & {"support", "support-contents"}:
+        status, body = calls.call("support", "GET", "/support/summary")
+        if status == 200 and isinstance(body, dict):
+            for key, name in (("support", "in_progress"), ("support-contents", "new_contents")):
+                if key in keys and isinstance(body.get(name), int):
+                    counts[key] = body[name]
     if "users" in keys:
         body = calls.optional("/identity/users/counts")
         if body is not None and isinstance(body.get("not_activated"), int):

@@ -47,6 +47,9 @@ class SpaceEntry:
 # Not a catalog service: what every user of a client company holds (their IT assets, say).
 COMPANY_USER = "*company-user"
 
+# The services that open the support requests' lists (one scope each).
+SUPPORT_REQUESTS = frozenset({"request-service", "request-service-administration", "request-service-supervision"})
+
 # Which catalog services (by code) open which space. A space appears if any one of them is held.
 SPACES = (
     Space("solutions", lazy_gettext("SOLUTIONS"), "/assets/inventory", frozenset({COMPANY_USER, "download-updates"}),
@@ -56,7 +59,11 @@ SPACES = (
           frozenset({"user-management-administration", "user-management-supervision-administration"})),
     Space("support", lazy_gettext("SUPPORT"), "/support",
           frozenset({"request-service", "request-service-administration", "request-service-supervision",
-                     "view-faqs", "download-updates"})),
+                     "view-faqs", "download-updates"}),
+          entries=(SpaceEntry(lazy_gettext("Support requests"), "/support", SUPPORT_REQUESTS),
+                   SpaceEntry(lazy_gettext("New request"), "/support/requests/new", frozenset({"request-service"})),
+                   SpaceEntry(lazy_gettext("Knowledge base"), "/knowledge", frozenset({"view-faqs"})),
+                   SpaceEntry(lazy_gettext("Downloads"), "/downloads", frozenset({"download-updates"})))),
     Space("community", lazy_gettext("COMMUNITY"), "/community", frozenset({"community-area"})),
     Space("documents", lazy_gettext("ADMINISTRATIVE DOCUMENTS"), "/documents",
           frozenset({"invoice-viewing-service", "intervention-reports-and-attendance-sheet-viewing-service"})),

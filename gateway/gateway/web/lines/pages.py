@@ -68,5 +68,8 @@ def space(brand):
                            calendar=calendar, downloads_allowed=downloads_allowed,
                            knowledge_url="/knowledge?brand=" + quote(brand, safe="")
                            if frame.page_exists("/knowledge") else None,
-                           support_url="/support/requests" if frame.page_exists("/support/requests") else None,
+                           support_urls=[(product.get("name") or product.get("code"),
+                                          "/support/requests/new?product=" + quote(str(product.get("code")), safe=""))
+                                         for product in products if product.get("code")]
+                           if frame.page_exists("/support/requests/new") else [],
                            downloads_url="/downloads" if frame.page_exists("/downloads") else None)
