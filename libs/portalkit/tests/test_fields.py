@@ -50,3 +50,10 @@ def test_the_documented_pattern_refuses_what_the_field_refuses():
     pattern = re.compile(SINGLE_LINE_PATTERN[1:-1])  # fullmatch: the whole value, as OpenAPI reads it
     for code in range(0x3000):
         assert bool(pattern.fullmatch(chr(code) * 2)) == is_single_line(chr(code) * 2), hex(code)
+
+
+def test_the_fast_check_agrees_with_the_unicode_categories_over_every_code_point():
+    from portalkit.fields import _is_single_line_by_category
+    for code_point in range(0x110000):
+        character = chr(code_point)
+        assert is_single_line(character) == _is_single_line_by_category(character), hex(code_point)
