@@ -14,6 +14,7 @@ A PostgreSQL database named by ``--url`` is created and dropped.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -33,6 +34,7 @@ def parse(argv):
     parser.add_argument("--url", default=None, help="a database URL (default: SQLite in a scratch folder)")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--selection", type=int, default=SELECTION)
+    parser.add_argument("--samples", default=None, help="write each call's milliseconds there (JSON), for serialization_ab.py")
     return parser.parse_args(argv)
 
 
@@ -108,6 +110,9 @@ def _measure(url: str, args) -> dict:
             if round_number:
                 series.append(time.perf_counter() - started)
             assert answer.status_code == 201 and len(answer.get_json()["items"]) == args.selection, answer.get_json()
+    if args.samples:
+        Path(args.samples).write_text(json.dumps({"new codes": [seconds * 1000 for seconds in fresh],
+                                                  "asked again": [seconds * 1000 for seconds in again]}))
     report = {"backend": url.split(":")[0], "selection": args.selection, "rounds": args.rounds}
     for name, series in (("new codes", fresh), ("asked again", again)):
         figures = percentiles([seconds * 1000 for seconds in series])

@@ -153,3 +153,30 @@ def test_a_body_without_its_length_is_counted_as_it_streams(services, open_sessi
                           headers={"Transfer-Encoding": "chunked", "Content-Type": content_type})
     assert refused.status_code == 413 and "larger than the 1000 B" in refused.get_data(as_text=True)
     assert 'value="7.2"' in refused.get_data(as_text=True)  # the fields ahead of the file, shown again
+
+
+def test_the_downloads_per_release_are_a_chart_with_their_numbers(client, services, open_session):
+    older = {**RELEASE, "id": "r0", "version": "7.0", "released_on": "2026-10-01", "downloads": 5, "download_times": 9}
+    services["assets"].routes[("GET", "/operator/products")] = lambda seen: (200, {"items": [PRODUCT], "total": 1})
+    services["assets"].routes[("GET", "/operator/releases")] = lambda seen: (200, {"items": [RELEASE, older],
+                                                                                   "total": 2})
+    _operator(client, open_session)
+    page = client.get("/operator/releases").get_data(as_text=True)
+    chart = page[page.index('<svg class="chart"'):page.index("</figure>")]
+    assert "Downloads per release" in chart
+    # Oldest first, as a chart over time reads; each number in the description and the table.
+    assert ("ACC 7.0: Users who downloaded it 5, Downloads in all 9; "
+            "ACC 7.1: Users who downloaded it 2, Downloads in all 3") in html.unescape(chart)
+    assert chart.count("<rect ") == 4
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td></tr>', chart)
+    assert rows == [("ACC 7.0", "5", "9"), ("ACC 7.1", "2", "3")]
+    _operator(client, open_session, "fr")
+    french = client.get("/operator/releases").get_data(as_text=True)
+    assert "Téléchargements par version" in french and "Téléchargements en tout" in french
+
+
+def test_no_chart_without_releases(client, services, open_session):
+    services["assets"].routes[("GET", "/operator/products")] = lambda seen: (200, {"items": [PRODUCT], "total": 1})
+    services["assets"].routes[("GET", "/operator/releases")] = lambda seen: (200, {"items": [], "total": 0})
+    _operator(client, open_session)
+    assert '<svg class="chart"' not in client.get("/operator/releases").get_data(as_text=True)

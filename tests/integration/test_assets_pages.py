@@ -2,7 +2,7 @@
 calendar (made, read without signing in as its user sees it, renewed — the old one 404 — and gone
 with the right), and the operators' updates page whose form streams a file past the pages' 8 MiB
 limit to assets, refuses one over assets' limit with 413 and nothing stored; an operator's holding
-records in the company's trail."""
+records in the company's trail; the updates page's chart of downloads per release counts each download."""
 from __future__ import annotations
 
 import hashlib
@@ -119,6 +119,13 @@ def test_the_updates_page_streams_a_large_file_and_refuses_one_over_the_limit(me
     assert [(item["version"], item["waiting"]) for item in offered.json()["items"]] == [("7.5", True)]
     page = pages.get(mesh.url("/operator/releases?done=published"), timeout=10).text
     assert "The update has been published" in page and "calendar-7.5.zip" in page
+    for _ in range(2):  # one user, two downloads: the chart's two bars say 1 and 2
+        got = scene["holder"].get(mesh.url(f"/api/assets/releases/{release['id']}/file"), timeout=60)
+        assert got.status_code == 200 and len(got.content) == len(data)
+    chart = pages.get(mesh.url("/operator/releases"), params={"product": product["id"]}, timeout=10).text
+    chart = html.unescape(chart[chart.index('<svg class="chart"'):chart.index("</figure>")])
+    assert f"{product['code']} 7.5: Users who downloaded it 1, Downloads in all 2" in chart
+    assert f'<tr><th scope="row">{product["code"]} 7.5</th><td>1</td><td>2</td></tr>' in chart
 
     before = listed["total"]
     over_assets = _publish_page(mesh, pages, product["id"], "7.6", os.urandom(LIMIT + 1))  # assets refuses it

@@ -17,13 +17,12 @@ import time
 import uuid
 
 from kombu import Connection, Producer
-from marshmallow import ValidationError
 from sqlalchemy import Index, Integer, String, Text, event, insert, select, text
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from . import correlation, metrics, topology
 from .db import Database, UTCDateTime, utcnow
-from .events import _jsonable, contract_for, new_envelope
+from .events import _jsonable, new_envelope, refuse_unless_valid
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +73,7 @@ class Outbox:
         if not items:
             return
         items = [_jsonable(item) for item in items]
-        errors = contract_for(event_type)().validate(items, many=True)
-        if errors:
-            raise ValidationError(errors)
+        refuse_unless_valid(event_type, items, many=True)
         template = new_envelope(event_type, items[0], correlation.current())
         rows = []
         routing_key = f"{template['producer']}.{event_type}"

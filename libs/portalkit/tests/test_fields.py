@@ -67,3 +67,10 @@ def test_the_documented_language_pattern_accepts_what_the_field_accepts(tag):
     assert bool(re.fullmatch(LANGUAGE_OR_BLANK_PATTERN[1:-1], tag)) == (tag == "" or portal_language(tag) is not None)
     assert Language().metadata["pattern"] == LANGUAGE_PATTERN
     assert Language(blank_is_absent=True).metadata["pattern"] == LANGUAGE_OR_BLANK_PATTERN
+
+
+def test_the_fast_check_agrees_with_the_unicode_categories_over_every_code_point():
+    from portalkit.fields import _is_single_line_by_category
+    for code_point in range(0x110000):
+        character = chr(code_point)
+        assert is_single_line(character) == _is_single_line_by_category(character), hex(code_point)

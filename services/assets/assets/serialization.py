@@ -9,6 +9,7 @@ or nothing, and each issue is told (``SerializationCodesIssued``) for the compan
 """
 from __future__ import annotations
 
+import json
 import uuid
 
 from sqlalchemy import String, any_, bindparam, insert, select, text, update
@@ -56,6 +57,7 @@ def issue(session: Session, ring: KeyRing, company_id: str, user_id: str, machin
     Written in SQL statements rather than one ORM object per holding: a 500-holding selection
     is one query to read, one to set identifiers, one multi-row insert (benchmarks/serialization.py).
     """
+    plan_each_time(session)
     selection = _selection(session, company_id, holding_ids)
     refuse_unless_serializable(selection)
     elsewhere = [row.id for row, _, _ in selection if row.machine_id not in (None, machine_id)]
@@ -92,23 +94,40 @@ def among(session: Session, column, ids: list[str]):
     return column.in_(ids)
 
 
+def plan_each_time(session: Session) -> None:
+    """On PostgreSQL, plan this transaction's statements for their own values (``plan_cache_mode``).
+
+    psycopg prepares a statement on its sixth execution; PostgreSQL then tries a generic plan, in
+    which ``= ANY($1)`` is a parameter, not a constant array: no longer hashed, it is tested
+    element by element against every holding of the company (70 ms instead of 1.5 for a
+    500-holding selection, EXPLAIN ANALYZE over 8 runs). Planning anew costs 0.5 ms.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 # The columns of a code row (``code_row``) and their PostgreSQL types, for ``insert_codes``.
 _CODE_COLUMNS = (("id", "varchar"), ("holding_id", "varchar"), ("company_id", "varchar"), ("product_id", "varchar"),
                  ("machine_id", "varchar"), ("major_version", "integer"), ("key_id", "varchar"), ("code", "text"),
                  ("issued_on", "date"), ("issued_at", "timestamptz"), ("issued_by", "varchar"))
-_UNNEST_CODES = text(
-    "INSERT INTO serialization_codes ({}) SELECT * FROM unnest({})".format(
-        ", ".join(name for name, _ in _CODE_COLUMNS),
-        ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _CODE_COLUMNS)))
+_INSERT_CODES = text(
+    "INSERT INTO serialization_codes ({names}) SELECT {names} FROM json_to_recordset(CAST(:rows AS json)) AS code({types})"
+    .format(names=", ".join(name for name, _ in _CODE_COLUMNS),
+            types=", ".join(f"{name} {kind}" for name, kind in _CODE_COLUMNS)))
 
 
 def insert_codes(session: Session, rows: list[dict]) -> None:
-    """Insert the code rows in one statement; on PostgreSQL as one array per column (``unnest``):
-    11 parameters, not 11 per code, which psycopg would parse anew each time."""
+    """Insert the code rows in one statement; on PostgreSQL as one JSON text (``json_to_recordset``):
+    one parameter, encoded in C, not 11 arrays quoted element by element by psycopg."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_UNNEST_CODES, {name: [row[name] for row in rows] for name, _ in _CODE_COLUMNS})
+        session.execute(_INSERT_CODES, {"rows": json.dumps(rows, default=_iso, separators=(",", ":"))})
     else:
         session.execute(insert(SerializationCode), rows)
+
+
+def _iso(value) -> str:
+    """A code row's date and time as JSON: ISO 8601, which PostgreSQL reads back exactly (offset included)."""
+    return value.isoformat()
 
 
 def _selection(session: Session, company_id: str, holding_ids: list[str]) -> list:

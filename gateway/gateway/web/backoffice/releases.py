@@ -19,6 +19,7 @@ from portalkit.uploads import FORM_OVERHEAD
 from gateway import seams
 
 from ..common import calls, space_blueprint, streamed_forms
+from ..common.charts import BarChart, Series
 from ..common.pager import last_page_of, page_number, pager, url_with
 from ..common.sizes import size_text
 from .access import call, operator_page, read
@@ -48,6 +49,18 @@ def _criteria(args, products: list[dict]) -> dict:
             "channel": args.get("channel") if args.get("channel") in CHANNELS else ""}
 
 
+def downloads_chart(releases: list[dict]) -> BarChart | None:
+    """The page's releases as bars, oldest first (as a chart over time reads): the users who
+    downloaded each, and its downloads in all (a user's resumed or repeated downloads counted)."""
+    if not releases:
+        return None
+    shown = list(reversed(releases))  # the list is newest first
+    return BarChart(title=gettext("Downloads per release"),
+                    categories=[f"{release['product']['code']} {release['version']}" for release in shown],
+                    series=[Series(gettext("Users who downloaded it"), [release.get("downloads") or 0 for release in shown]),
+                            Series(gettext("Downloads in all"), [release.get("download_times") or 0 for release in shown])])
+
+
 def _limit() -> int:
     return seams.current().settings.release_max_bytes
 
@@ -65,6 +78,7 @@ def _page(values: dict, errors: dict, status: int = 200):
     options = [(product["id"], f"{product['code']} — {product['name_en']}") for product in products]
     return render_template(
         "backoffice/releases.html", releases=answer.get("items") or [], criteria=criteria, channels=CHANNELS,
+        downloads_chart=downloads_chart(answer.get("items") or []),
         products=options, pager=pager(PATH, criteria, page, total, PER_PAGE), filtered=any(criteria.values()),
         message=(done[0], str(done[1])) if done else None, values=values, errors=errors, size_text=size_text,
         limit_text=size_text(_limit()), upload_action=streamed_forms.action(PATH)), status
