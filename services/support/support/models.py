@@ -89,6 +89,13 @@ class SupportRequest(Base):
         # A company's list by status (the status index alone would be ANDed in, a sixth of the table).
         Index("ix_support_requests_company_status_updated", "company_id", "status", "updated_at"),
         Index("ix_support_requests_status_updated", "status", "updated_at"),
+        # The operators' queue: its sort alone (no filter) and each of its filters with the sort;
+        # the weekly counts of requests opened (range counts on created_at).
+        Index("ix_support_requests_updated", "updated_at", "id"),
+        Index("ix_support_requests_severity_updated", "severity", "updated_at"),
+        Index("ix_support_requests_product_updated", "product_id", "updated_at"),
+        Index("ix_support_requests_assignee_updated", "assignee_id", "updated_at"),
+        Index("ix_support_requests_created", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
@@ -101,7 +108,7 @@ class SupportRequest(Base):
     severity: Mapped[str] = mapped_column(String(16))
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(24), default="new")
-    assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     # The status's own moment (resolved, closed): the reopen window and the auto-close count from it.
@@ -164,6 +171,8 @@ class RequestMove(Base):
     """One status move in the request's history: who, when, from, to (``from_status`` None: opened)."""
 
     __tablename__ = "request_moves"
+    # The weekly counts of requests resolved (range counts of one status's moves).
+    __table_args__ = (Index("ix_request_moves_to_status_at", "to_status", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     request_id: Mapped[str] = mapped_column(ForeignKey("support_requests.id"), index=True)

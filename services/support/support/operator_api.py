@@ -8,10 +8,10 @@ from portalkit import uploads
 from portalkit.errors import not_found
 from portalkit.web import Blueprint, caller, database, db_session, operator_only
 
-from . import api, clock, moves, requests, submissions, summary, views
+from . import api, clock, moves, requests, stats, submissions, summary, views
 from .models import Deflection, RequestAttachment, SupportRequest
 from .schemas import (AnswerIn, AnswerUploadDoc, AssignIn, DeflectionPage, DeflectionQuery, QueueQuery, RequestDetail,
-                      RequestPage, StatusIn)
+                      RequestPage, StatsPage, StatsQuery, StatusIn)
 from .settings import SupportSettings
 
 blp = Blueprint("operator-support", __name__, url_prefix="/operator/support",
@@ -153,3 +153,12 @@ def deflections(query):
     return {"items": [{"id": row.id, "company_id": row.company_id, "article_id": row.article_id,
                        "subject": row.subject, "created_at": row.created_at} for row in rows],
             "total": total, "by_article": by_article}
+
+
+@blp.route("/stats", methods=["GET"])
+@operator_only
+@blp.arguments(StatsQuery, location="query")
+@blp.response(200, StatsPage)
+def weekly_counts(query):
+    """Requests opened and resolved per week over the last ``weeks`` weeks (12 unless told)."""
+    return {"weeks": stats.weekly(db_session(), query["weeks"], api.now())}

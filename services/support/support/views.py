@@ -25,9 +25,11 @@ def _names(session: Session, model, ids) -> dict:
             for row in session.scalars(select(model).where(key.in_(ids)))}
 
 
-def _person(member: Member | None, user_id: str | None, kind: str = moves.CLIENT) -> dict:
+def _person(member: Member | None, user_id: str | None, kind: str = moves.CLIENT, for_operator: bool = False) -> dict:
+    # Support keeps no directory of operators: an operator sees the colleague's id (the back office's
+    # pages name them from identity's list of operators), a client sees "Support" only.
     if kind == moves.OPERATOR:
-        return {"user_id": None, "name": SUPPORT_NAME, "kind": kind}
+        return {"user_id": user_id if for_operator else None, "name": SUPPORT_NAME, "kind": kind}
     if kind == moves.SYSTEM:
         return {"user_id": None, "name": "", "kind": kind}
     return {"user_id": user_id, "name": member.display_name if member else "", "kind": kind}
@@ -83,18 +85,18 @@ def detail(session: Session, request: SupportRequest, language: str, now: dateti
         "description": request.description, "contact_phone": request.contact_phone,
         "followers": [_person(members.get(user_id), user_id) for user_id in sorted(follower_ids)],
         "attachments": [attachment(row, base) for row in by_comment.get(None, [])],
-        "thread": [{"id": c.id, "author": _person(members.get(c.author_id), c.author_id, c.author_kind),
+        "thread": [{"id": c.id, "author": _person(members.get(c.author_id), c.author_id, c.author_kind, for_operator),
                     "body": c.body, "internal": c.internal, "created_at": c.created_at,
                     "attachments": [attachment(row, base) for row in by_comment.get(c.id, [])]}
                    for c in comments if c.id in shown],
-        "history": [move_view(m, members) for m in history],
+        "history": [move_view(m, members, for_operator) for m in history],
         "allowed_moves": allowed_moves,
     })
     return view
 
 
-def move_view(row: RequestMove, members: dict) -> dict:
-    return {"at": row.at, "actor": _person(members.get(row.actor_id), row.actor_id, row.actor_kind),
+def move_view(row: RequestMove, members: dict, for_operator: bool = False) -> dict:
+    return {"at": row.at, "actor": _person(members.get(row.actor_id), row.actor_id, row.actor_kind, for_operator),
             "from_status": row.from_status, "to_status": row.to_status}
 
 
