@@ -2,10 +2,9 @@
 pager) with its downloads, its retirement, and the form publishing one, through assets' operator API.
 
 The form's file may weigh gigabytes, past the pages' 8 MiB body limit: its POST is not parsed here.
-The view checks the session and the CSRF token (carried in the form's address, since the body is not
-read first), refuses a body over assets' limit (``PORTAL_ASSETS_RELEASE_MAX_BYTES``) before reading
-it, then streams the body as it comes to assets' ``/operator/releases`` (as the API route does) —
-glancing at the small fields ahead of the file on the way, to show them again with the errors.
+The view checks the session, then ``common.streamed_forms`` checks the CSRF token (carried in the
+form's address), refuses a body over assets' limit (``PORTAL_ASSETS_RELEASE_MAX_BYTES``) before
+reading it and streams it as it comes to assets' ``/operator/releases`` (as the API route does).
 """
 from __future__ import annotations
 
@@ -13,14 +12,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request
 from flask_babel import gettext, lazy_gettext
-from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from portalkit.uploads import FORM_OVERHEAD
 
 from gateway import seams
 
-from ..common import calls, csrf, space_blueprint
+from ..common import calls, space_blueprint, streamed_forms
 from ..common.pager import last_page_of, page_number, pager, url_with
 from ..common.sizes import size_text
 from .access import call, operator_page, read
@@ -31,8 +28,6 @@ uploads = Blueprint("backoffice_release_upload", __name__, template_folder="temp
 
 PATH = "/operator/releases"
 PER_PAGE = 10
-CHUNK = 64 * 1024
-FIELD_BYTES = 64 * 1024
 CHANNELS = {"stable": lazy_gettext("Stable"), "prerelease": lazy_gettext("Pre-release")}
 FIELDS = ("product_id", "version", "channel", "released_on", "notes_en", "notes_fr")
 MESSAGES = {"product_id": lazy_gettext("Choose a product."),
@@ -71,7 +66,7 @@ def _page(values: dict, errors: dict, status: int = 200):
         "backoffice/releases.html", releases=answer.get("items") or [], criteria=criteria, channels=CHANNELS,
         products=options, pager=pager(PATH, criteria, page, total, PER_PAGE), filtered=any(criteria.values()),
         message=(done[0], str(done[1])) if done else None, values=values, errors=errors, size_text=size_text,
-        limit_text=size_text(_limit()), upload_action=f"{PATH}?{csrf.FIELD}={quote(csrf.token(), safe='')}"), status
+        limit_text=size_text(_limit()), upload_action=streamed_forms.action_with_token(PATH)), status
 
 
 @bp.route(PATH)
@@ -91,48 +86,6 @@ def retire(release_id):
     if status != 200:
         abort(503)
     return redirect(PATH + "?done=retired", 303)
-
-
-class _TooLarge(Exception):
-    """The body went past the limit while it streamed (a body sent without its length)."""
-
-
-def _streamed(stream, limit: int, boundary: str, values: dict):
-    """The body as it comes, chunk by chunk; the fields before the file are noted in ``values``."""
-    decoder = MultipartDecoder(boundary.encode("latin-1"), max_form_memory_size=FIELD_BYTES * len(FIELDS))
-    watching, name, sent = True, None, 0
-    while True:
-        try:
-            chunk = stream.read(CHUNK)
-        except RequestEntityTooLarge:
-            raise _TooLarge() from None
-        if not chunk:
-            return
-        sent += len(chunk)
-        if sent > limit:
-            raise _TooLarge()
-        if watching:
-            try:
-                watching, name = _note(decoder, chunk, values, name)
-            except ValueError:  # not a form this page could read: assets will say so
-                watching = False
-        yield chunk
-
-
-def _note(decoder: MultipartDecoder, chunk: bytes, values: dict, name):
-    decoder.receive_data(chunk)
-    event = decoder.next_event()
-    while not isinstance(event, (NeedData, Epilogue)):
-        if isinstance(event, File):
-            return False, None  # the file comes last in the page's form: stop looking
-        if isinstance(event, Field):
-            name = event.name if event.name in FIELDS else None
-            if name:
-                values[name] = ""
-        elif isinstance(event, Data) and name and len(values[name]) < FIELD_BYTES:
-            values[name] += event.data.decode("utf-8", "replace")
-        event = decoder.next_event()
-    return True, name
 
 
 def _refused(status: int, answer) -> tuple[dict, int]:
@@ -159,29 +112,13 @@ def _refused(status: int, answer) -> tuple[dict, int]:
 @operator_page
 def publish():
     """Publish the update: the form's body streams on to assets, never held whole in memory."""
-    csrf.check_token(request.args.get(csrf.FIELD) or "")
-    limit = _limit() + FORM_OVERHEAD
-    length = request.content_length
-    boundary = request.mimetype_params.get("boundary") if request.mimetype == "multipart/form-data" else None
-    # A body without its length is read only where the server says where it ends (gunicorn does).
-    readable = length is not None or request.environ.get("wsgi.input_terminated")
-    if not boundary or not readable:
+    sent = streamed_forms.forward("assets", PATH, _limit() + FORM_OVERHEAD, FIELDS)
+    if sent.problem == "unreadable":
         return _page({}, {"form": gettext("The form could not be read: choose the file again, then publish.")}, 400)
-    if length is not None and length > min(limit, seams.current().settings.max_upload_bytes):
-        return _page({}, {"file": gettext("The file is larger than the %(size)s an update may weigh.",
-                                          size=size_text(_limit()))}, 413)
-    request.max_content_length = limit  # this view's own limit, in place of the pages' 8 MiB
-    values: dict = {}
-    headers = {"Content-Type": request.headers["Content-Type"]}
-    if length is not None:
-        headers["Content-Length"] = str(length)
-    try:
-        status, answer = call("assets", "POST", PATH, headers=headers,
-                              body=_streamed(request.stream, limit, boundary, values))
-    except _TooLarge:
-        return _page(values, {"file": gettext("The file is larger than the %(size)s an update may weigh.",
-                                              size=size_text(_limit()))}, 413)
-    if status == 201:
+    if sent.problem == "too_large":
+        return _page(sent.values, {"file": gettext("The file is larger than the %(size)s an update may weigh.",
+                                                   size=size_text(_limit()))}, 413)
+    if sent.status == 201:
         return redirect(PATH + "?done=published", 303)
-    errors, refusal = _refused(status, answer)
-    return _page(values, errors, refusal)
+    errors, refusal = _refused(sent.status, sent.answer)
+    return _page(sent.values, errors, refusal)
