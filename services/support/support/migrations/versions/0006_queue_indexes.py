@@ -1,11 +1,16 @@
 """support requests: the operators' queue's indexes (its sort, each filter with the sort) and the
-weekly counts' (requests by creation, moves by status and time)
+weekly counts of requests opened and resolved, filled from the requests and their moves
 
 Revision ID: 0006_queue_indexes
 Revises: 0005_support_requests
 Create Date: 2026-12-02 14:50:00
 """
+from collections import Counter
+from datetime import timedelta, timezone
+
 from alembic import op
+import sqlalchemy as sa
+import portalkit.db
 
 
 revision = '0006_queue_indexes'
@@ -14,23 +19,44 @@ branch_labels = None
 depends_on = None
 
 INDEXES = (
-    ("support_requests", "ix_support_requests_updated", ["updated_at", "id"]),
-    ("support_requests", "ix_support_requests_severity_updated", ["severity", "updated_at"]),
-    ("support_requests", "ix_support_requests_product_updated", ["product_id", "updated_at"]),
-    ("support_requests", "ix_support_requests_assignee_updated", ["assignee_id", "updated_at"]),
-    ("support_requests", "ix_support_requests_created", ["created_at"]),
-    ("request_moves", "ix_request_moves_to_status_at", ["to_status", "at"]),
+    ("ix_support_requests_updated", ["updated_at", "id"]),
+    ("ix_support_requests_severity_updated", ["severity", "updated_at"]),
+    ("ix_support_requests_product_updated", ["product_id", "updated_at"]),
+    ("ix_support_requests_assignee_updated", ["assignee_id", "updated_at"]),
 )
+
+
+def _week(moment):
+    day = moment.astimezone(timezone.utc).date()
+    return day - timedelta(days=day.weekday())
 
 
 def upgrade() -> None:
     # The assignee's index with the sort makes the one on assignee alone redundant.
     op.drop_index("ix_support_requests_assignee_id", table_name="support_requests")
-    for table, name, columns in INDEXES:
-        op.create_index(name, table, columns, unique=False)
+    for name, columns in INDEXES:
+        op.create_index(name, "support_requests", columns, unique=False)
+    counts = op.create_table('weekly_counts',
+    sa.Column('week', sa.Date(), nullable=False),
+    sa.Column('opened', sa.Integer(), nullable=False),
+    sa.Column('resolved', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('week', name=op.f('pk_weekly_counts'))
+    )
+    # The counts of what is there already (one pass over each table, grouped here: portable).
+    connection = op.get_bind()
+    when = portalkit.db.UTCDateTime()
+    requests = sa.table("support_requests", sa.column("created_at", when))
+    moves = sa.table("request_moves", sa.column("at", when), sa.column("to_status", sa.String()))
+    opened = Counter(_week(row[0]) for row in connection.execute(sa.select(requests.c.created_at)))
+    resolved = Counter(_week(row[0]) for row in connection.execute(
+        sa.select(moves.c.at).where(moves.c.to_status == "resolved")))
+    rows = [{"week": week, "opened": opened[week], "resolved": resolved[week]} for week in sorted({*opened, *resolved})]
+    if rows:
+        op.bulk_insert(counts, rows)
 
 
 def downgrade() -> None:
-    for table, name, _ in reversed(INDEXES):
-        op.drop_index(name, table_name=table)
+    op.drop_table('weekly_counts')
+    for name, _ in reversed(INDEXES):
+        op.drop_index(name, table_name="support_requests")
     op.create_index("ix_support_requests_assignee_id", "support_requests", ["assignee_id"], unique=False)
