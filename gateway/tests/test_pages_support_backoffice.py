@@ -87,8 +87,18 @@ def test_the_queue_passes_its_criteria_and_shows_rows_chart_and_deflections(clie
     assert "<svg" in page and "Opened" in page and "Resolved" in page and "Week of" in page
     assert "3 requests not opened" in page and "Print settings" in page
     assert 'href="/operator/support"' in page  # the back office's menu
+    assert "More than" not in page
     stats = [seen for seen in services["support"].received if seen.path == "/operator/support/stats"]
     assert stats[0].query == "weeks=12"
+
+
+def test_a_capped_total_says_so(client, services, open_session):
+    _fake(services)
+    services["support"].routes[("GET", "/operator/support/requests")] = lambda seen: (200, {
+        "items": [SUMMARY], "total": 10_000, "total_capped": True})
+    _operator(client, open_session)
+    page = client.get("/operator/support").get_data(as_text=True)
+    assert "More than 10000 requests match" in page and "of 10000" in page
 
 
 def test_the_queue_drops_unknown_criteria_and_speaks_french(client, services, open_session):

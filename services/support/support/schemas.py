@@ -207,6 +207,11 @@ class RequestPage(Schema):
     total = fields.Integer()
 
 
+class QueuePage(RequestPage):
+    total = fields.Integer(metadata={"description": "the matching requests, counted up to `QUEUE_COUNT_CAP`"})
+    total_capped = fields.Boolean(metadata={"description": "more requests match than `total` says"})
+
+
 class HistoryPage(Schema):
     items = fields.List(fields.Nested(MoveSchema))
     total = fields.Integer()

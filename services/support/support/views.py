@@ -107,10 +107,15 @@ def history(session: Session, request: SupportRequest) -> list[dict]:
 
 
 def page(session: Session, condition, query: dict, language: str, now: datetime,
-         settings: SupportSettings) -> dict:
+         settings: SupportSettings, count_cap: int | None = None) -> dict:
     """One page of the requests meeting ``condition``, most recently active first, shown: two
-    queries (the count, and the page joined with its names)."""
-    total = session.scalar(select(func.count()).select_from(SupportRequest).where(condition))
+    queries (the count, and the page joined with its names). ``count_cap``: count no further than
+    that (the operators' queue over the whole table: ``total_capped`` says the total is a floor)."""
+    if count_cap is None:
+        total = session.scalar(select(func.count()).select_from(SupportRequest).where(condition))
+    else:
+        matching = select(SupportRequest.id).where(condition).limit(count_cap + 1).subquery()
+        total = session.scalar(select(func.count()).select_from(matching))
     rows = session.execute(
         select(SupportRequest, Company, Member, Product).where(condition)
         .outerjoin(Company, Company.id == SupportRequest.company_id)
@@ -122,4 +127,6 @@ def page(session: Session, condition, query: dict, language: str, now: datetime,
                       {request.requester_id: member} if member else {},
                       {request.product_id: product} if product else {}, language, now, settings)
              for request, company, member, product in rows]
-    return {"items": items, "total": total}
+    if count_cap is None:
+        return {"items": items, "total": total}
+    return {"items": items, "total": min(total, count_cap), "total_capped": total > count_cap}

@@ -53,3 +53,15 @@ def test_operators_see_which_operator_wrote_clients_see_support(client, scene):
     seen = client.get(f"/support/requests/{created['id']}", headers=ann).get_json()
     assert seen["thread"][0]["author"] == {"user_id": None, "name": "Support", "kind": "operator"}
     assert seen["history"][-1]["actor"]["user_id"] is None
+
+
+def test_the_queue_counts_up_to_its_cap(client, scene, monkeypatch):
+    from support import operator_api
+    ann = headers("ann", "acme", OWN)
+    for _ in range(3):
+        _open(client, ann)
+    exact = client.get("/operator/support/requests", headers=operator()).get_json()
+    assert (exact["total"], exact["total_capped"]) == (3, False)
+    monkeypatch.setattr(operator_api, "QUEUE_COUNT_CAP", 2)
+    capped = client.get("/operator/support/requests", query_string={"per_page": 1}, headers=operator()).get_json()
+    assert (capped["total"], capped["total_capped"], len(capped["items"])) == (2, True, 1)

@@ -80,5 +80,6 @@ def index():
     return render_template(
         "backoffice/support_queue.html", requests=answer.get("items") or [], criteria=criteria,
         pager=pager(PATH, criteria, page, total, PER_PAGE), filtered=any(criteria.values()),
+        total_capped=bool(answer.get("total_capped")),
         statuses=STATUSES, severities=SEVERITIES, clock_states=CLOCK_STATES, products=products,
         assignees=assignees, operators=operators, me=me, chart=_weekly_chart(), deflections=_deflections())
