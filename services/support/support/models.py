@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
@@ -65,6 +65,11 @@ STATUSES = ("new", "in_progress", "waiting_for_customer", "resolved", "closed", 
 SEVERITIES = ("blocking", "major", "minor", "question")
 
 
+RUNNING_DUE = "(CASE WHEN first_response_at IS NULL THEN first_response_due ELSE resolution_due END)"
+CLOCK_RUNS = "status NOT IN ('resolved', 'closed') AND paused_at IS NULL"
+CLOCK_COLUMNS = ["first_response_at", "first_response_due", "resolution_due"]
+
+
 class RequestCounter(Base):
     """The last sequence number given in a year: ``SR-<year>-<sequence>``, one row per year, taken
     by an upsert in the request's own transaction (concurrent creations each get their own)."""
@@ -94,6 +99,13 @@ class SupportRequest(Base):
         Index("ix_support_requests_severity_updated", "severity", "updated_at"),
         Index("ix_support_requests_product_updated", "product_id", "updated_at"),
         Index("ix_support_requests_assignee_updated", "assignee_id", "updated_at"),
+        # The queue's "late" and "due soon": the running target's due moment of the requests whose
+        # clock runs (clock.state_condition spells the same expression and condition).
+        # The clock's columns ride along on PostgreSQL, so that counting is an index-only scan.
+        Index("ix_support_requests_running_due", text(RUNNING_DUE), postgresql_where=text(CLOCK_RUNS),
+              sqlite_where=text(CLOCK_RUNS), postgresql_include=CLOCK_COLUMNS),
+        Index("ix_support_requests_assignee_running_due", "assignee_id", text(RUNNING_DUE),
+              postgresql_where=text(CLOCK_RUNS), sqlite_where=text(CLOCK_RUNS), postgresql_include=CLOCK_COLUMNS),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)

@@ -65,3 +65,9 @@ def test_the_queue_counts_up_to_its_cap(client, scene, monkeypatch):
     monkeypatch.setattr(operator_api, "QUEUE_COUNT_CAP", 2)
     capped = client.get("/operator/support/requests", query_string={"per_page": 1}, headers=operator()).get_json()
     assert (capped["total"], capped["total_capped"], len(capped["items"])) == (2, True, 1)
+
+
+def test_the_running_clocks_index_says_what_the_clock_says():
+    from support.models import CLOCK_RUNS
+    from support.moves import FINISHED_STATUSES
+    assert CLOCK_RUNS == f"status NOT IN ({', '.join(repr(s) for s in FINISHED_STATUSES)}) AND paused_at IS NULL"
