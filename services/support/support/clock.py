@@ -98,7 +98,7 @@ def state_condition(wanted: str, now: datetime):
     if wanted == "on_time":
         return and_(running, risk > now)
     if wanted == "paused":
-        return and_(SupportRequest.status.not_in(FINISHED_STATUSES), SupportRequest.paused_at.is_not(None))
+        return and_(SupportRequest.paused_at.is_not(None), SupportRequest.status.not_in(FINISHED_STATUSES))
     return false()
 
 

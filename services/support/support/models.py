@@ -68,6 +68,9 @@ SEVERITIES = ("blocking", "major", "minor", "question")
 RUNNING_DUE = "(CASE WHEN first_response_at IS NULL THEN first_response_due ELSE resolution_due END)"
 CLOCK_RUNS = "status NOT IN ('resolved', 'closed') AND paused_at IS NULL"
 CLOCK_COLUMNS = ["first_response_at", "first_response_due", "resolution_due"]
+RUNNING_RISK = "(CASE WHEN first_response_at IS NULL THEN first_response_risk_at ELSE resolution_risk_at END)"
+RISK_COLUMNS = [*CLOCK_COLUMNS, "first_response_risk_at", "resolution_risk_at"]
+CLOCK_PAUSED = "paused_at IS NOT NULL"
 
 
 class RequestCounter(Base):
@@ -106,6 +109,12 @@ class SupportRequest(Base):
               sqlite_where=text(CLOCK_RUNS), postgresql_include=CLOCK_COLUMNS),
         Index("ix_support_requests_assignee_running_due", "assignee_id", text(RUNNING_DUE),
               postgresql_where=text(CLOCK_RUNS), sqlite_where=text(CLOCK_RUNS), postgresql_include=CLOCK_COLUMNS),
+        # "Due soon" is few among many: read from the moment the running target turns at risk.
+        Index("ix_support_requests_running_risk", text(RUNNING_RISK), postgresql_where=text(CLOCK_RUNS),
+              sqlite_where=text(CLOCK_RUNS), postgresql_include=RISK_COLUMNS),
+        # "Paused": the requests waiting for the customer, most recently active first.
+        Index("ix_support_requests_paused_updated", "updated_at", postgresql_where=text(CLOCK_PAUSED),
+              sqlite_where=text(CLOCK_PAUSED), postgresql_include=["status"]),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)

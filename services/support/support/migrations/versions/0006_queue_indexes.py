@@ -30,6 +30,9 @@ INDEXES = (
 RUNNING_DUE = "(CASE WHEN first_response_at IS NULL THEN first_response_due ELSE resolution_due END)"
 CLOCK_RUNS = "status NOT IN ('resolved', 'closed') AND paused_at IS NULL"
 CLOCK_COLUMNS = ["first_response_at", "first_response_due", "resolution_due"]
+RUNNING_RISK = "(CASE WHEN first_response_at IS NULL THEN first_response_risk_at ELSE resolution_risk_at END)"
+RISK_COLUMNS = [*CLOCK_COLUMNS, "first_response_risk_at", "resolution_risk_at"]
+CLOCK_PAUSED = "paused_at IS NOT NULL"
 
 
 def _week(moment):
@@ -49,6 +52,12 @@ def upgrade() -> None:
         op.create_index(name, "support_requests", [*columns, sa.text(RUNNING_DUE)], unique=False,
                         postgresql_where=sa.text(CLOCK_RUNS), sqlite_where=sa.text(CLOCK_RUNS),
                         postgresql_include=CLOCK_COLUMNS)
+    op.create_index("ix_support_requests_running_risk", "support_requests", [sa.text(RUNNING_RISK)], unique=False,
+                    postgresql_where=sa.text(CLOCK_RUNS), sqlite_where=sa.text(CLOCK_RUNS),
+                    postgresql_include=RISK_COLUMNS)
+    op.create_index("ix_support_requests_paused_updated", "support_requests", ["updated_at"], unique=False,
+                    postgresql_where=sa.text(CLOCK_PAUSED), sqlite_where=sa.text(CLOCK_PAUSED),
+                    postgresql_include=["status"])
     counts = op.create_table('weekly_counts',
     sa.Column('week', sa.Date(), nullable=False),
     sa.Column('opened', sa.Integer(), nullable=False),
@@ -70,6 +79,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('weekly_counts')
+    op.drop_index("ix_support_requests_paused_updated", table_name="support_requests")
+    op.drop_index("ix_support_requests_running_risk", table_name="support_requests")
     op.drop_index("ix_support_requests_assignee_running_due", table_name="support_requests")
     op.drop_index("ix_support_requests_running_due", table_name="support_requests")
     for name, _ in reversed(INDEXES):
