@@ -1,7 +1,6 @@
-"""The operators' support queue (``/operator/support``): the requests with their criteria panel
-(status, severity, product, company, assignee — "mine", "unassigned" or an operator —, clock state,
-a word or a number) and pager, the requests opened and resolved per week as a chart, and the
-deflections (requests not opened because a suggested article answered)."""
+"""The operators' support queue (``/operator/support``): criteria panel (status, severity, product,
+company, assignee, clock state, a word) and pager, the requests opened and resolved per week as a
+chart, and the deflections (requests not opened because a suggested article answered)."""
 from __future__ import annotations
 
 from datetime import date

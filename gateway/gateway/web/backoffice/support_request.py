@@ -1,10 +1,6 @@
-"""One support request in the back office (``/operator/support/<id>``): its fields, clock, thread
-(internal notes marked as such), history and attachments, and the operators' forms — an answer or an
-internal note with attachments (streamed on to support, ``common.streamed_forms``), a status move
-(only those support's table allows, ``allowed_moves``) and the assignment to an operator.
-
-Operators are named from identity's list of operators (``support_labels.operators_by_id``): support
-keeps no directory of them and tells operators the author's id; clients read "Support"."""
+"""One support request in the back office (``/operator/support/<id>``): fields, clock, thread (internal
+notes marked), history, attachments, and the operators' forms — answer or internal note with files
+(streamed on, ``common.streamed_forms``), the status moves support allows, the assignment."""
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -42,7 +38,8 @@ def _page_of(request_id: str) -> str:
 
 
 def _name(person: dict | None, operators: dict) -> str:
-    """An operator by their display name (identity's list), a client by theirs, the portal by none."""
+    """An operator by their display name (identity's list: support keeps no directory of operators
+    and tells operators the author's id; clients read "Support"), a client by theirs."""
     person = person or {}
     if person.get("kind") == "operator":
         operator = operators.get(person.get("user_id") or "")

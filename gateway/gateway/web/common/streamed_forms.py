@@ -1,11 +1,6 @@
 """A page's multipart form streamed on to a service as it comes (a release's file, a support answer's
-attachments), past the pages' 8 MiB body limit and never held whole in memory.
-
-The view's blueprint must not parse the form first (no CSRF check by form field: the token rides in
-the form's address, ``action_with_token``). ``forward`` refuses a body over the limit before reading
-it, then streams it, glancing at the small fields ahead of the files on the way so that the page can
-show them again with the service's errors.
-"""
+attachments): past the pages' 8 MiB limit, never held whole, its CSRF token in the form's address
+(the view's blueprint parses no form first); the small fields ahead of the files are noted on the way."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
