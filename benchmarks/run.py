@@ -16,7 +16,8 @@ feed at 1,000,000 services, on PostgreSQL; news_list: a reader's news list at 10
 SQLite and PostgreSQL, against its SQL straight on the engine; content_fanout: one news
 item to N holders through notifications' worker (mails/s, time to the last mail, activation mails
 meanwhile); support_lists: the support
-request lists' three scopes at 1,000,000 requests, on PostgreSQL; support_opening: opening requests
+request lists' three scopes and the operators' queue and weekly counts at 1,000,000 requests, on
+PostgreSQL; support_opening: opening requests
 through the gateway and the time to the requester's mail, on RabbitMQ; knowledge_search: the
 knowledge base's search at 100,000 bilingual articles on SQLite and PostgreSQL (and the indexing).
 """

@@ -3,9 +3,12 @@
 Fills a scratch database in a few SQL statements (generate_series, secondary indexes built after
 the load): the companies (c000001 with 100 associates below it: c000002…c000101), one company of
 10,000 requests (c000000), the others sharing the rest, three requesters per company, a follower on
-one request in five, statuses and subjects spread over a few words. Then times
-``GET /support/requests`` through the app's test client (the full stack but the network), pages of
-50, for the three scopes with a status filter and a search word.
+one request in five, statuses and subjects spread over a few words, two requests in three assigned
+to one of ten operators, the clocks' dues spread a day either side of the fill (half of the open
+ones late). Then times ``GET /support/requests`` through the app's test client (the full stack but
+the network), pages of 50, for the three scopes with a status filter and a search word; and the
+operators' queue ``GET /operator/support/requests`` (pages of 20, as the back office asks:
+unfiltered, by status, late, unassigned, mine) and its weekly counts ``GET /operator/support/stats``.
 
     .venv/bin/python benchmarks/support_lists.py                    # creates, measures, drops
     .venv/bin/python benchmarks/support_lists.py --requests 100000  # a smaller size
@@ -34,6 +37,7 @@ SUPERVISED = 100  # associates of c000001
 WORDS = ("printer", "payslip", "invoice", "licence", "update", "export", "login", "backup")
 STATUSES = ("new", "in_progress", "waiting_for_customer", "resolved", "closed", "reopened")
 OWN, ADMIN, SUPERVISION = "request-service", "request-service-administration", "request-service-supervision"
+OPERATORS = 10  # op0…op9, the assignees
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -79,15 +83,25 @@ def fill(url: str, rows: int, companies: int) -> None:
         run("requests", f"""
             INSERT INTO support_requests (id, number, company_id, requester_id, product_id, subject, description,
                 severity, contact_phone, status, assignee_id, created_at, updated_at, status_changed_at,
-                first_response_due, first_response_risk_at, resolution_due, resolution_risk_at)
+                first_response_due, first_response_risk_at, resolution_due, resolution_risk_at, first_response_at,
+                paused_at)
             SELECT md5('r' || r), 'SR-2026-' || lpad(r::text, 7, '0'), o.company_id,
                    'u' || substr(o.company_id, 2) || '-' || ((r / {companies}) % 3), NULL,
                    initcap(({words})[1 + r % {len(WORDS)}]) || ' problem number ' || r,
                    'Description of request ' || r, (ARRAY['blocking','major','minor','question'])[1 + r % 4], '',
-                   ({statuses})[1 + (r / 7) % {len(STATUSES)}], NULL,
+                   ({statuses})[1 + (r / 7) % {len(STATUSES)}],
+                   CASE WHEN r % 3 = 0 THEN NULL ELSE 'op' || (r % {OPERATORS}) END,
                    now() - (r % 700) * interval '1 hour', now() - (r % 500) * interval '1 minute',
-                   now(), now(), now(), now(), now()
-            FROM generate_series(1, {rows}) r, LATERAL (SELECT {owner} AS company_id) o""")
+                   now(), d.due, d.due - interval '2 hours', d.due + interval '3 days', d.due + interval '2 days',
+                   CASE WHEN (r / 7) % {len(STATUSES)} = 0 THEN NULL ELSE now() END,
+                   CASE WHEN (r / 7) % {len(STATUSES)} = 2 THEN now() END
+            FROM generate_series(1, {rows}) r, LATERAL (SELECT {owner} AS company_id) o,
+                 LATERAL (SELECT now() + ((r % 48) - 24) * interval '1 hour' AS due) d""")
+        run("weekly counts", """
+            INSERT INTO weekly_counts (week, opened, resolved)
+            SELECT date_trunc('week', created_at AT TIME ZONE 'UTC')::date, count(*),
+                   count(*) FILTER (WHERE status IN ('resolved', 'closed'))
+            FROM support_requests GROUP BY 1""")
         run("followers", """
             INSERT INTO request_followers (request_id, user_id)
             SELECT id, 'u' || substr(company_id, 2) || '-' || ((substr(requester_id, length(requester_id))::int + 1) % 3)
@@ -147,6 +161,21 @@ def measure(url: str, samples: int, companies: int) -> dict[str, dict]:
         "supervised, 100 associates, status + word": lambda: (
             f"/support/requests?scope=supervised&status={status()}&q={word()}", supervisor),
     }
+    operator = {HEADER: sign(Identity(user_id="op1", operator=True), secret, ttl=3600)}
+    queue = "/operator/support/requests?per_page=20"
+    cases.update({
+        "queue, unfiltered, first page": lambda: (queue, operator),
+        "queue, by status": lambda: (f"{queue}&status={status()}", operator),
+        "queue, late": lambda: (f"{queue}&clock=breached", operator),
+        "queue, due soon": lambda: (f"{queue}&clock=at_risk", operator),
+        "queue, paused": lambda: (f"{queue}&clock=paused", operator),
+        "queue, by severity": lambda: (f"{queue}&severity={rng.choice(('blocking', 'major', 'minor', 'question'))}",
+                                       operator),
+        "queue, unassigned": lambda: (f"{queue}&assignee=none", operator),
+        "queue, mine, late": lambda: (f"{queue}&assignee=me&clock=breached", operator),
+        "queue, one company": lambda: (f"{queue}&company_id={any_company()}", operator),
+        "weekly counts, 12 weeks": lambda: ("/operator/support/stats?weeks=12", operator),
+    })
     results = {}
     for label, make in cases.items():
         for _ in range(20):
@@ -160,7 +189,7 @@ def measure(url: str, samples: int, companies: int) -> dict[str, dict]:
             durations.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 sys.exit(f"{label}: {path} answered {response.status_code} {response.get_data(as_text=True)}")
-            empty += not response.get_json()["items"]
+            empty += not (response.get_json().get("items") or response.get_json().get("weeks"))
         durations.sort()
         results[label] = {"p50": statistics.median(durations), "p95": durations[int(len(durations) * 0.95) - 1],
                           "p99": durations[int(len(durations) * 0.99) - 1], "empty": empty}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
@@ -65,6 +65,14 @@ STATUSES = ("new", "in_progress", "waiting_for_customer", "resolved", "closed", 
 SEVERITIES = ("blocking", "major", "minor", "question")
 
 
+RUNNING_DUE = "(CASE WHEN first_response_at IS NULL THEN first_response_due ELSE resolution_due END)"
+CLOCK_RUNS = "status NOT IN ('resolved', 'closed') AND paused_at IS NULL"
+CLOCK_COLUMNS = ["first_response_at", "first_response_due", "resolution_due"]
+RUNNING_RISK = "(CASE WHEN first_response_at IS NULL THEN first_response_risk_at ELSE resolution_risk_at END)"
+RISK_COLUMNS = [*CLOCK_COLUMNS, "first_response_risk_at", "resolution_risk_at"]
+CLOCK_PAUSED = "paused_at IS NOT NULL"
+
+
 class RequestCounter(Base):
     """The last sequence number given in a year: ``SR-<year>-<sequence>``, one row per year, taken
     by an upsert in the request's own transaction (concurrent creations each get their own)."""
@@ -89,6 +97,24 @@ class SupportRequest(Base):
         # A company's list by status (the status index alone would be ANDed in, a sixth of the table).
         Index("ix_support_requests_company_status_updated", "company_id", "status", "updated_at"),
         Index("ix_support_requests_status_updated", "status", "updated_at"),
+        # The operators' queue: its sort alone (no filter) and each of its filters with the sort.
+        Index("ix_support_requests_updated", "updated_at", "id"),
+        Index("ix_support_requests_severity_updated", "severity", "updated_at"),
+        Index("ix_support_requests_product_updated", "product_id", "updated_at"),
+        Index("ix_support_requests_assignee_updated", "assignee_id", "updated_at"),
+        # The queue's "late" and "due soon": the running target's due moment of the requests whose
+        # clock runs (clock.state_condition spells the same expression and condition).
+        # The clock's columns ride along on PostgreSQL, so that counting is an index-only scan.
+        Index("ix_support_requests_running_due", text(RUNNING_DUE), postgresql_where=text(CLOCK_RUNS),
+              sqlite_where=text(CLOCK_RUNS), postgresql_include=CLOCK_COLUMNS),
+        Index("ix_support_requests_assignee_running_due", "assignee_id", text(RUNNING_DUE),
+              postgresql_where=text(CLOCK_RUNS), sqlite_where=text(CLOCK_RUNS), postgresql_include=CLOCK_COLUMNS),
+        # "Due soon" is few among many: read from the moment the running target turns at risk.
+        Index("ix_support_requests_running_risk", text(RUNNING_RISK), postgresql_where=text(CLOCK_RUNS),
+              sqlite_where=text(CLOCK_RUNS), postgresql_include=RISK_COLUMNS),
+        # "Paused": the requests waiting for the customer, most recently active first.
+        Index("ix_support_requests_paused_updated", "updated_at", postgresql_where=text(CLOCK_PAUSED),
+              sqlite_where=text(CLOCK_PAUSED), postgresql_include=["status"]),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
@@ -101,7 +127,7 @@ class SupportRequest(Base):
     severity: Mapped[str] = mapped_column(String(16))
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(24), default="new")
-    assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     # The status's own moment (resolved, closed): the reopen window and the auto-close count from it.
@@ -195,3 +221,14 @@ class Deflection(Base):
     article_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     subject: Mapped[str] = mapped_column(String(200))
     created_at = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class WeeklyCount(Base):
+    """Requests opened and moves to resolved in a week (its Monday, UTC), counted by an upsert in
+    the transaction of the opening or the move: the operators' weekly chart reads a dozen rows."""
+
+    __tablename__ = "weekly_counts"
+
+    week = mapped_column(Date, primary_key=True)
+    opened: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -8,14 +8,16 @@ from portalkit import uploads
 from portalkit.errors import not_found
 from portalkit.web import Blueprint, caller, database, db_session, operator_only
 
-from . import api, clock, moves, requests, submissions, summary, views
+from . import api, clock, moves, requests, stats, submissions, summary, views
 from .models import Deflection, RequestAttachment, SupportRequest
 from .schemas import (AnswerIn, AnswerUploadDoc, AssignIn, DeflectionPage, DeflectionQuery, QueueQuery, RequestDetail,
-                      RequestPage, StatusIn)
+                      QueuePage, StatsPage, StatsQuery, StatusIn)
 from .settings import SupportSettings
 
 blp = Blueprint("operator-support", __name__, url_prefix="/operator/support",
                 description="The vendor's support queue")
+# The queue spans every company: counting a million matches exactly would cost more than the page.
+QUEUE_COUNT_CAP = 10_000
 
 
 def _find(request_id: str, for_update: bool = False) -> SupportRequest:
@@ -36,7 +38,7 @@ def _shown(found: SupportRequest, moment, settings) -> dict:
 @blp.route("/requests", methods=["GET"])
 @operator_only
 @blp.arguments(QueueQuery, location="query")
-@blp.response(200, RequestPage)
+@blp.response(200, QueuePage)
 def queue(query):
     """The queue, most recently active first; filters: status, severity, product, company, assignee
     (an id, ``me``, ``none``), clock state (on_time, at_risk, breached, paused), a word."""
@@ -56,7 +58,8 @@ def queue(query):
     if query.get("q"):
         condition = condition & summary.search_condition(query["q"])
     session = db_session()
-    return views.page(session, condition, query, caller().language, moment, SupportSettings.load())
+    return views.page(session, condition, query, caller().language, moment, SupportSettings.load(),
+                      count_cap=QUEUE_COUNT_CAP)
 
 
 @blp.route("/requests/<request_id>", methods=["GET"])
@@ -153,3 +156,12 @@ def deflections(query):
     return {"items": [{"id": row.id, "company_id": row.company_id, "article_id": row.article_id,
                        "subject": row.subject, "created_at": row.created_at} for row in rows],
             "total": total, "by_article": by_article}
+
+
+@blp.route("/stats", methods=["GET"])
+@operator_only
+@blp.arguments(StatsQuery, location="query")
+@blp.response(200, StatsPage)
+def weekly_counts(query):
+    """Requests opened and resolved per week over the last ``weeks`` weeks (12 unless told)."""
+    return {"weeks": stats.weekly(db_session(), query["weeks"], api.now())}

@@ -17,7 +17,7 @@ from portalkit.errors import PortalError
 from portalkit.signed_identity import Identity
 from portalkit.uploads import ReceivedFile
 
-from . import clock, moves
+from . import clock, moves, stats
 from .events import outbox
 from .models import (Holding, Member, Product, RequestAttachment, RequestComment, RequestCounter, RequestFollower,
                      RequestMove, SupportRequest)
@@ -56,6 +56,7 @@ def open_request(session: Session, identity: Identity, fields: dict, files: list
                              contact_phone=fields.get("contact_phone") or "", status=moves.NEW,
                              created_at=now, updated_at=now, status_changed_at=now)
     clock.start(request, now, settings)
+    stats.count(session, now, stats.OPENED)
     session.add(request)
     session.flush()
     session.add_all(RequestFollower(request_id=request.id, user_id=user_id) for user_id in followers)
@@ -184,6 +185,8 @@ def _move(session: Session, request: SupportRequest, target: str, actor_kind: st
                             from_status=previous, to_status=target))
     request.status = target
     request.status_changed_at = now
+    if target == moves.RESOLVED:
+        stats.count(session, now, stats.RESOLVED)
     request.updated_at = now
     clock.moved(request, previous, target, now, settings)
 

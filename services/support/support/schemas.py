@@ -116,6 +116,11 @@ class QueueQuery(Paging):
     q = SingleLine(load_default=None, validate=validate.Length(min=1, max=100))
 
 
+class StatsQuery(Schema):
+    weeks = fields.Integer(load_default=12, validate=validate.Range(min=1, max=104),
+                           metadata={"description": "how many weeks, the current one last"})
+
+
 class DeflectionQuery(Paging):
     company_id = SingleLine(load_default=None, validate=ID)
 
@@ -206,6 +211,11 @@ class RequestPage(Schema):
     total = fields.Integer()
 
 
+class QueuePage(RequestPage):
+    total = fields.Integer(metadata={"description": "the matching requests, counted up to `QUEUE_COUNT_CAP`"})
+    total_capped = fields.Boolean(metadata={"description": "more requests match than `total` says"})
+
+
 class HistoryPage(Schema):
     items = fields.List(fields.Nested(MoveSchema))
     total = fields.Integer()
@@ -238,3 +248,13 @@ class DeflectionPage(Schema):
     total = fields.Integer()
     by_article = fields.Dict(keys=fields.String(), values=fields.Integer(),
                              metadata={"description": "deflections per article id (`none`: no article named)"})
+
+
+class WeekCounts(Schema):
+    week = fields.Date(metadata={"description": "the week's Monday (weeks run Monday to Sunday, UTC)"})
+    opened = fields.Integer(metadata={"description": "requests opened that week"})
+    resolved = fields.Integer(metadata={"description": "moves to resolved that week"})
+
+
+class StatsPage(Schema):
+    weeks = fields.List(fields.Nested(WeekCounts), metadata={"description": "oldest first"})

@@ -25,9 +25,11 @@ def _names(session: Session, model, ids) -> dict:
             for row in session.scalars(select(model).where(key.in_(ids)))}
 
 
-def _person(member: Member | None, user_id: str | None, kind: str = moves.CLIENT) -> dict:
+def _person(member: Member | None, user_id: str | None, kind: str = moves.CLIENT, for_operator: bool = False) -> dict:
+    # Support keeps no directory of operators: an operator sees the colleague's id (the back office's
+    # pages name them from identity's list of operators), a client sees "Support" only.
     if kind == moves.OPERATOR:
-        return {"user_id": None, "name": SUPPORT_NAME, "kind": kind}
+        return {"user_id": user_id if for_operator else None, "name": SUPPORT_NAME, "kind": kind}
     if kind == moves.SYSTEM:
         return {"user_id": None, "name": "", "kind": kind}
     return {"user_id": user_id, "name": member.display_name if member else "", "kind": kind}
@@ -83,18 +85,18 @@ def detail(session: Session, request: SupportRequest, language: str, now: dateti
         "description": request.description, "contact_phone": request.contact_phone,
         "followers": [_person(members.get(user_id), user_id) for user_id in sorted(follower_ids)],
         "attachments": [attachment(row, base) for row in by_comment.get(None, [])],
-        "thread": [{"id": c.id, "author": _person(members.get(c.author_id), c.author_id, c.author_kind),
+        "thread": [{"id": c.id, "author": _person(members.get(c.author_id), c.author_id, c.author_kind, for_operator),
                     "body": c.body, "internal": c.internal, "created_at": c.created_at,
                     "attachments": [attachment(row, base) for row in by_comment.get(c.id, [])]}
                    for c in comments if c.id in shown],
-        "history": [move_view(m, members) for m in history],
+        "history": [move_view(m, members, for_operator) for m in history],
         "allowed_moves": allowed_moves,
     })
     return view
 
 
-def move_view(row: RequestMove, members: dict) -> dict:
-    return {"at": row.at, "actor": _person(members.get(row.actor_id), row.actor_id, row.actor_kind),
+def move_view(row: RequestMove, members: dict, for_operator: bool = False) -> dict:
+    return {"at": row.at, "actor": _person(members.get(row.actor_id), row.actor_id, row.actor_kind, for_operator),
             "from_status": row.from_status, "to_status": row.to_status}
 
 
@@ -105,10 +107,15 @@ def history(session: Session, request: SupportRequest) -> list[dict]:
 
 
 def page(session: Session, condition, query: dict, language: str, now: datetime,
-         settings: SupportSettings) -> dict:
+         settings: SupportSettings, count_cap: int | None = None) -> dict:
     """One page of the requests meeting ``condition``, most recently active first, shown: two
-    queries (the count, and the page joined with its names)."""
-    total = session.scalar(select(func.count()).select_from(SupportRequest).where(condition))
+    queries (the count, and the page joined with its names). ``count_cap``: count no further than
+    that (the operators' queue over the whole table: ``total_capped`` says the total is a floor)."""
+    if count_cap is None:
+        total = session.scalar(select(func.count()).select_from(SupportRequest).where(condition))
+    else:
+        matching = select(SupportRequest.id).where(condition).limit(count_cap + 1).subquery()
+        total = session.scalar(select(func.count()).select_from(matching))
     rows = session.execute(
         select(SupportRequest, Company, Member, Product).where(condition)
         .outerjoin(Company, Company.id == SupportRequest.company_id)
@@ -120,4 +127,6 @@ def page(session: Session, condition, query: dict, language: str, now: datetime,
                       {request.requester_id: member} if member else {},
                       {request.product_id: product} if product else {}, language, now, settings)
              for request, company, member, product in rows]
-    return {"items": items, "total": total}
+    if count_cap is None:
+        return {"items": items, "total": total}
+    return {"items": items, "total": min(total, count_cap), "total_capped": total > count_cap}

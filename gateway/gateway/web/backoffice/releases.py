@@ -2,10 +2,9 @@
 pager) with its downloads, its retirement, and the form publishing one, through assets' operator API.
 
 The form's file may weigh gigabytes, past the pages' 8 MiB body limit: its POST is not parsed here.
-The view checks the session and the CSRF token (carried in the form's address, since the body is not
-read first), refuses a body over assets' limit (``PORTAL_ASSETS_RELEASE_MAX_BYTES``) before reading
-it, then streams the body as it comes to assets' ``/operator/releases`` (as the API route does) —
-glancing at the small fields ahead of the file on the way, to show them again with the errors.
+The view checks the session, then ``common.streamed_forms`` checks the CSRF token (carried in the
+form's address), refuses a body over assets' limit (``PORTAL_ASSETS_RELEASE_MAX_BYTES``) before
+reading it and streams it as it comes to assets' ``/operator/releases`` (as the API route does).
 """
 from __future__ import annotations
 

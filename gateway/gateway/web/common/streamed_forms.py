@@ -1,6 +1,6 @@
 """Forms whose multipart body streams on to a service as it arrives, never parsed nor held here (their
 files may weigh far more than the pages' 8 MiB body limit): an update, a ZIP of documents, a support
-request's attachments. Their CSRF token rides in the form's address (``action(path)``), checked before
+request's or an operator's answer's attachments. Their CSRF token rides in the form's address (``action(path)``), checked before
 a byte of the body is read; the small fields ahead of the files are noted on the way, so that a page
 can show the form again with the service's refusal."""
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Forwarded:
 
 def action(path: str) -> str:
     """The form's address, carrying its CSRF token (its body is not read before the check)."""
-    return f"{path}?{csrf.FIELD}={quote(csrf.token(), safe='')}"
+    return f"{path}{'&' if '?' in path else '?'}{csrf.FIELD}={quote(csrf.token(), safe='')}"
 
 
 def forward(service: str, path: str, limit: int, fields: tuple[str, ...] = ()) -> Forwarded:
