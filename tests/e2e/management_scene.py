@@ -28,6 +28,21 @@ def activate(mesh, email: str, first_name: str, nth: int = 1) -> requests.Sessio
     return mesh.api_login(email, PASSWORD)
 
 
+def subscribe(mesh, session, title: str, user_id: str | None = None) -> str:
+    """Subscribe the session's user (or ``user_id`` of their company) to the catalog's service
+    ``title``, validating it as the session (an administrator) where it waits; its id."""
+    params = {"q": title, "per_page": 200, **({"user_id": user_id} if user_id else {})}
+    offer = session.get(mesh.url("/api/catalog/services"), params=params, timeout=10)
+    service = next(found for found in offer.json()["items"] if found["title"] == title)
+    answer = session.post(mesh.url("/api/catalog/subscriptions"), timeout=10,
+                          json={"service_id": service["id"], **({"user_id": user_id} if user_id else {})})
+    assert answer.status_code == 201, answer.text
+    if answer.json()["status"] == "pending":
+        accepted = session.post(mesh.url(f"/api/catalog/requests/{answer.json()['id']}/accept"), json={}, timeout=10)
+        assert accepted.status_code == 200, accepted.text
+    return answer.json()["id"]
+
+
 def supervision_tree(mesh, tag: str) -> dict:
     """Head office ── Region ── Shop (and Elsewhere, not linked); the head office's administrator
     holds the supervision of Region, granted by themself as its administrator."""

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browsing import Photographer, sign_in  # noqa: E402
-from management_scene import PASSWORD, activate, register  # noqa: E402
+from management_scene import PASSWORD, activate, register, subscribe  # noqa: E402
 
 pytestmark = pytest.mark.mesh
 OWN, ADMIN, FAQS = "Request service", "Request service - Administration", "View FAQs"
@@ -28,16 +28,6 @@ def _created(answer) -> dict:
     return answer.json()
 
 
-def _subscribe(mesh, session, title: str, user_id: str | None = None) -> None:
-    params = {"q": title, "per_page": 200, **({"user_id": user_id} if user_id else {})}
-    offer = session.get(mesh.url("/api/catalog/services"), params=params, timeout=10)
-    service = next(s for s in offer.json()["items"] if s["title"] == title)
-    answer = session.post(mesh.url("/api/catalog/subscriptions"), timeout=10,
-                          json={"service_id": service["id"], **({"user_id": user_id} if user_id else {})})
-    assert answer.status_code == 201, answer.text
-    if answer.json()["status"] == "pending":
-        accepted = session.post(mesh.url(f"/api/catalog/requests/{answer.json()['id']}/accept"), json={}, timeout=10)
-        assert accepted.status_code == 200, accepted.text
 
 
 def _colleague(mesh, administrator, tag: str, first_name: str, *services: str) -> str:
@@ -47,7 +37,7 @@ def _colleague(mesh, administrator, tag: str, first_name: str, *services: str) -
         "function": "Buyer", "office_phone": "", "mobile_phone": "", "security_level": 1}))
     activate(mesh, email, first_name)
     for title in services:
-        _subscribe(mesh, administrator, title, created["id"])
+        subscribe(mesh, administrator, title, created["id"])
     return email
 
 
@@ -68,7 +58,7 @@ def test_open_with_suggestions_see_in_the_company_list_answered_and_resolved(mes
     assert operator.post(mesh.url(f"/api/operator/articles/{article['id']}/publish"), timeout=10).status_code in (200, 201)
     victor = activate(mesh, company["email"], "Victor")
     for title in (OWN, ADMIN):
-        _subscribe(mesh, victor, title)
+        subscribe(mesh, victor, title)
     colin = _colleague(mesh, victor, tag, "Colin", OWN, FAQS)
     paula = _colleague(mesh, victor, tag, "Paula", OWN)
     shoot = Photographer(mesh.backend)

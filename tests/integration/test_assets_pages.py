@@ -17,7 +17,7 @@ import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from management_scene import activate, register  # noqa: E402
+from management_scene import activate, register, subscribe  # noqa: E402
 
 pytestmark = pytest.mark.mesh
 DOWNLOAD = "Download updates"
@@ -31,12 +31,6 @@ def _created(answer) -> dict:
     return answer.json()
 
 
-def _subscribe(mesh, session, title: str) -> str:
-    offer = session.get(mesh.url("/api/catalog/services"), params={"q": title, "per_page": 200}, timeout=10)
-    service = next(s for s in offer.json()["items"] if s["title"] == title)
-    answer = session.post(mesh.url("/api/catalog/subscriptions"), json={"service_id": service["id"]}, timeout=10)
-    assert answer.status_code == 201 and answer.json()["status"] == "accepted", answer.text
-    return answer.json()["id"]
 
 
 def _pages_of(mesh, api_session: requests.Session) -> requests.Session:
@@ -67,7 +61,7 @@ def scene(mesh):
         _created(operator.post(mesh.url("/api/operator/calendar"), timeout=10, json={
             "product_id": product["id"], "version": version, "forecast_on": "2027-03-01"}))
     holder = activate(mesh, client["email"], "Fanny")
-    subscription = _subscribe(mesh, holder, DOWNLOAD)
+    subscription = subscribe(mesh, holder, DOWNLOAD)
     return {"operator": operator, "holder": holder, "subscription": subscription, "products": products,
             "client": client, "holding": holding, "tag": tag}
 
@@ -89,7 +83,7 @@ def test_the_calendar_link_shows_the_users_calendar_until_renewed_or_the_right_e
     assert holder.delete(mesh.url(f"/api/catalog/subscriptions/{scene['subscription']}"), timeout=10).status_code == 204
     assert requests.get(mesh.url(second["path"]), timeout=10).status_code == 404
     assert holder.post(mesh.url(FEED), timeout=10).status_code == 403
-    scene["subscription"] = _subscribe(mesh, holder, DOWNLOAD)
+    scene["subscription"] = subscribe(mesh, holder, DOWNLOAD)
     assert requests.get(mesh.url(second["path"]), timeout=10).status_code == 200
     assert holder.delete(mesh.url(FEED), timeout=10).status_code == 204
     assert requests.get(mesh.url(second["path"]), timeout=10).status_code == 404

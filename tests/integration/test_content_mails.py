@@ -26,7 +26,7 @@ from portalkit.events import PRODUCER_OF, new_envelope
 from portalkit.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from management_scene import activate, register  # noqa: E402
+from management_scene import activate, register, subscribe  # noqa: E402
 
 pytestmark = pytest.mark.mesh
 PREFERENCE = "Functional preference: Accounting"
@@ -60,11 +60,6 @@ def _created(answer) -> dict:
     return answer.json()
 
 
-def _subscribe(mesh, session, title: str) -> None:
-    offer = session.get(mesh.url("/api/catalog/services"), params={"q": title, "per_page": 200}, timeout=10)
-    service = next(s for s in offer.json()["items"] if s["title"] == title)
-    answer = session.post(mesh.url("/api/catalog/subscriptions"), json={"service_id": service["id"]}, timeout=10)
-    assert answer.status_code == 201 and answer.json()["status"] == "accepted", answer.text
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +77,7 @@ def scene(mesh):
         "company_id": companies["Holder"]["company"]["id"], "product_id": product["id"], "quantity": 1}))
     sessions = {name: activate(mesh, company["email"], company["administrator"]["first_name"])
                 for name, company in companies.items()}
-    _subscribe(mesh, sessions["Reader"], PREFERENCE)
+    subscribe(mesh, sessions["Reader"], PREFERENCE)
     return {"tag": tag, "product": product, "sessions": sessions,
             "emails": {name: company["email"] for name, company in companies.items()}}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from management_scene import activate, register  # noqa: E402
+from management_scene import activate, register, subscribe  # noqa: E402
 
 pytestmark = pytest.mark.mesh
 DOWNLOAD = "Download updates"
@@ -28,11 +28,6 @@ def _created(answer) -> dict:
     return answer.json()
 
 
-def _subscribe(mesh, session, title: str) -> None:
-    offer = session.get(mesh.url("/api/catalog/services"), params={"q": title, "per_page": 200}, timeout=10)
-    service = next(s for s in offer.json()["items"] if s["title"] == title)
-    answer = session.post(mesh.url("/api/catalog/subscriptions"), json={"service_id": service["id"]}, timeout=10)
-    assert answer.status_code == 201 and answer.json()["status"] == "accepted", answer.text
 
 
 def _publish(mesh, operator, product_id: str, version: str, data: bytes):
@@ -59,7 +54,7 @@ def scene(mesh):
             "company_id": company["company"]["id"], "starts_on": "2026-01-01"}))
     holder = activate(mesh, client["email"], "Claire")
     outsider = activate(mesh, other["email"], "Oscar")
-    _subscribe(mesh, holder, DOWNLOAD)
+    subscribe(mesh, holder, DOWNLOAD)
     data = os.urandom(9 * 1024 * 1024)  # past the portal's 8 MB JSON limit: streamed through
     release = _created(_publish(mesh, operator, product["id"], "7.1", data))
     return {"operator": operator, "holder": holder, "outsider": outsider, "product": product,
@@ -124,7 +119,7 @@ def test_without_the_right_403_and_another_companys_user_404(mesh, scene):
     url = mesh.url(f"/api/assets/releases/{release['id']}/file")
     assert outsider.get(url, timeout=10).status_code == 403
     assert outsider.get(mesh.url("/api/assets/releases"), timeout=10).status_code == 403
-    _subscribe(mesh, outsider, DOWNLOAD)  # Other's contract lets it hold the right, not the product
+    subscribe(mesh, outsider, DOWNLOAD)  # Other's contract lets it hold the right, not the product
     refused = outsider.get(url, timeout=10)
     assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
     assert outsider.get(mesh.url(f"/api/assets/releases/{release['id']}"), timeout=10).status_code == 404

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services" / "knowledge" / "tests"))
-from management_scene import activate, register  # noqa: E402
+from management_scene import activate, register, subscribe  # noqa: E402
 from pdf_fixture import pdf_with_text  # noqa: E402
 
 pytestmark = pytest.mark.mesh
@@ -25,11 +25,6 @@ def _created(answer) -> dict:
     return answer.json()
 
 
-def _subscribe(mesh, session, title: str) -> None:
-    offer = session.get(mesh.url("/api/catalog/services"), params={"q": title, "per_page": 200}, timeout=10)
-    service = next(s for s in offer.json()["items"] if s["title"] == title)
-    answer = session.post(mesh.url("/api/catalog/subscriptions"), json={"service_id": service["id"]}, timeout=10)
-    assert answer.status_code == 201 and answer.json()["status"] == "accepted", answer.text
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +38,7 @@ def scene(mesh):
         "company_id": reader_company["company"]["id"], "starts_on": "2026-01-01"}))
     reader = activate(mesh, reader_company["email"], "Rita")
     outsider = activate(mesh, other_company["email"], "Oscar")
-    _subscribe(mesh, reader, VIEW_FAQS)
+    subscribe(mesh, reader, VIEW_FAQS)
     product = _created(operator.post(mesh.url("/api/operator/products"), timeout=10, json={
         "code": f"ACC-{tag}", "name_en": "Accounting", "name_fr": "Comptabilité", "kind": "software",
         "brand": f"Etafi-{tag}", "domain": "Accounting", "serializable": False, "major_version": 7}))

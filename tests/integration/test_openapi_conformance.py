@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from management_scene import subscribe  # noqa: E402
+
 
 pytestmark = pytest.mark.mesh
 SERVICES = ("identity", "catalog", "assets", "knowledge", "support", "notifications")
@@ -94,19 +97,10 @@ def register_administrator(mesh) -> tuple[str, str]:
     assert contract.status_code == 201, contract.text
     administrator = mesh.api_login(email, ADMINISTRATOR_PASSWORD)
     for title in HELD_SERVICES:
-        _subscribe(mesh, administrator, title)
+        subscribe(mesh, administrator, title)
     return email, ADMINISTRATOR_PASSWORD
 
 
-def _subscribe(mesh, session, title: str) -> None:
-    """Subscribe the session's user to a service of the catalog, validating it if it waits."""
-    offer = session.get(mesh.url("/api/catalog/services"), params={"q": title, "per_page": 200}, timeout=10)
-    service = next(found for found in offer.json()["items"] if found["title"] == title)
-    answer = session.post(mesh.url("/api/catalog/subscriptions"), json={"service_id": service["id"]}, timeout=10)
-    assert answer.status_code == 201, answer.text
-    if answer.json()["status"] == "pending":
-        accepted = session.post(mesh.url(f"/api/catalog/requests/{answer.json()['id']}/accept"), json={}, timeout=10)
-        assert accepted.status_code == 200, accepted.text
 
 
 def _any(patterns) -> str:

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from management_scene import activate, register  # noqa: E402
+from management_scene import activate, register, subscribe  # noqa: E402
 
 pytestmark = pytest.mark.mesh
 OWN, ADMIN = "Request service", "Request service - Administration"
@@ -29,16 +29,6 @@ def _created(answer) -> dict:
     return answer.json()
 
 
-def _subscribe(mesh, session, title: str, user_id: str | None = None) -> None:
-    params = {"q": title, "per_page": 200, **({"user_id": user_id} if user_id else {})}
-    offer = session.get(mesh.url("/api/catalog/services"), params=params, timeout=10)
-    service = next(s for s in offer.json()["items"] if s["title"] == title)
-    answer = session.post(mesh.url("/api/catalog/subscriptions"), timeout=10,
-                          json={"service_id": service["id"], **({"user_id": user_id} if user_id else {})})
-    assert answer.status_code == 201, answer.text
-    if answer.json()["status"] == "pending":
-        accepted = session.post(mesh.url(f"/api/catalog/requests/{answer.json()['id']}/accept"), json={}, timeout=10)
-        assert accepted.status_code == 200, accepted.text
 
 
 def _pages_of(api_session: requests.Session) -> requests.Session:
@@ -54,7 +44,7 @@ def _colleague(mesh, administrator, tag: str, first_name: str) -> requests.Sessi
         "email": email, "title": "M", "last_name": "Quentin", "first_name": first_name, "language": "en",
         "function": "Buyer", "office_phone": "", "mobile_phone": "", "security_level": 1}))
     session = activate(mesh, email, first_name)
-    _subscribe(mesh, administrator, OWN, created["id"])
+    subscribe(mesh, administrator, OWN, created["id"])
     return session
 
 
@@ -73,8 +63,8 @@ def scene(mesh):
     _created(operator.post(mesh.url("/api/operator/holdings"), timeout=10, json={
         "company_id": company["company"]["id"], "product_id": product["id"], "quantity": 1}))
     victor = activate(mesh, company["email"], "Victor")
-    _subscribe(mesh, victor, OWN)
-    _subscribe(mesh, victor, ADMIN)
+    subscribe(mesh, victor, OWN)
+    subscribe(mesh, victor, ADMIN)
     colin = _colleague(mesh, victor, tag, "Colin")
     paula = _colleague(mesh, victor, tag, "Paula")
     return {"operator": operator, "product": product, "victor": victor, "colin": colin, "paula": paula}

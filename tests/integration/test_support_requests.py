@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from management_scene import activate, register  # noqa: E402
+from management_scene import activate, register, subscribe  # noqa: E402
 from meshtools import mail_text  # noqa: E402
 
 pytestmark = pytest.mark.mesh
@@ -30,16 +30,6 @@ def _created(answer) -> dict:
     return answer.json()
 
 
-def _subscribe(mesh, session, title: str, user_id: str | None = None) -> None:
-    params = {"q": title, "per_page": 200, **({"user_id": user_id} if user_id else {})}
-    offer = session.get(mesh.url("/api/catalog/services"), params=params, timeout=10)
-    service = next(s for s in offer.json()["items"] if s["title"] == title)
-    answer = session.post(mesh.url("/api/catalog/subscriptions"), timeout=10,
-                          json={"service_id": service["id"], **({"user_id": user_id} if user_id else {})})
-    assert answer.status_code == 201, answer.text
-    if answer.json()["status"] == "pending":  # a service that needs the administrator's validation
-        accepted = session.post(mesh.url(f"/api/catalog/requests/{answer.json()['id']}/accept"), json={}, timeout=10)
-        assert accepted.status_code == 200, accepted.text
 
 
 def _colleague(mesh, administrator, tag: str, first_name: str):
@@ -75,13 +65,13 @@ def scene(mesh):
     simon = activate(mesh, shop["email"], "Simon")
     etienne = activate(mesh, elsewhere["email"], "Etienne")
     for session in (victor, romain, simon, etienne):
-        _subscribe(mesh, session, OWN)
-    _subscribe(mesh, victor, ADMIN)
-    _subscribe(mesh, romain, SUPERVISION)
+        subscribe(mesh, session, OWN)
+    subscribe(mesh, victor, ADMIN)
+    subscribe(mesh, romain, SUPERVISION)
     colin, colin_user = _colleague(mesh, victor, tag, "Colin")
     paula, paula_user = _colleague(mesh, victor, tag, "Paula")
     for user in (colin_user, paula_user):
-        _subscribe(mesh, victor, OWN, user["id"])
+        subscribe(mesh, victor, OWN, user["id"])
     return {"operator": operator, "head": head, "shop": shop, "elsewhere": elsewhere, "product": product,
             "victor": victor, "romain": romain, "simon": simon, "etienne": etienne,
             "colin": colin, "colin_user": colin_user, "paula": paula, "paula_user": paula_user}

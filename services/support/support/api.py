@@ -15,7 +15,7 @@ from portalkit.web import Blueprint, caller, database, db_session, signed_in
 from . import access, moves, requests, submissions, summary, views
 from .handlers import PRODUCTS
 from .models import Deflection, RequestAttachment, RequestRead
-from .schemas import (CommentIn, CommentUploadDoc, DeflectionIn, DeflectionSchema, FollowersIn, HistoryPage,
+from .schemas import (ColleaguePage, ColleagueQuery, CommentIn, CommentUploadDoc, DeflectionIn, DeflectionSchema, FollowersIn, HistoryPage,
                       ProductPage, RequestCreated, RequestDetail, RequestIn, RequestPage, RequestQuery,
                       RequestUploadDoc, SupportSummarySchema)
 from .settings import SupportSettings
@@ -222,6 +222,24 @@ def add_followers(fields, request_id):
     requests.add_followers(session, identity, found, fields["user_ids"], moment)
     session.commit()
     return _shown(found, identity, moment, SupportSettings.load())
+
+
+@blp.route("/requests/<request_id>/colleagues", methods=["GET"])
+@blp.refuses(403, 404)
+@signed_in
+@blp.arguments(ColleagueQuery, location="query")
+@blp.response(200, ColleaguePage)
+def list_colleagues(query, request_id):
+    """The colleagues who may be added as followers (activated users of the request's company, not
+    yet following), for those who add them: the requester and the company's request administrators."""
+    identity = caller()
+    session = db_session()
+    found = access.find_visible(session, identity, request_id)
+    if not access.may_decide(session, identity, found):
+        raise forbidden("Only the requester and the company's request administrators add followers.")
+    members, total = requests.colleagues(session, found, query["q"], query["page"], query["per_page"])
+    return {"items": [{"user_id": member.user_id, "name": member.display_name} for member in members],
+            "total": total}
 
 
 @blp.route("/requests/<request_id>/attachments/<attachment_id>", methods=["GET"])

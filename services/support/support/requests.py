@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -100,6 +100,21 @@ def add_followers(session: Session, identity: Identity, request: SupportRequest,
         raise invalid("user_ids", f"Not colleagues of the request's company: {', '.join(unknown)}.")
     session.add_all(RequestFollower(request_id=request.id, user_id=user_id) for user_id in wanted)
     request.updated_at = now
+
+
+def colleagues(session: Session, request: SupportRequest, q: str | None, page: int, per_page: int):
+    """The activated members of the request's company who may still follow it (not the requester,
+    not a follower), by name; ``(members, total)``."""
+    following = select(RequestFollower.user_id).where(RequestFollower.request_id == request.id)
+    query = select(Member).where(Member.company_id == request.company_id, Member.activated_at.is_not(None),
+                                 Member.user_id != request.requester_id, Member.user_id.not_in(following))
+    if q:
+        query = query.where(or_(*(func.lower(column).contains(q.lower(), autoescape=True)
+                                  for column in (Member.first_name, Member.last_name, Member.email))))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    members = session.scalars(query.order_by(Member.last_name, Member.first_name, Member.user_id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return members, total
 
 
 def attach(session: Session, request: SupportRequest, comment: RequestComment | None,

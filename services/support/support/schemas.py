@@ -105,6 +105,11 @@ class RequestQuery(Paging):
                          metadata={"description": "one company of the scope (a supervisor's associate, say)"})
 
 
+class ColleagueQuery(Paging):
+    q = SingleLine(load_default=None, validate=validate.Length(min=1, max=100),
+                   metadata={"description": "a part of the colleague's name or address"})
+
+
 class QueueQuery(Paging):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     severity = fields.String(load_default=None, validate=validate.OneOf(SEVERITIES))
@@ -135,6 +140,16 @@ class Person(Schema):
     user_id = fields.String(allow_none=True)
     name = fields.String()
     kind = fields.String(metadata={"enum": ["client", "operator", "system"]})
+
+
+class Colleague(Schema):
+    user_id = fields.String()
+    name = fields.String()
+
+
+class ColleaguePage(Schema):
+    items = fields.List(fields.Nested(Colleague))
+    total = fields.Integer()
 
 
 class AttachmentSchema(Schema):

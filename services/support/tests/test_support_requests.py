@@ -301,6 +301,20 @@ def test_unreadable_bodies_are_400(client, scene, body):
     assert answer.status_code == 400
 
 
+def test_the_requester_reads_the_colleagues_who_may_follow(client, scene):
+    ann, bob = headers("ann", "acme", OWN), headers("bob", "acme", OWN)
+    created = _created(_open(client, ann))
+    path = f"/support/requests/{created['id']}/colleagues"
+    listed = client.get(path, headers=ann)
+    assert listed.status_code == 200
+    assert {colleague["user_id"] for colleague in listed.get_json()["items"]} == {"bob", "cid"}  # not ann, not shop's
+    client.post(f"/support/requests/{created['id']}/followers", json={"user_ids": ["bob"]}, headers=ann)
+    assert [c["user_id"] for c in client.get(path, headers=ann).get_json()["items"]] == ["cid"]
+    assert client.get(path, query_string={"q": "nobody"}, headers=ann).get_json() == {"items": [], "total": 0}
+    assert client.get(path, headers=bob).status_code == 403  # a follower comments, does not add
+    assert client.get(path, headers=headers("oli", "other", OWN)).status_code == 404
+
+
 def test_the_requester_adds_colleagues_as_followers(client, scene, database):
     ann, bob = headers("ann", "acme", OWN), headers("bob", "acme", OWN)
     created = _created(_open(client, ann))

@@ -1,6 +1,6 @@
 """``/support/requests/<id>``: a request as its requester's side sees it — number, subject, product,
 severity, status and clock, the thread in order (attachments through the API's streamed route), the
-history of moves, the followers (the requester adds colleagues), the comment form and the decisions
+history of moves, the followers (the requester adds colleagues support lists), the comment form and the decisions
 support allows (resolve, close, reopen). Another company's request is the 404 page."""
 from __future__ import annotations
 
@@ -19,16 +19,15 @@ DONE = {"opened": lazy_gettext("Your request has been registered: quote its numb
         "followed": lazy_gettext("The colleagues now follow the request.")}
 
 
-def _colleagues(shown: dict) -> list[tuple[str, str]]:
-    """Colleagues who may be added as followers, when identity lists the company's users to the
-    visitor (administrators); the others see the followers only."""
-    listed = calls.optional("/identity/users", {"company": (shown.get("company") or {}).get("id"), "per_page": 200})
-    following = {(person or {}).get("user_id") for person in shown.get("followers") or []}
-    following.add((shown.get("requester") or {}).get("user_id"))
-    return [(user["id"], user.get("display_name") or user.get("email") or user["id"])
-            for user in (listed or {}).get("items") or []
-            if isinstance(user, dict) and user.get("id") and user["id"] not in following
-            and user.get("status", "active") == "active"]
+def _colleagues(request_id: str) -> list[tuple[str, str]]:
+    """The colleagues who may still be added as followers: support lists them (activated users of
+    the request's company) to those who add them — the requester, the request administrators."""
+    status, listed = calls.call("support", "GET", words.request_path(request_id) + "/colleagues",
+                                query={"per_page": 200})
+    if status != 200 or not isinstance(listed, dict):
+        return []
+    return [(colleague["user_id"], colleague.get("name") or colleague["user_id"])
+            for colleague in listed.get("items") or [] if isinstance(colleague, dict) and colleague.get("user_id")]
 
 
 def render_request(request_id: str, errors: dict | None = None, values: dict | None = None, status: int = 200):
@@ -40,7 +39,7 @@ def render_request(request_id: str, errors: dict | None = None, values: dict | N
         "support/request.html", shown=shown, statuses=words.STATUSES, severities=words.SEVERITIES,
         decisions=[(target, *words.DECISIONS[target]) for target in shown.get("allowed_moves") or []
                    if target in words.DECISIONS],
-        colleagues=_colleagues(shown) if may_decide else [], errors=errors or {}, values=values or {},
+        colleagues=_colleagues(request_id) if may_decide else [], errors=errors or {}, values=values or {},
         message=str(done) if done else None, path=words.request_path(request_id),
         comment_action=streamed_forms.action(words.request_path(request_id) + "/comments")), status
 
