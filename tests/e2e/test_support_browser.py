@@ -1,8 +1,8 @@
 """The support space in a real browser through the real mesh: a user holding "Request service" and
 "View FAQs" opens a request with an attachment, the knowledge base's articles appear while the
 subject is typed; the company's administrator sees it in the company's list, a plain colleague does
-not; an operator answers (through the API: the back office's page is another piece of work), and
-the user sees the answer and the clock on the request's page and resolves it. Screenshots go to
+not; an operator answers from the back office's page (after an internal note), and the user sees
+the answer — never the note — and the clock on the request's page and resolves it. Screenshots go to
 PORTAL_SCREENSHOT_DIR."""
 from __future__ import annotations
 
@@ -105,15 +105,27 @@ def test_open_with_suggestions_see_in_the_company_list_answered_and_resolved(mes
             expect(page.get_by_role("link", name=number)).to_have_count(0)
         context.close()
 
-    # An operator answers; Colin sees the answer and the clock, and resolves the request.
-    answered = operator.post(mesh.url(f"/api/operator/support/requests/{request_id}/answers"), timeout=10,
-                             json={"body": "Reinstall the driver, then print again."})
-    assert answered.status_code == 201, answered.text
+    # An operator answers from the back office's page, with an internal note first; Colin sees the
+    # answer (never the note) and the clock, and resolves the request.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, mesh, mesh.operator_email, mesh.operator_password)
+    page.goto(mesh.url(f"/operator/support/{request_id}"))
+    expect(page.locator("h1")).to_contain_text(number)
+    page.fill("#body", "Their driver is the old one")
+    page.check("#internal")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".alert-success")).to_contain_text("The internal note has been saved")
+    page.fill("#body", "Reinstall the driver, then print again.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".alert-success")).to_contain_text("The answer has been sent to the client.")
+    context.close()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     sign_in(page, mesh, colin, PASSWORD)
     page.goto(request_url)
     expect(page.locator(".thread-operator .thread-body")).to_have_text("Reinstall the driver, then print again.")
+    expect(page.locator("body")).not_to_contain_text("Their driver is the old one")
     expect(page.locator(".thread-operator .author")).to_have_text("Support")
     expect(page.locator(".request-facts")).to_contain_text("Resolution expected by")
     shoot(page, "support-request-answered")
