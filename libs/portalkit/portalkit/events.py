@@ -58,6 +58,15 @@ class CompanyRegistered(Contract):
     number = fields.String(required=True)
     name = fields.String(required=True)
     parent_id = _opt(fields.String())
+    siren = _opt(fields.String())
+
+
+class CompanyUpdated(Contract):
+    """An operator changed a company's name, postcode, city or SIREN: what it is now."""
+    company_id = _id()
+    number = fields.String(required=True)
+    name = fields.String(required=True)
+    siren = _opt(fields.String())
 
 
 class AssociateLinked(Contract):
@@ -539,7 +548,7 @@ class ProbeSent(Contract):
 
 
 PRODUCERS = {
-    "identity": [CompanyRegistered, AssociateLinked, UserCreated, UserActivated, UserUpdated,
+    "identity": [CompanyRegistered, CompanyUpdated, AssociateLinked, UserCreated, UserActivated, UserUpdated,
                  UserEmailChanged, UserDeleted, UserLocked, PasswordResetRequested,
                  EmailChangeRequested, UsersImported, SessionsEnded, AssociateUnlinked,
                  AccessRequested, AccessRequestedForExistingAccount, AccessRequestDecided],
