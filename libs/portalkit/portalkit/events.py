@@ -137,6 +137,37 @@ class EmailChangeRequested(Recipient):
     expires_at = fields.AwareDateTime(required=True)
 
 
+class DeclarantFact(Contract):
+    """A declarant account of the Etafi declarative portal, as a mail to its holder needs it."""
+    declarant_id = _id()
+    login = fields.String(required=True)
+    company_id = _id()
+    company_name = fields.String(load_default="")
+    role = fields.String(required=True, validate=validate.OneOf(("declarant", "supervisor")))
+    email = fields.Email(required=True)
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    language = fields.String(load_default="en")
+    user_id = _opt(fields.String())
+
+
+class DeclarantIssued(DeclarantFact):
+    """A declarant account was issued: its holder is mailed the link that sets its password."""
+    password_token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class DeclarantPasswordResetRequested(DeclarantFact):
+    """A new password link for a declarant account (reset by an operator, an administrator or
+    the declarant's own "forgotten password")."""
+    password_token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class DeclarantRevoked(DeclarantFact):
+    """A declarant account was revoked: no more sign-in, its sessions ended."""
+
+
 class ImportRejection(Contract):
     line = fields.Integer(required=True)
     reason = fields.String(required=True)
@@ -551,7 +582,8 @@ PRODUCERS = {
     "identity": [CompanyRegistered, CompanyUpdated, AssociateLinked, UserCreated, UserActivated, UserUpdated,
                  UserEmailChanged, UserDeleted, UserLocked, PasswordResetRequested,
                  EmailChangeRequested, UsersImported, SessionsEnded, AssociateUnlinked,
-                 AccessRequested, AccessRequestedForExistingAccount, AccessRequestDecided],
+                 AccessRequested, AccessRequestedForExistingAccount, AccessRequestDecided,
+                 DeclarantIssued, DeclarantPasswordResetRequested, DeclarantRevoked],
     "catalog": [SubscriptionRequested, SubscriptionAccepted, SubscriptionRefused,
                 SubscriptionCancelled, SubscriptionExpired, SubscriptionExpiring, ServicePublished,
                 ServiceRetired],
