@@ -29,7 +29,7 @@ DECLARATIVE_LOGIN_PATH, DECLARATIVE_LOGOUT_PATH = "/api/auth/declarative/login",
 # A declarative session reaches these only; the first two need one (the declarative sign-in's
 # other routes, its password links, are anonymous).
 DECLARATIVE_SPACE = ("/api/declarations", "/api/auth/declarative/")
-NEEDS_DECLARATIVE = ("/api/declarations", "/api/auth/declarative/audits")
+NEEDS_DECLARATIVE = ("/api/declarations", "/api/auth/declarative/audits", "/api/auth/declarative/me")
 LOGIN_BODY_LIMIT = 16 * 1024
 # Bodies up to this size are read before forwarding (one send); larger ones are streamed.
 READ_WHOLE_LIMIT = 64 * 1024

@@ -18,7 +18,7 @@ from portalkit.settings import identity_secret
 
 # The spaces, in the order their blueprints are registered: each a package of this one.
 SPACES = ("account", "administration", "catalog", "contacts", "access", "backoffice", "inventory",
-          "downloads", "serialization", "documents", "planning", "news", "lines", "knowledge")
+          "downloads", "serialization", "documents", "planning", "news", "lines", "knowledge", "declarations")
 
 
 def init_web(app: Flask) -> None:

@@ -9,7 +9,8 @@ from portalkit.web import Blueprint, caller, database, db_session, operator_only
 from . import declarants, declarative_signin
 from .access import administered_companies, administrator
 from .declarant_schemas import (DeclarantIn, DeclarantPage, DeclarantQuery, DeclarantSchema, DeclarativeCredentialsIn,
-                                DeclarativeSignInOut, ForgottenLoginIn, PasswordIn, PasswordLinkProfile)
+                                DeclarativeSignInOut, ForgottenLoginIn, PasswordIn, PasswordLinkProfile,
+                                SignedInDeclarant)
 from .schemas import PageQuery, SignInAuditPage
 from .settings import IdentitySettings
 
@@ -89,16 +90,33 @@ def login(credentials):
     return {"declarant": declarant}
 
 
+def _declarative_caller():
+    identity = caller()
+    if not identity.signed_in or identity.scope != declarative_signin.DECLARATIVE_SCOPE:
+        raise PortalError(401, "declarative_sign_in_required", "Sign in to the declarative portal first.")
+    return identity
+
+
+@auth_blp.route("/me", methods=["GET"])
+@auth_blp.refuses(401)
+@auth_blp.response(200, SignedInDeclarant)
+def me():
+    """The signed-in declarant, with the entities their session works on."""
+    identity = _declarative_caller()
+    declarant = declarants.one(db_session(), None, identity.user_id or "")
+    # The session's entities, as identity named them at sign-in: the page shows what the session may do.
+    declarant.entities = [entity for entity in declarants.entities(db_session(), declarant)
+                          if entity.id in identity.entities]
+    return declarant
+
+
 @auth_blp.route("/audits", methods=["GET"])
 @auth_blp.refuses(401)
 @auth_blp.arguments(PageQuery, location="query")
 @auth_blp.response(200, SignInAuditPage)
 def audits(query):
     """List the declarant's own declarative sign-ins, failures included, newest first."""
-    identity = caller()
-    if not identity.signed_in or identity.scope != declarative_signin.DECLARATIVE_SCOPE:
-        raise PortalError(401, "declarative_sign_in_required", "Sign in to the declarative portal first.")
-    items, total = declarative_signin.history(db_session(), identity, query["page"], query["per_page"])
+    items, total = declarative_signin.history(db_session(), _declarative_caller(), query["page"], query["per_page"])
     return {"items": items, "total": total}
 
 

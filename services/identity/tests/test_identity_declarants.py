@@ -153,3 +153,13 @@ def test_only_a_user_holding_the_roles_service_may_be_tied(portal):
     portal.grant(user_id, company_id, DECLARATIVE, event="SubscriptionCancelled")
     assert _issue(portal, portal.operator, company_id=company_id, user_id=user_id,
                   login="again").json["error"]["code"] == "service_not_held"
+
+
+def test_the_declarant_reads_their_account_and_the_sessions_entities(portal):
+    company_id = _company(portal, "C1", SIREN)
+    declarant_id = _issue(portal, portal.operator, company_id=company_id).json["id"]
+    session = portal.as_caller(user_id=declarant_id, company_id=company_id, scope="declarative",
+                               declarant_role="declarant", entities=frozenset({company_id}))
+    me = portal.client.get("/auth/declarative/me", headers=session).json
+    assert me["login"] == "decl.one" and [e["id"] for e in me["entities"]] == [company_id]
+    assert portal.client.get("/auth/declarative/me", headers=portal.operator).status_code == 401
