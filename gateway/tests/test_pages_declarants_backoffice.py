@@ -1,0 +1,62 @@
+"""The back office's declarant accounts: the list with its criteria and pager, a new account for
+the company of a number, revoking one (identity faked over HTTP)."""
+from __future__ import annotations
+
+import json
+import re
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+DECLARANT = {"id": "d1", "login": "decl.one", "role": "declarant", "status": "active", "password_set": False,
+             "display_name": "Denis Martin", "email": "denis@client.test",
+             "company": {"id": "c9", "name": "Horizon", "siren": "732829320"}}
+
+
+def _operator(client, open_session):
+    client.set_cookie("portal_session", open_session("op1", None, operator=True, display_name="Olga Op"))
+
+
+def test_only_operators_open_the_page(client, portal):
+    assert client.get("/operator/declarants").status_code == 302
+    client.set_cookie("portal_session", portal.open_session("claire@client.test"))
+    assert client.get("/operator/declarants").status_code == 403
+
+
+def test_the_list_filters_and_an_account_is_issued_and_revoked(client, services, open_session):
+    sent = []
+    identity = services["identity"]
+    identity.routes[("GET", "/operator/declarants")] = lambda seen: (200, {"items": [DECLARANT], "total": 1})
+    identity.routes[("GET", "/operator/companies")] = lambda seen: (
+        200, {"items": [{"id": "c9", "number": "N-9", "name": "Horizon"}], "total": 1})
+
+    def issued(seen):
+        sent.append(json.loads(seen.body))
+        if sent[-1]["login"] == "taken":
+            return 409, {"error": {"code": "login_taken", "message": "Taken."}}
+        return 201, DECLARANT
+    identity.routes[("POST", "/operator/declarants")] = issued
+    identity.routes[("POST", "/operator/declarants/d1/revoke")] = lambda seen: (200, {**DECLARANT, "status": "revoked"})
+    _operator(client, open_session)
+    page = client.get("/operator/declarants?q=decl&status=active").get_data(as_text=True)
+    assert "Displaying items 1 - 1 of 1" in page and "decl.one" in page and "732829320" in page
+    assert "Clear filter" in page and 'href="/operator/declarants" aria-current="page"' in page
+    assert "q=decl" in identity.last.query and "status=active" in identity.last.query
+    token = CSRF.search(page).group(1)
+    form = {"csrf_token": token, "company_number": "N-9", "login": "decl.two", "email": "d2@client.test",
+            "role": "supervisor", "language": "en"}
+    done = client.post("/operator/declarants", data=form)
+    assert done.status_code == 302 and done.headers["Location"] == "/operator/declarants?done=issued"
+    assert sent[-1] == {"login": "decl.two", "email": "d2@client.test", "first_name": "", "last_name": "",
+                        "role": "supervisor", "language": "en", "company_id": "c9"}
+    taken = client.post("/operator/declarants", data={**form, "login": "taken"})
+    assert taken.status_code == 409 and "Another declarant account has this login." in taken.get_data(as_text=True)
+    unknown = client.post("/operator/declarants", data={**form, "company_number": "N-404"})
+    assert unknown.status_code == 400 and len(sent) == 2
+    revoked = client.post("/operator/declarants/d1/revoke", data={"csrf_token": token})
+    assert revoked.status_code == 302 and revoked.headers["Location"] == "/operator/declarants?done=revoked"
+
+
+def test_the_page_in_french(client, services, open_session):
+    services["identity"].routes[("GET", "/operator/declarants")] = lambda seen: (200, {"items": [], "total": 0})
+    client.set_cookie("portal_session", open_session("op1", None, operator=True, language="fr"))
+    page = client.get("/operator/declarants").get_data(as_text=True)
+    assert "Comptes déclarants" in page and "Aucun compte déclarant pour le moment." in page
