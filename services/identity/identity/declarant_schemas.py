@@ -4,10 +4,13 @@ from marshmallow import Schema, fields, validate
 from .declarant_models import ROLES, STATUSES
 from .schemas import PageQuery, Strict, email_field, language_field, text
 
+LOGIN_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$"
+
 
 class DeclarantIn(Strict):
-    login = text(64, 1, required=True, metadata={"description": "the account's own login (not the e-mail): "
-                                                                "3 to 64 letters, digits, `.`, `-`, `_`"})
+    login = fields.String(required=True, validate=[validate.Length(min=3, max=64), validate.Regexp(LOGIN_PATTERN)],
+                          metadata={"description": "the account's own login (not the e-mail): 3 to 64 letters, "
+                                                   "digits, `.`, `-`, `_`, kept in lower case (409 login_taken)"})
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     company_id = text(32, metadata={"description": "the declaring company (a SIREN set); an administrator's "
                                                    "own company when left out"})

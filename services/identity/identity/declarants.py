@@ -93,8 +93,7 @@ def _check_tie(session: Session, company_id: str, role: str, user_id: str) -> No
     """Only a user of the company holding the role's service for it may be tied to the account."""
     user = session.get(User, user_id) if len(user_id) <= 32 else None
     if user is None or user.company_id != company_id:
-        raise PortalError(400, "invalid_input", "The user to tie is not one of the company's.",
-                          {"user_id": ["unknown user of this company"]})
+        raise not_found("user")  # absent, or another company's: the same answer
     held = session.scalar(select(DeclarativeHolding.subscription_id).where(
         DeclarativeHolding.user_id == user_id, DeclarativeHolding.service_code == ROLE_SERVICES[role],
         DeclarativeHolding.company_id == company_id, DeclarativeHolding.granted_at.is_not(None),
