@@ -26,10 +26,12 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER_VALUE = "portal"
 LOGIN_PATH, LOGOUT_PATH = "/api/auth/login", "/api/auth/logout"
 DECLARATIVE_LOGIN_PATH, DECLARATIVE_LOGOUT_PATH = "/api/auth/declarative/login", "/api/auth/declarative/logout"
-# A declarative session reaches these only; the first two need one (the declarative sign-in's
-# other routes, its password links, are anonymous).
+# A declarative session reaches these only; the declarations service's routes need one (identity
+# refuses its own declarative routes, /auth/declarative/me and .../audits, to any other session).
 DECLARATIVE_SPACE = ("/api/declarations", "/api/auth/declarative/")
-NEEDS_DECLARATIVE = ("/api/declarations", "/api/auth/declarative/audits", "/api/auth/declarative/me")
+NEEDS_DECLARATIVE = ("/api/declarations",)
+# A method no route documents (TRACE...) is the service's to refuse, with its 405 and Allow.
+SCOPED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LOGIN_BODY_LIMIT = 16 * 1024
 # Bodies up to this size are read before forwarding (one send); larger ones are streamed.
 READ_WHOLE_LIMIT = 64 * 1024
@@ -143,7 +145,7 @@ class ApiProxy:
                 if user is not None and by_cookie and method in UNSAFE_METHODS \
                         and environ.get("HTTP_X_REQUESTED_WITH") != CSRF_HEADER_VALUE:
                     return _send(start_response, CSRF_FAILED)
-            refusal = _scope_refusal(path, user)
+            refusal = _scope_refusal(path, user) if method in SCOPED_METHODS else None
             if refusal is not None:
                 return _send(start_response, refusal)
         headers = _forwarded_headers(environ)

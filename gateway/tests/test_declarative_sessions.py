@@ -65,7 +65,7 @@ def test_a_declarative_token_on_a_portal_route_is_refused(client, services, iden
     assert logout.status_code == 401 and logout.json["error"]["code"] == "portal_sign_in_required"
 
 
-@pytest.mark.parametrize("path", ["/api/declarations/deposits", "/api/declarations", "/api/auth/declarative/audits"])
+@pytest.mark.parametrize("path", ["/api/declarations/deposits", "/api/declarations"])
 def test_a_portal_token_or_none_on_a_declarative_route_is_refused(client, identity_service, path):
     token = client.post("/api/auth/login", json={"email": "ann@acme.test", "password": "x"}).json["token"]
     for headers in (_bearer(token), {}):

@@ -60,3 +60,28 @@ def test_the_page_in_french(client, services, open_session):
     client.set_cookie("portal_session", open_session("op1", None, operator=True, language="fr"))
     page = client.get("/operator/declarants").get_data(as_text=True)
     assert "Comptes déclarants" in page and "Aucun compte déclarant pour le moment." in page
+
+
+def test_the_company_page_sets_the_siren(client, services, open_session):
+    company = {"id": "c9", "number": "N-9", "name": "Horizon", "postcode": "", "city": "", "parent_id": None,
+               "siren": "732829320"}
+    identity, sent = services["identity"], []
+    identity.routes[("GET", "/operator/companies/c9")] = lambda seen: (
+        200, {"company": company, "parent": None, "associates": [], "user_count": 1})
+
+    def patched(seen):
+        sent.append(json.loads(seen.body))
+        if sent[-1]["siren"] == "732829321":
+            return 400, {"error": {"code": "invalid_siren", "message": "No.", "fields": {"siren": ["no"]}}}
+        return 200, {**company, "siren": sent[-1]["siren"]}
+    identity.routes[("PATCH", "/operator/companies/c9")] = patched
+    _operator(client, open_session)
+    page = client.get("/operator/companies/c9").get_data(as_text=True)
+    assert "SIREN 732829320" in page and 'value="732829320"' in page
+    token = CSRF.search(page).group(1)
+    done = client.post("/operator/companies/c9/siren", data={"csrf_token": token, "siren": "552 100 554"})
+    assert done.headers["Location"] == "/operator/companies/c9?done=siren_set" and sent[-1] == {"siren": "552100554"}
+    refused = client.post("/operator/companies/c9/siren", data={"csrf_token": token, "siren": "732829321"})
+    assert refused.headers["Location"] == "/operator/companies/c9?done=invalid_siren"
+    client.post("/operator/companies/c9/siren", data={"csrf_token": token, "siren": ""})
+    assert sent[-1] == {"siren": None}

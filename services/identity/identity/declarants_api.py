@@ -21,6 +21,8 @@ blp = Blueprint("declarants", __name__, url_prefix="/identity",
 auth_blp = Blueprint("declarative_auth", __name__, url_prefix="/auth/declarative",
                      description="The Etafi declarative portal's own sign-in and password links")
 DECLARANT = "<declarant_id>"
+# A link's token is never the forgotten-password form's path (portalkit.routing).
+LINK = '<other_than("forgot"):token>'
 
 
 def _register(bp: Blueprint, guard, companies) -> None:
@@ -120,7 +122,7 @@ def audits(query):
     return {"items": items, "total": total}
 
 
-@auth_blp.route("/password/<token>", methods=["GET"])
+@auth_blp.route(f"/password/{LINK}", methods=["GET"])
 @auth_blp.refuses(410)
 @auth_blp.throttled
 @auth_blp.response(200, PasswordLinkProfile)
@@ -129,7 +131,7 @@ def password_link(token):
     return declarative_signin.link_holder(db_session(), token)
 
 
-@auth_blp.route("/password/<token>", methods=["POST"])
+@auth_blp.route(f"/password/{LINK}", methods=["POST"])
 @auth_blp.refuses(410)
 @auth_blp.password_rules_checked
 @auth_blp.throttled
