@@ -85,3 +85,26 @@ def test_the_company_page_sets_the_siren(client, services, open_session):
     assert refused.headers["Location"] == "/operator/companies/c9?done=invalid_siren"
     client.post("/operator/companies/c9/siren", data={"csrf_token": token, "siren": ""})
     assert sent[-1] == {"siren": None}
+
+
+def test_administrators_issue_accounts_for_their_own_company(client, services, portal):
+    identity, sent = services["identity"], []
+    identity.routes[("GET", "/identity/declarants")] = lambda seen: (200, {"items": [DECLARANT], "total": 1})
+
+    def issued(seen):
+        sent.append(json.loads(seen.body))
+        return 201, DECLARANT
+    identity.routes[("POST", "/identity/declarants")] = issued
+    identity.routes[("POST", "/identity/declarants/d1/reset")] = lambda seen: (202, DECLARANT)
+    client.set_cookie("portal_session", portal.open_session("claire@client.test"))  # a company administrator
+    page = client.get("/administration/declarants").get_data(as_text=True)
+    assert "decl.one" in page and 'name="company_number"' not in page
+    assert 'href="/administration/declarants" aria-current="page"' in page
+    token = CSRF.search(page).group(1)
+    done = client.post("/administration/declarants", data={"csrf_token": token, "login": "decl.two",
+                                                           "email": "d2@client.test", "role": "declarant"})
+    assert done.headers["Location"] == "/administration/declarants?done=issued" and "company_id" not in sent[-1]
+    reset = client.post("/administration/declarants/d1/reset", data={"csrf_token": token})
+    assert reset.headers["Location"] == "/administration/declarants?done=reset"
+    client.set_cookie("portal_session", portal.open_session("claire@client.test"))
+    assert client.get("/operator/declarants").status_code == 403

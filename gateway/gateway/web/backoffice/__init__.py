@@ -1,7 +1,7 @@
 """The operators' back office (``/operator/...``): client companies (search, creation, a company's
 associates, contracts, users, trail and holdings), the catalog's services, the vendor's products,
-the operators themselves, the companies' identifier changes, the updates (``releases``), the news and
-the declarant accounts of the Etafi declarative portal.
+the operators themselves, the companies' identifier changes, the updates (``releases``), the news (the
+declarant accounts' page, /operator/declarants, is the declarations space's).
 
 Only the vendor's operators open it (``common.rights.operator_page``); they land here after signing in,
 and the header shows the space to them alone (``operator_spaces``, read by ``base.html``).
@@ -14,11 +14,11 @@ from . import access
 
 
 def register(app: Flask) -> None:
-    from . import (companies, company, company_lists, declarants, holdings, identifier_changes, operators, products,
+    from . import (companies, company, company_lists, holdings, identifier_changes, operators, products,
                    release_calendar, releases, services)
     from . import news
     for module in (companies, company, company_lists, services, operators, products, holdings, release_calendar,
-                   identifier_changes, releases, news, declarants):
+                   identifier_changes, releases, news):
         app.register_blueprint(module.bp)
     app.register_blueprint(releases.uploads)
     app.context_processor(access.header_space)
