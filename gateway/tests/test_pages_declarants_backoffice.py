@@ -108,3 +108,22 @@ def test_administrators_issue_accounts_for_their_own_company(client, services, p
     assert reset.headers["Location"] == "/administration/declarants?done=reset"
     client.set_cookie("portal_session", portal.open_session("claire@client.test"))
     assert client.get("/operator/declarants").status_code == 403
+
+
+def test_a_new_company_may_be_given_its_siren(client, services, open_session):
+    sent = []
+
+    def created(seen):
+        sent.append(json.loads(seen.body))
+        if sent[-1]["siren"] == "732829321":
+            return 400, {"error": {"code": "invalid_siren", "message": "No.", "fields": {"siren": ["no"]}}}
+        return 201, {"company": {"id": "c10"}, "administrator": {"id": "u10"}}
+    services["identity"].routes[("POST", "/operator/companies")] = created
+    _operator(client, open_session)
+    token = CSRF.search(client.get("/operator/companies/new").get_data(as_text=True)).group(1)
+    form = {"csrf_token": token, "number": "N-10", "name": "Horizon", "administrator_email": "nina@shop.test",
+            "siren": "732 829 321"}
+    refused = client.post("/operator/companies", data=form)
+    assert refused.status_code == 400 and "nine digits whose last one is the Luhn key" in refused.get_data(as_text=True)
+    done = client.post("/operator/companies", data={**form, "siren": "732829320"})
+    assert done.status_code == 302 and sent[-1]["siren"] == "732829320"
