@@ -14,7 +14,7 @@ from portalkit.errors import error_body
 from portalkit.request_input import MAX_BODY_BYTES, UnreadableInput, load_json
 from portalkit.signed_identity import HEADER
 
-from . import auth, routes
+from . import auth, declarative_scope, routes
 from .seams import Gateway
 from .sessions import DECLARATIVE_SCOPE
 from .throttle import TooManyTries, attempt_of
@@ -26,12 +26,6 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER_VALUE = "portal"
 LOGIN_PATH, LOGOUT_PATH = "/api/auth/login", "/api/auth/logout"
 DECLARATIVE_LOGIN_PATH, DECLARATIVE_LOGOUT_PATH = "/api/auth/declarative/login", "/api/auth/declarative/logout"
-# A declarative session reaches these only; the declarations service's routes need one (identity
-# refuses its own declarative routes, /auth/declarative/me and .../audits, to any other session).
-DECLARATIVE_SPACE = ("/api/declarations", "/api/auth/declarative/")
-NEEDS_DECLARATIVE = ("/api/declarations",)
-# A method no route documents (TRACE...) is the service's to refuse, with its 405 and Allow.
-SCOPED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LOGIN_BODY_LIMIT = 16 * 1024
 # Bodies up to this size are read before forwarding (one send); larger ones are streamed.
 READ_WHOLE_LIMIT = 64 * 1024
@@ -61,12 +55,10 @@ NOT_SIGNED_IN = _json_answer(401, error_body("not_signed_in", "Sign in first: th
                              (("WWW-Authenticate", 'Bearer error="invalid_token"'),))
 CSRF_FAILED = _json_answer(403, error_body(
     "csrf_failed", "A call authenticated by the session cookie must carry X-Requested-With: portal."))
-DECLARATIVE_SIGN_IN_REQUIRED = _json_answer(401, error_body(
-    "declarative_sign_in_required", "Sign in to the declarative portal with its own login: a portal session "
-                                    "does not open it."), (("WWW-Authenticate", 'Bearer error="invalid_token"'),))
-PORTAL_SIGN_IN_REQUIRED = _json_answer(401, error_body(
-    "portal_sign_in_required", "Sign in to the portal: a declarative session opens the declarative portal only."),
-    (("WWW-Authenticate", 'Bearer error="invalid_token"'),))
+# The refusals of a session on a route of the other space (``declarative_scope``).
+SCOPE_REFUSALS = {code: _json_answer(401, error_body(code, message),
+                                     (("WWW-Authenticate", 'Bearer error="invalid_token"'),))
+                  for code, message in declarative_scope.MESSAGES.items()}
 INTERNAL_ERROR = _json_answer(500, error_body("internal_error", "Something went wrong on our side."))
 def too_large(limit: int) -> tuple[str, list, bytes]:
     """413 naming the limit of the route asked (an upload route's is ``PORTAL_MAX_UPLOAD_BYTES``)."""
@@ -145,9 +137,9 @@ class ApiProxy:
                 if user is not None and by_cookie and method in UNSAFE_METHODS \
                         and environ.get("HTTP_X_REQUESTED_WITH") != CSRF_HEADER_VALUE:
                     return _send(start_response, CSRF_FAILED)
-            refusal = _scope_refusal(path, user) if method in SCOPED_METHODS else None
-            if refusal is not None:
-                return _send(start_response, refusal)
+            refused = declarative_scope.refusal(method, path, user)
+            if refused is not None:
+                return _send(start_response, SCOPE_REFUSALS[refused])
         headers = _forwarded_headers(environ)
         headers[HEADER] = self.upstream.signer.header(auth.identity_for(user, client_ip))
         target = _quoted(route.upstream_path(path), _SAFE_PATH_CHARACTERS)
@@ -212,28 +204,13 @@ class ApiProxy:
         if user is None:
             return _json_answer(401, error_body("not_signed_in", "Sign in first."))
         if (user.scope == DECLARATIVE_SCOPE) != declarative:
-            return DECLARATIVE_SIGN_IN_REQUIRED if declarative else PORTAL_SIGN_IN_REQUIRED
+            return SCOPE_REFUSALS[declarative_scope.DECLARATIVE_REQUIRED if declarative
+                                  else declarative_scope.PORTAL_REQUIRED]
         if by_cookie and environ.get("HTTP_X_REQUESTED_WITH") != CSRF_HEADER_VALUE:
             return CSRF_FAILED
         self.sessions.end(token)
         headers = [("Set-Cookie", self.cleared_cookie)] if by_cookie else []
         return STATUS_LINES[204], headers, b""
-
-
-def _scope_refusal(path: str, user) -> tuple[str, list, bytes] | None:
-    """The refusal of a session on a route of the other space: a declarative session reaches the
-    declarative routes only, and those that need one are never opened by a portal session."""
-    declarative_session = user is not None and user.scope == DECLARATIVE_SCOPE
-    if declarative_session and not _within(path, DECLARATIVE_SPACE):
-        return PORTAL_SIGN_IN_REQUIRED
-    if not declarative_session and _within(path, NEEDS_DECLARATIVE):
-        return DECLARATIVE_SIGN_IN_REQUIRED
-    return None
-
-
-def _within(path: str, prefixes: tuple[str, ...]) -> bool:
-    """True when ``path`` is one of the prefixes or below one."""
-    return any(path == prefix.rstrip("/") or path.startswith(prefix.rstrip("/") + "/") for prefix in prefixes)
 
 
 class _BadRequest(ValueError):
