@@ -31,6 +31,8 @@ DEMO = {
 }
 
 
+# The Etafi declarative portal's demo account: its own login, at /declarations/signin.
+DECLARATIVE_DEMO = ("demo.declarant", "Liasse-Demo-2026!")
 OWN_PASSWORD = "(the password you set)"
 
 
@@ -45,6 +47,7 @@ def sign_ins(env: dict) -> list[tuple[str, str, str]]:
 
 def sign_in_lines(env: dict, var_dir: Path) -> list[str]:
     lines = [f"  {role:<14} {email:<28} {password}" for role, email, password in sign_ins(env)]
+    lines.append(f"  {'declarant':<14} {DECLARATIVE_DEMO[0]:<28} {DECLARATIVE_DEMO[1]}   (login at /declarations/signin)")
     return lines + [f"  (identity creates that operator only if {var_dir} holds none yet: an earlier one stays)"]
 
 

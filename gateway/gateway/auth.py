@@ -11,11 +11,13 @@ from datetime import datetime
 from portalkit.errors import error_body
 from portalkit.signed_identity import Identity
 
-from .sessions import CurrentUser, SessionStore
+from .sessions import DECLARATIVE_SCOPE, CurrentUser, SessionStore
 from .throttle import TooManyTries
 from .upstream import Upstream
 
 COOKIE_NAME = "portal_session"
+# The Etafi declarative portal's pages keep their own cookie: a portal session never opens them.
+DECLARATIVE_COOKIE_NAME = "declarative_session"
 
 
 @dataclass
@@ -68,6 +70,34 @@ class SignIn:
         return SignInResult(200, {"token": token, "expires_at": expires_at.isoformat(), "user": user},
                             token, expires_at)
 
+    def declarative_sign_in(self, login: str | None, password: str | None, client_ip: str | None,
+                            user_agent: str | None) -> SignInResult:
+        """Check a declarant's credentials with identity and open a declarative session: its
+        identity names the declarant, the role and the entities (POST /api/auth/declarative/login)."""
+        credentials = {key: value for key, value in (("login", login), ("password", password)) if value is not None}
+        try:
+            status, answer = self.upstream.call("identity", "POST", "/auth/declarative/login",
+                                                Identity(client_ip=client_ip), json=credentials,
+                                                headers={"User-Agent": user_agent} if user_agent else None)
+        except TooManyTries as refusal:
+            return SignInResult(429, refusal.body(), retry_after=refusal.seconds)
+        if status != 200:
+            if not isinstance(answer, dict):
+                answer = error_body("sign_in_failed", "Signing in is not possible right now.")
+            return SignInResult(status, answer)
+        declarant = answer.get("declarant") if isinstance(answer, dict) else None
+        if not isinstance(declarant, dict) or not declarant.get("id"):
+            return SignInResult(502, error_body("bad_gateway", "The identity service gave an unreadable answer."))
+        company = declarant.get("company") or {}
+        entities = tuple(entity["id"] for entity in declarant.get("entities") or () if entity.get("id"))
+        token, expires_at = self.sessions.open(
+            user_id=declarant["id"], company_id=company.get("id"), operator=False,
+            language=declarant.get("language") or "en", display_name=declarant.get("display_name") or "",
+            company_name=company.get("name") or "", scope=DECLARATIVE_SCOPE,
+            declarant_role=declarant.get("role") or "declarant", entities=entities)
+        return SignInResult(200, {"token": token, "expires_at": expires_at.isoformat(), "declarant": declarant},
+                            token, expires_at)
+
     def sign_out(self, token: str | None) -> bool:
         """End the token's session at once (on every gateway process); False if it was not live."""
         return self.sessions.end(token)
@@ -83,4 +113,5 @@ def identity_for(user: CurrentUser | None, client_ip: str | None, language: str 
         return Identity(client_ip=client_ip, language=language or "en")
     return Identity(user_id=user.user_id, company_id=user.company_id, operator=user.operator,
                     language=user.language, session_id=user.session_id, scope=user.scope,
-                    client_ip=client_ip, entitlements=user.entitlements)
+                    client_ip=client_ip, entitlements=user.entitlements,
+                    declarant_role=user.declarant_role, entities=user.entities)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, Index, Integer, String
+from sqlalchemy import Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
@@ -41,7 +41,11 @@ class UserSession(Base):
     language: Mapped[str] = mapped_column(String(5), default="en")
     display_name: Mapped[str] = mapped_column(String(210), default="")
     company_name: Mapped[str] = mapped_column(String(200), default="")
-    scope: Mapped[str] = mapped_column(String(20), default="full")  # full | password_change
+    scope: Mapped[str] = mapped_column(String(20), default="full")  # full | password_change | declarative
+    # A declarative session's (``user_id`` is then the declarant account's): its role and the ids
+    # of the companies it declares for, space-separated, as identity named them at sign-in.
+    declarant_role: Mapped[str] = mapped_column(String(20), default="")
+    entity_ids: Mapped[str] = mapped_column(Text, default="")
     revision: Mapped[int] = mapped_column(Integer, default=0)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     last_seen_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

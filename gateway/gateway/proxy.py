@@ -14,8 +14,9 @@ from portalkit.errors import error_body
 from portalkit.request_input import MAX_BODY_BYTES, UnreadableInput, load_json
 from portalkit.signed_identity import HEADER
 
-from . import auth, routes
+from . import auth, declarative_scope, routes
 from .seams import Gateway
+from .sessions import DECLARATIVE_SCOPE
 from .throttle import TooManyTries, attempt_of
 from .upstream import STATUS_LINES, UpstreamError
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER_VALUE = "portal"
 LOGIN_PATH, LOGOUT_PATH = "/api/auth/login", "/api/auth/logout"
+DECLARATIVE_LOGIN_PATH, DECLARATIVE_LOGOUT_PATH = "/api/auth/declarative/login", "/api/auth/declarative/logout"
 LOGIN_BODY_LIMIT = 16 * 1024
 # Bodies up to this size are read before forwarding (one send); larger ones are streamed.
 READ_WHOLE_LIMIT = 64 * 1024
@@ -53,6 +55,10 @@ NOT_SIGNED_IN = _json_answer(401, error_body("not_signed_in", "Sign in first: th
                              (("WWW-Authenticate", 'Bearer error="invalid_token"'),))
 CSRF_FAILED = _json_answer(403, error_body(
     "csrf_failed", "A call authenticated by the session cookie must carry X-Requested-With: portal."))
+# The refusals of a session on a route of the other space (``declarative_scope``).
+SCOPE_REFUSALS = {code: _json_answer(401, error_body(code, message),
+                                     (("WWW-Authenticate", 'Bearer error="invalid_token"'),))
+                  for code, message in declarative_scope.MESSAGES.items()}
 INTERNAL_ERROR = _json_answer(500, error_body("internal_error", "Something went wrong on our side."))
 def too_large(limit: int) -> tuple[str, list, bytes]:
     """413 naming the limit of the route asked (an upload route's is ``PORTAL_MAX_UPLOAD_BYTES``)."""
@@ -111,8 +117,10 @@ class ApiProxy:
         method = environ["REQUEST_METHOD"]
         if len(path) + len(environ.get("QUERY_STRING") or "") > self.max_url_bytes:
             return _send(start_response, uri_too_long(self.max_url_bytes))
-        if method == "POST" and path in (LOGIN_PATH, LOGOUT_PATH):
-            answer = self._login(environ) if path == LOGIN_PATH else self._logout(environ)
+        if method == "POST" and path in (LOGIN_PATH, LOGOUT_PATH, DECLARATIVE_LOGIN_PATH, DECLARATIVE_LOGOUT_PATH):
+            declarative = path in (DECLARATIVE_LOGIN_PATH, DECLARATIVE_LOGOUT_PATH)
+            answer = (self._login(environ, declarative) if path in (LOGIN_PATH, DECLARATIVE_LOGIN_PATH)
+                      else self._logout(environ, declarative))
             return _send(start_response, answer)
         route = routes.match(path)
         if route is None or routes.has_unsafe_segment(path):
@@ -129,6 +137,9 @@ class ApiProxy:
                 if user is not None and by_cookie and method in UNSAFE_METHODS \
                         and environ.get("HTTP_X_REQUESTED_WITH") != CSRF_HEADER_VALUE:
                     return _send(start_response, CSRF_FAILED)
+            refused = declarative_scope.refusal(method, path, user)
+            if refused is not None:
+                return _send(start_response, SCOPE_REFUSALS[refused])
         headers = _forwarded_headers(environ)
         headers[HEADER] = self.upstream.signer.header(auth.identity_for(user, client_ip))
         target = _quoted(route.upstream_path(path), _SAFE_PATH_CHARACTERS)
@@ -158,8 +169,10 @@ class ApiProxy:
         start_response(status, out_headers)
         return chunks
 
-    def _login(self, environ) -> tuple[str, list, bytes]:
-        """Sign in with {email, password}: the token, its expiry and the user."""
+    def _login(self, environ, declarative: bool = False) -> tuple[str, list, bytes]:
+        """Sign in with {email, password} (a declarant: {login, password}): the token, its expiry
+        and the user (the declarant)."""
+        name = "login" if declarative else "email"
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -172,22 +185,27 @@ class ApiProxy:
         except UnreadableInput as error:  # not JSON, nested too deeply, or not text
             return _json_answer(400, error_body("invalid_input", error.message, error.fields))
         if not isinstance(credentials, dict):
-            return _json_answer(400, error_body("invalid_input", "Send a JSON object {email, password}.",
+            return _json_answer(400, error_body("invalid_input", f"Send a JSON object {{{name}, password}}.",
                                                 {"_schema": ["Invalid JSON object."]}))
-        wrong = {key: ["Not a valid string."] for key in ("email", "password")
+        wrong = {key: ["Not a valid string."] for key in (name, "password")
                  if credentials.get(key) is not None and not isinstance(credentials[key], str)}
         if wrong:
             return _json_answer(400, error_body("invalid_input", "Some fields are invalid.", wrong))
-        result = self.signing_in.sign_in(credentials.get("email"), credentials.get("password"),
-                                         environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
+        sign_in = self.signing_in.declarative_sign_in if declarative else self.signing_in.sign_in
+        result = sign_in(credentials.get(name), credentials.get("password"),
+                         environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
         retry = (("Retry-After", str(result.retry_after)),) if result.retry_after else ()
         return _json_answer(result.status, result.body, retry)
 
-    def _logout(self, environ) -> tuple[str, list, bytes]:
-        """End the caller's session at once."""
+    def _logout(self, environ, declarative: bool = False) -> tuple[str, list, bytes]:
+        """End the caller's session at once (each sign-out ends its own kind of session)."""
         token, by_cookie = _credentials(environ)
-        if token is None or self.sessions.resolve(token) is None:
+        user = self.sessions.resolve(token) if token is not None else None
+        if user is None:
             return _json_answer(401, error_body("not_signed_in", "Sign in first."))
+        if (user.scope == DECLARATIVE_SCOPE) != declarative:
+            return SCOPE_REFUSALS[declarative_scope.DECLARATIVE_REQUIRED if declarative
+                                  else declarative_scope.PORTAL_REQUIRED]
         if by_cookie and environ.get("HTTP_X_REQUESTED_WITH") != CSRF_HEADER_VALUE:
             return CSRF_FAILED
         self.sessions.end(token)

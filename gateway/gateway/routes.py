@@ -46,6 +46,10 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/knowledge/", "knowledge", "/knowledge/"),
     Route("/api/support/", "support", "/support/"),
     Route("/api/notifications/", "notifications", "/notifications/"),
+    # The Etafi declarative portal (issue 15): reserved for the declarations service to come,
+    # reached by declarative sessions only (proxy.NEEDS_DECLARATIVE); 503 until it runs.
+    Route("/api/declarations", "declarations", "/declarations"),
+    Route("/api/operator/declarants", "identity", "/operator/declarants"),
 )
 _LONGEST_FIRST = tuple(sorted(ROUTES, key=lambda route: len(route.prefix), reverse=True))
 

@@ -33,6 +33,8 @@ class SessionRow(NamedTuple):
     last_seen_at: datetime
     expires_at: datetime
     ended_at: datetime | None
+    declarant_role: str
+    entity_ids: str
 
 
 _BY_TOKEN_HASH = select(*(SESSIONS.c[name] for name in SessionRow._fields)) \
@@ -70,7 +72,8 @@ class SessionReader:
             if row is None:
                 return None
             return SessionRow(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6],
-                              row[7], row[8], _utc(row[9]), _utc(row[10]), _utc(row[11]))
+                              row[7], row[8], _utc(row[9]), _utc(row[10]), _utc(row[11]), row[12] or "",
+                              row[13] or "")
         return None
 
     def entitlements_of(self, user_id: str) -> frozenset[str]:

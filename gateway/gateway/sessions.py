@@ -24,6 +24,8 @@ from .settings import GatewaySettings
 TOUCH_EVERY = timedelta(minutes=1)
 # A session that may only change an expired password is short-lived whatever the settings say.
 PASSWORD_CHANGE_LIFETIME = timedelta(minutes=30)
+# The Etafi declarative portal's sessions: their own sign-in, their own routes.
+DECLARATIVE_SCOPE = "declarative"
 MAX_TOKEN_LENGTH = 128
 _DERIVED_LIMIT = 20_000
 # Built once: a statement object memoizes its cache key, and every sign-in runs this one.
@@ -42,6 +44,9 @@ class CurrentUser:
     company_name: str
     scope: str
     entitlements: frozenset[str]
+    # A declarative session's: the declarant's role and the companies it declares for.
+    declarant_role: str | None = None
+    entities: frozenset[str] = frozenset()
 
 
 def token_digest(token: str) -> str:
@@ -62,11 +67,15 @@ class SessionStore:
                    timedelta(hours=settings.session_lifetime_hours))
 
     def open(self, user_id: str, company_id: str | None, operator: bool, language: str,
-             display_name: str, company_name: str, scope: str = "full") -> tuple[str, datetime]:
-        """Open a session; return its token (shown once, kept only hashed) and absolute expiry."""
+             display_name: str, company_name: str, scope: str = "full", declarant_role: str = "",
+             entities: tuple[str, ...] = ()) -> tuple[str, datetime]:
+        """Open a session; return its token (shown once, kept only hashed) and absolute expiry.
+
+        A password-change session is short-lived; a declarative one (``scope="declarative"``)
+        lives like a portal session but opens only the declarative routes (``proxy``)."""
         token = secrets.token_urlsafe(32)  # 256 random bits
         now = utcnow()
-        lifetime = self.lifetime if scope == "full" else min(self.lifetime, PASSWORD_CHANGE_LIFETIME)
+        lifetime = min(self.lifetime, PASSWORD_CHANGE_LIFETIME) if scope == "password_change" else self.lifetime
         expires_at = now + lifetime
         # One INSERT on a plain connection: every sign-in pays for this, the unit of work would
         # double its cost.
@@ -75,7 +84,7 @@ class SessionStore:
                 "id": new_id(), "token_hash": token_digest(token), "user_id": user_id,
                 "company_id": company_id, "operator": operator, "language": language,
                 "display_name": display_name, "company_name": company_name, "scope": scope,
-                "revision": 0, "created_at": now, "last_seen_at": now, "expires_at": expires_at})
+                "declarant_role": declarant_role, "entity_ids": " ".join(entities), "revision": 0, "created_at": now, "last_seen_at": now, "expires_at": expires_at})
         return token, expires_at
 
     def resolve(self, token: str | None) -> CurrentUser | None:
@@ -98,11 +107,16 @@ class SessionStore:
         user = CurrentUser(session_id=row.id, user_id=row.user_id, company_id=row.company_id,
                            operator=row.operator, language=row.language,
                            display_name=row.display_name, company_name=row.company_name,
-                           scope=row.scope, entitlements=self.reader.entitlements_of(row.user_id))
+                           scope=row.scope, entitlements=self._entitlements(row),
+                           declarant_role=row.declarant_role or None, entities=frozenset(row.entity_ids.split()))
         if len(self._derived) >= _DERIVED_LIMIT:
             self._derived.clear()
         self._derived[row.id] = (row.revision, user)
         return user
+
+    def _entitlements(self, row) -> frozenset[str]:
+        # A declarant account holds no catalog service: its rights are its role and entities.
+        return frozenset() if row.scope == DECLARATIVE_SCOPE else self.reader.entitlements_of(row.user_id)
 
     def end(self, token: str | None) -> bool:
         """End the token's session at once; False if it was not a live session."""

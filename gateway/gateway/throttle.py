@@ -35,6 +35,8 @@ COUNTS_EVERY_ATTEMPT = frozenset({FORGOT, ACCESS_REQUEST})
 # Identity's routes behind each action (its own paths; the API's are /api + these).
 _ACTIVATION_PATH = re.compile(r"/auth/activation/([^/]+)\Z")
 _RESET_PATH = re.compile(r"/auth/password/reset/([^/]+)\Z")
+# The declarative portal's password links: a reset's limits, per address and per link.
+_DECLARATIVE_PASSWORD_PATH = re.compile(r"/auth/declarative/password/(?!forgot\Z)([^/]+)\Z")
 
 
 @dataclass(frozen=True)
@@ -60,15 +62,26 @@ def attempt_of(method: str, path: str, body, address: str | None) -> Attempt | N
         return Attempt(FORGOT, address, _normalised_email(fields.get("email")))
     if method == "POST" and path == "/auth/access-requests":
         return Attempt(ACCESS_REQUEST, address, _normalised_email(fields.get("email")))
+    # The declarative sign-in counts with the portal's, its accounts apart (a login is no e-mail).
+    if method == "POST" and path == "/auth/declarative/login":
+        return Attempt(SIGN_IN, address, _declarant_login(fields.get("login")))
+    if method == "POST" and path == "/auth/declarative/password/forgot":
+        return Attempt(FORGOT, address, _declarant_login(fields.get("login")))
     if method == "POST" and path == "/auth/password/reset":
         token = fields.get("token")
         return Attempt(RESET, address, token if isinstance(token, str) and token else None)
     if method in ("GET", "POST"):
-        for action, pattern in ((ACTIVATION, _ACTIVATION_PATH), (RESET, _RESET_PATH)):
+        for action, pattern in ((ACTIVATION, _ACTIVATION_PATH), (RESET, _RESET_PATH),
+                                (RESET, _DECLARATIVE_PASSWORD_PATH)):
             match = pattern.match(path)
             if match:
                 return Attempt(action, address, match.group(1))
     return None
+
+
+def _declarant_login(value) -> str | None:
+    login = _normalised_email(value)
+    return f"declarant:{login}" if login else None
 
 
 def _normalised_email(value) -> str | None:

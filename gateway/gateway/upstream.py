@@ -97,7 +97,9 @@ class Upstream:
 
     def _open(self, service: str, method: str, path: str, headers: dict,
               body: bytes | Iterable[bytes] | None = None):
-        pool = self.pools[service]
+        pool = self.pools.get(service)
+        if pool is None:  # a route reserved for a service this installation does not run (yet)
+            raise _unavailable(service)
         url = self.base_paths[service] + path
         _pass_request_id(headers)
         retry = method in RETRYABLE and body is None

@@ -60,7 +60,7 @@ def test_creating_an_associate_sends_the_company_and_its_administrator(client, s
         "administrator_title": "MME", "administrator_last_name": "Leroy", "administrator_first_name": "Nina"})
     assert response.status_code == 302 and response.headers["Location"] == "/operator/companies/c10?done=created"
     assert sent == [{"number": "N-10", "name": "Horizon Shop", "postcode": "13001", "city": "Marseille",
-                     "parent_id": "c9", "administrator": {"email": "nina@shop.test", "title": "MME",
+                     "parent_id": "c9", "siren": None, "administrator": {"email": "nina@shop.test", "title": "MME",
                                                           "first_name": "Nina", "last_name": "Leroy",
                                                           "language": "fr"}}]
 

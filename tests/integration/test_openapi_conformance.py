@@ -42,7 +42,8 @@ EXCLUDED = {
 # (reason, service, method or None for all, path regex, the statuses it adds)
 STATE_REFUSALS = (
     ("a token the run cannot know answers 410, as a used or expired one does (CONTRACT.md)", "identity",
-     None, r"^/auth/activation/|^/auth/password/reset|^/identity/email-change/", ("410",)),
+     None, r"^/auth/activation/|^/auth/password/reset|^/identity/email-change/|^/auth/declarative/password/",
+     ("410",)),
     ("an expiry date must come after today", "catalog",
      "POST", r"^/catalog/subscriptions$|^/catalog/requests/[^/]+/accept$", ("400",)),
     ("the address of an active account is the user's own to change (400, fields.email)", "identity",

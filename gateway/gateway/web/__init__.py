@@ -18,7 +18,8 @@ from portalkit.settings import identity_secret
 
 # The spaces, in the order their blueprints are registered: each a package of this one.
 SPACES = ("account", "administration", "catalog", "contacts", "access", "backoffice", "inventory",
-          "downloads", "serialization", "documents", "planning", "news", "lines", "knowledge", "support")
+          "downloads", "serialization", "documents", "planning", "news", "lines", "knowledge", "support",
+          "declarations")
 
 
 def init_web(app: Flask) -> None:

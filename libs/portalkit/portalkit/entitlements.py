@@ -44,6 +44,11 @@ NEWS_NOTIFICATIONS = {"general": "notification-on-new-general-information-publis
                       "partner": "notification-of-new-partner-information",
                       "help": "notification-on-new-portal-help-published"}
 
+# The Etafi declarative portal: holding one of these lets a portal user be tied to a declarant
+# account of that role (identity checks it when the account is tied).
+DECLARATIVE_SERVICES = "declarative-services-etafi"
+SUPERVISOR_SERVICE = "supervisor-service-etafi"
+
 # "Functional preference: <domain>": the users who see (and are told of) a domain's content.
 FUNCTIONAL_PREFERENCE_PREFIX = "functional-preference-"
 
@@ -55,5 +60,5 @@ def functional_preference(domain: str) -> str:
 
 ALL = frozenset({ADMINISTRATION, SUPERVISION, REQUEST_SERVICE, REQUEST_SERVICE_ADMINISTRATION,
                  REQUEST_SERVICE_SUPERVISION, DOWNLOAD_UPDATES, INVOICE_VIEWING,
-                 INTERVENTION_REPORTS_VIEWING, VIEW_FAQS, NEW_UPDATES_NOTIFICATION, NEW_FAQ_NOTIFICATION,
+                 INTERVENTION_REPORTS_VIEWING, VIEW_FAQS, DECLARATIVE_SERVICES, SUPERVISOR_SERVICE, NEW_UPDATES_NOTIFICATION, NEW_FAQ_NOTIFICATION,
                  *NEWS_NOTIFICATIONS.values()})

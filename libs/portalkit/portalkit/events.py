@@ -59,6 +59,15 @@ class CompanyRegistered(Contract):
     number = fields.String(required=True)
     name = fields.String(required=True)
     parent_id = _opt(fields.String())
+    siren = _opt(fields.String())
+
+
+class CompanyUpdated(Contract):
+    """An operator changed a company's name, postcode, city or SIREN: what it is now."""
+    company_id = _id()
+    number = fields.String(required=True)
+    name = fields.String(required=True)
+    siren = _opt(fields.String())
 
 
 class AssociateLinked(Contract):
@@ -127,6 +136,37 @@ class EmailChangeRequested(Recipient):
     new_email = fields.Email(required=True)
     confirmation_token = fields.String(required=True)
     expires_at = fields.AwareDateTime(required=True)
+
+
+class DeclarantFact(Contract):
+    """A declarant account of the Etafi declarative portal, as a mail to its holder needs it."""
+    declarant_id = _id()
+    login = fields.String(required=True)
+    company_id = _id()
+    company_name = fields.String(load_default="")
+    role = fields.String(required=True, validate=validate.OneOf(("declarant", "supervisor")))
+    email = fields.Email(required=True)
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    language = fields.String(load_default="en")
+    user_id = _opt(fields.String())
+
+
+class DeclarantIssued(DeclarantFact):
+    """A declarant account was issued: its holder is mailed the link that sets its password."""
+    password_token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class DeclarantPasswordResetRequested(DeclarantFact):
+    """A new password link for a declarant account (reset by an operator, an administrator or
+    the declarant's own "forgotten password")."""
+    password_token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class DeclarantRevoked(DeclarantFact):
+    """A declarant account was revoked: no more sign-in, its sessions ended."""
 
 
 class ImportRejection(Contract):
@@ -540,10 +580,11 @@ class ProbeSent(Contract):
 
 
 PRODUCERS = {
-    "identity": [CompanyRegistered, AssociateLinked, UserCreated, UserActivated, UserUpdated,
+    "identity": [CompanyRegistered, CompanyUpdated, AssociateLinked, UserCreated, UserActivated, UserUpdated,
                  UserEmailChanged, UserDeleted, UserLocked, PasswordResetRequested,
                  EmailChangeRequested, UsersImported, SessionsEnded, AssociateUnlinked,
-                 AccessRequested, AccessRequestedForExistingAccount, AccessRequestDecided],
+                 AccessRequested, AccessRequestedForExistingAccount, AccessRequestDecided,
+                 DeclarantIssued, DeclarantPasswordResetRequested, DeclarantRevoked],
     "catalog": [SubscriptionRequested, SubscriptionAccepted, SubscriptionRefused,
                 SubscriptionCancelled, SubscriptionExpired, SubscriptionExpiring, ServicePublished,
                 ServiceRetired],

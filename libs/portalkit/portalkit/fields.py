@@ -1,11 +1,13 @@
 """Marshmallow fields every service reads the same way: a single line of text (no control
-character, no line break) and a language given as any BCP 47 tag, kept as the portal's own."""
+character, no line break), a language given as any BCP 47 tag, kept as the portal's own, and a
+French company's SIREN (its Luhn key checked)."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
 from marshmallow import ValidationError, fields
+from stdnum.fr import siren as stdnum_siren
 
 # The portal speaks these; a tag keeps only its primary language.
 PORTAL_LANGUAGES = ("en", "fr")
@@ -98,3 +100,10 @@ class Language(fields.String):
         if language is None:
             raise self.make_error("unknown_language")
         return language
+
+
+def valid_siren(value: str | None) -> bool:
+    """True for nine digits whose Luhn key holds (python-stdnum's check; no spaces: the portal
+    keeps and compares the plain nine digits, as the tax administration's files carry them)."""
+    return isinstance(value, str) and len(value) == 9 and value.isdigit() and stdnum_siren.is_valid(value)
+

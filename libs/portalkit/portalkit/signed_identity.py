@@ -26,6 +26,10 @@ class Identity:
 
     ``entitlements`` holds ``<service_code>@<company_id>``: the services of the catalog the user
     holds, each for the company it applies to (their own, or a supervised associate).
+
+    A session of the Etafi declarative portal has the ``declarative`` scope: ``user_id`` is then
+    the declarant account's, ``declarant_role`` its role (declarant or supervisor) and
+    ``entities`` the ids of the companies it declares for.
     """
 
     user_id: str | None = None
@@ -36,6 +40,8 @@ class Identity:
     scope: str = "full"
     client_ip: str | None = None
     entitlements: frozenset[str] = field(default_factory=frozenset)
+    declarant_role: str | None = None
+    entities: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def signed_in(self) -> bool:
@@ -60,6 +66,7 @@ def sign(identity: Identity, secret: str, ttl: int = 30) -> str:
         "lang": identity.language, "sid": identity.session_id, "scp": identity.scope,
         "ip": identity.client_ip,
         "ent": sorted(identity.entitlements),
+        "drl": identity.declarant_role, "eid": sorted(identity.entities) if identity.entities else None,
     }
     # PyJWT insists that a present "sub" is a string: an anonymous visitor has none.
     claims = {key: value for key, value in claims.items() if value is not None}
@@ -78,4 +85,5 @@ def verify(token: str | None, secret: str) -> Identity:
         user_id=claims.get("sub"), company_id=claims.get("cid"), operator=bool(claims.get("op")),
         language=claims.get("lang") or "en", session_id=claims.get("sid"),
         scope=claims.get("scp") or "full", client_ip=claims.get("ip"), entitlements=frozenset(claims.get("ent") or ()),
+        declarant_role=claims.get("drl"), entities=frozenset(claims.get("eid") or ()),
     )

@@ -17,7 +17,7 @@ def test_codes_are_slugs_of_the_english_title():
 
 def test_the_catalog_file_has_every_service_in_both_languages():
     services = read_catalog()
-    assert len(services) == 28
+    assert len(services) == 30
     assert {service["family"] for service in services} <= set(FAMILIES)
     assert all(service["title_fr"] and service["description_fr"] for service in services)
     by_code = {service["code"]: service for service in services}
@@ -31,16 +31,16 @@ def test_the_catalog_file_has_every_service_in_both_languages():
 def test_seeding_adds_each_service_once_and_announces_it(database, events):
     with database.transaction() as session:
         added = seed(session, read_catalog())
-    assert len(added) == 28
+    assert len(added) == 30
     published = events("ServicePublished")
-    assert len(published) == 28
+    assert len(published) == 30
     first = next(event for event in published if event["code"] == "community-area")
     assert first["family"] == "Community" and first["title_fr"] == "Espace communautaire"
 
     with database.transaction() as session:
         assert seed(session, read_catalog()) == []
-        assert session.scalar(select(func.count()).select_from(Service)) == 28
-    assert len(events("ServicePublished")) == 28
+        assert session.scalar(select(func.count()).select_from(Service)) == 30
+    assert len(events("ServicePublished")) == 30
 
 
 def test_seeding_keeps_what_operators_changed(database):
@@ -78,7 +78,7 @@ def test_the_command_seeds_the_configured_database(database, capsys):
     command.main()
     command.main()
     assert capsys.readouterr().out.splitlines() == [
-        "catalog: 28 services added, 0 already there", "catalog: 0 services added, 28 already there"]
+        "catalog: 30 services added, 0 already there", "catalog: 0 services added, 30 already there"]
 
 
 def test_the_command_adds_the_supervision_services_of_associates_linked_before(database, capsys):

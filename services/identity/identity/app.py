@@ -9,8 +9,8 @@ from portalkit.db import Database
 from portalkit.settings import Settings
 from portalkit.web import create_service_app
 
-from . import (access_requests_api, accounts, auth_api, contacts_api, directory_api, groups_api, imports_api,
-               operator_api, profile_api, users_api)
+from . import (access_requests_api, accounts, auth_api, contacts_api, declarants_api, directory_api, groups_api,
+               imports_api, operator_api, profile_api, users_api)
 from .settings import IdentitySettings
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,8 @@ def create_app(test_config: dict | None = None):
                                           groups_api.blp, imports_api.blp, operator_api.blp,
                                           contacts_api.blp, contacts_api.operator_blp,
                                           access_requests_api.public_blp, access_requests_api.blp,
-                                          access_requests_api.operator_blp], settings)
+                                          access_requests_api.operator_blp, declarants_api.operator_blp,
+                                          declarants_api.blp, declarants_api.auth_blp], settings)
     app.config.update(test_config or {})
     _bootstrap_operator(app.extensions["portal.database"], IdentitySettings.load())
     return app

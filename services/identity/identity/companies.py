@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portalkit.errors import PortalError, not_found
+from portalkit.fields import valid_siren
 from portalkit.signed_identity import Identity
 
 from . import audit_trail
@@ -25,16 +26,18 @@ def register_company(session: Session, settings: IdentitySettings, identity: Ide
     if session.scalar(select(Company.id).where(Company.number == data["number"])):
         raise PortalError(409, "company_exists", "A company with this number already exists.",
                           {"number": ["already used"]})
+    siren = checked_siren(session, data.get("siren"))
     parent_id = data.get("parent_id")
     if parent_id and session.get(Company, parent_id) is None:
         raise PortalError(400, "invalid_input", "The parent company does not exist.",
                           {"parent_id": ["unknown company"]})
     company = Company(number=data["number"], name=data["name"], postcode=data.get("postcode", ""),
-                      city=data.get("city", ""), parent_id=parent_id)
+                      city=data.get("city", ""), parent_id=parent_id, siren=siren)
     session.add(company)
     session.flush()
     outbox.add(session, "CompanyRegistered", {"company_id": company.id, "number": company.number,
-                                              "name": company.name, "parent_id": parent_id})
+                                              "name": company.name, "parent_id": parent_id,
+                                              "siren": company.siren})
     if parent_id:
         outbox.add(session, "AssociateLinked", {"company_id": parent_id, "associate_id": company.id,
                                                 "associate_name": company.name})
@@ -50,6 +53,41 @@ def register_company(session: Session, settings: IdentitySettings, identity: Ide
         session.rollback()
         raise PortalError(409, "conflict", "The company or its administrator already exists.")
     return company, user, token
+
+
+def checked_siren(session: Session, siren: str | None, company_id: str | None = None) -> str | None:
+    """The SIREN given (None for none), refused unless valid (400) and free (409)."""
+    if siren is None or siren == "":
+        return None
+    if not valid_siren(siren):
+        raise PortalError(400, "invalid_siren", "This is not a SIREN: nine digits whose last one is the Luhn key.",
+                          {"siren": ["not a valid SIREN"]})
+    holder = session.scalar(select(Company.id).where(Company.siren == siren))
+    if holder is not None and holder != company_id:
+        raise PortalError(409, "siren_taken", "Another company has this SIREN.", {"siren": ["already used"]})
+    return siren
+
+
+def update_company(session: Session, identity: Identity, company_id: str, data: dict) -> Company:
+    """Change a company's name, postcode, city or SIREN; the change is in its trail and told."""
+    company = session.get(Company, company_id) if len(company_id) <= 32 else None
+    if company is None:
+        raise not_found("company")
+    if "siren" in data:
+        data = {**data, "siren": checked_siren(session, data["siren"], company.id)}
+    changed = {key: value for key, value in data.items() if getattr(company, key) != value}
+    if changed:
+        for key, value in changed.items():
+            setattr(company, key, value)
+        audit_trail.record(session, identity, "company_updated", company.id, company.id, company.name, **changed)
+        outbox.add(session, "CompanyUpdated", {"company_id": company.id, "number": company.number,
+                                               "name": company.name, "siren": company.siren})
+    try:
+        session.commit()
+    except IntegrityError:  # a concurrent change took the SIREN since the check
+        session.rollback()
+        raise PortalError(409, "siren_taken", "Another company has this SIREN.", {"siren": ["already used"]})
+    return company
 
 
 def link_associate(session: Session, identity: Identity, company_id: str, associate_id: str) -> Company:

@@ -1,4 +1,5 @@
-"""Load the demo data of ``make up``: a demo company with an active administrator and a plain user.
+"""Load the demo data of ``make up``: a demo company (with a SIREN) with an active administrator, a
+plain user and a declarant account of the Etafi declarative portal (its password set).
 
 Idempotent. The administrator is activated through the real use case, so catalog grants them
 "User Management - Administration" through the bus, exactly as for a real company.
@@ -13,17 +14,22 @@ from portalkit.signed_identity import Identity
 
 from . import accounts, companies
 from .events import outbox, recipient
+from .declarant_models import Declarant
 from .models import Company, User
 from .passwords import hash_password
 from .settings import IdentitySettings
 
-COMPANY = {"number": "DEMO-001", "name": "Demo Company", "postcode": "75002", "city": "Paris"}
+COMPANY = {"number": "DEMO-001", "name": "Demo Company", "postcode": "75002", "city": "Paris",
+           "siren": "123456782"}  # nine digits whose Luhn key holds: a made-up SIREN
 ADMINISTRATOR = {"email": "admin@demo.localhost", "title": "MME", "first_name": "Alice",
                  "last_name": "Martin", "language": "en", "security_level": 2}
 ADMINISTRATOR_PASSWORD = "Demo-Admin-2026!"
 USER = {"email": "user@demo.localhost", "title": "M", "first_name": "Bruno", "last_name": "Petit",
         "language": "fr", "security_level": 1}
 USER_PASSWORD = "Demo-User-2026!"
+DECLARANT = {"login": "demo.declarant", "email": "declarant@demo.localhost", "first_name": "Denis",
+             "last_name": "Roux", "language": "fr", "role": "declarant"}
+DECLARANT_PASSWORD = "Liasse-Demo-2026!"
 
 
 def load(database: Database, settings: IdentitySettings) -> bool:
@@ -44,6 +50,8 @@ def load(database: Database, settings: IdentitySettings) -> bool:
         outbox.add(session, "UserActivated", {**recipient(user), "company_id": company.id,
                                               "title": user.title, "security_level": user.security_level,
                                               "company_administrator": False})
+        session.add(Declarant(**DECLARANT, company_id=company.id, password_hash=hash_password(DECLARANT_PASSWORD),
+                              password_changed_at=utcnow()))
         session.commit()
     return True
 

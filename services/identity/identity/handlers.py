@@ -2,8 +2,9 @@
 
 catalog's grants and ends of subscriptions feed two read-models: the administrators (for
 "User Management - Administration" and its supervision: the administrators list, the
-last-administrator rule) and the interests (the "Functional preference: …" and "Receive …"
-services: the contacts' interests); operators' decisions in assets and the catalog go to the
+last-administrator rule), the interests (the "Functional preference: …" and "Receive …"
+services: the contacts' interests) and the declarative holdings (the Etafi services that let a
+user be tied to a declarant account); operators' decisions in assets and the catalog go to the
 trail of the company they touch (``operator_trail``), and so do serialization
 (``serialization_trail``) and the planning of services (``planning_trail``).
 """
@@ -11,17 +12,19 @@ from sqlalchemy.orm import Session
 
 from portalkit.events import Event
 
-from . import administrators, interests, operator_trail, planning_trail, serialization_trail
+from . import administrators, declarative_holdings, interests, operator_trail, planning_trail, serialization_trail
 
 
 def on_subscription_accepted(session: Session, event: Event) -> None:
     administrators.on_subscription_accepted(session, event)
     interests.on_subscription_accepted(session, event)
+    declarative_holdings.on_subscription_accepted(session, event)
 
 
 def on_subscription_ended(session: Session, event: Event) -> None:
     administrators.on_subscription_ended(session, event)
     interests.on_subscription_ended(session, event)
+    declarative_holdings.on_subscription_ended(session, event)
 
 
 HANDLERS = {

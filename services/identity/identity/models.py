@@ -39,6 +39,8 @@ class Company(Base):
     postcode: Mapped[str] = mapped_column(String(20), default="")
     city: Mapped[str] = mapped_column(String(100), default="")
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("companies.id"), nullable=True, index=True)
+    # The French company's nine digits (Luhn key checked): a declaring entity of the Etafi portal.
+    siren: Mapped[str | None] = mapped_column(String(9), unique=True, nullable=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 

@@ -6,7 +6,7 @@ from . import back_office, companies, operators
 from .administration_schemas import ActivationMailsOut, UserIdsIn
 from .operator_schemas import (CompanyDetail, CompanyPage, CompanySearchQuery, CompanyTrailPage, CompanyTrailQuery,
                                CompanyUserQuery, OperatorIn, OperatorPage, OperatorSchema, UserPage)
-from .schemas import AssociateIn, CompanyCreated, CompanyIn, CompanySchema, PageQuery, UserSchema
+from .schemas import AssociateIn, CompanyCreated, CompanyIn, CompanyPatch, CompanySchema, PageQuery, UserSchema
 from .settings import IdentitySettings
 
 blp = Blueprint("operator", __name__, url_prefix="/operator", description="Operators' administration of client companies")
@@ -40,6 +40,16 @@ def register_company(data):
 def show_company(company_id):
     """A company, the company it is an associate of, and its associates' tree."""
     return back_office.company_with_tree(db_session(), company_id)
+
+
+@blp.route("/companies/<company_id>", methods=["PATCH"])
+@blp.refuses(404, 409)
+@operator_only
+@blp.arguments(CompanyPatch)
+@blp.response(200, CompanySchema)
+def update_company(data, company_id):
+    """Change a company's name, postcode, city or SIREN (400 ``invalid_siren``, 409 ``siren_taken``)."""
+    return companies.update_company(db_session(), caller(), company_id, data)
 
 
 @blp.route("/companies/<company_id>/associates", methods=["POST"])

@@ -44,6 +44,7 @@ class CompanySchema(Schema):
     postcode = fields.String()
     city = fields.String()
     parent_id = fields.String(allow_none=True)
+    siren = fields.String(allow_none=True, metadata={"description": "the nine digits of a French company"})
 
 
 class GroupRef(Schema):
@@ -90,7 +91,17 @@ class CompanyIn(Strict):
     postcode = text(20, load_default="")
     city = text(100, load_default="")
     parent_id = text(32, allow_none=True)
+    siren = text(20, allow_none=True, metadata={
+        "description": "nine digits, the last the Luhn key (400 invalid_siren otherwise; 409 siren_taken)"})
     administrator = fields.Nested(AdministratorIn, required=True)
+
+
+class CompanyPatch(Strict):
+    name = text(200, 1)
+    postcode = text(20)
+    city = text(100)
+    siren = text(20, allow_none=True, metadata={
+        "description": "nine digits, the last the Luhn key, or null to clear it (400 invalid_siren; 409 siren_taken)"})
 
 
 class CompanyCreated(Schema):

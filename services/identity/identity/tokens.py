@@ -14,8 +14,12 @@ from portalkit.errors import PortalError
 from .models import OneTimeToken, User, new_id
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """What is kept of a link's token: its SHA-256 (declarant links keep the same)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+_digest = digest
 
 
 def issue(session: Session, user: User, purpose: str, lifetime: timedelta,
@@ -71,6 +75,10 @@ def consume(session: Session, token: str, purpose: str) -> OneTimeToken:
     if claimed.rowcount != 1:
         raise _gone()
     return record
+
+
+def gone() -> PortalError:
+    return _gone()
 
 
 def _gone() -> PortalError:

@@ -39,6 +39,9 @@ PAGES = {
     "news_item": "/news",
     "notification_settings": "/notifications",
     "support_requests": "/support/requests",
+    # The Etafi declarative portal's own pages (its sign-in is not the portal's).
+    "declarative_password": "/declarations/password",
+    "declarative_sign_in": "/declarations/signin",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.

@@ -16,8 +16,8 @@ from portalkit.settings import Settings
 
 from portalkit.product_directory import ProductDirectory
 
-from . import (access_mails, compose, content_mails, document_mails, holders, models, planning_mails,
-               serialization_mails, support_mails, update_mails)
+from . import (access_mails, compose, content_mails, declarant_mails, document_mails, holders, models,
+               planning_mails, serialization_mails, support_mails, update_mails)
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -42,6 +42,9 @@ COMPOSERS: dict[str, Composer] = {
     "identity.AccessRequested": access_mails.access_requested,
     "identity.AccessRequestedForExistingAccount": access_mails.existing_account,
     "identity.AccessRequestDecided": access_mails.access_decided,
+    "identity.DeclarantIssued": declarant_mails.issued,
+    "identity.DeclarantPasswordResetRequested": declarant_mails.password_reset,
+    "identity.DeclarantRevoked": declarant_mails.revoked,
     "assets.IdentifierChangeRequested": serialization_mails.change_requested,
     "assets.IdentifierChangeDecided": serialization_mails.change_decided,
     "assets.InterventionPlanned": planning_mails.planned,

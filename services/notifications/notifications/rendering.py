@@ -26,6 +26,18 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Reset your client portal password",
         "fr": "Réinitialisez votre mot de passe du portail client",
     },
+    "declarant_issued": {
+        "en": "Your Etafi declarative portal account: choose its password",
+        "fr": "Votre compte du portail déclaratif Etafi\u00a0: choisissez son mot de passe",
+    },
+    "declarant_password_reset": {
+        "en": "Choose a new password for your Etafi declarative portal account",
+        "fr": "Choisissez un nouveau mot de passe pour votre compte du portail déclaratif Etafi",
+    },
+    "declarant_revoked": {
+        "en": "Your Etafi declarative portal account was revoked",
+        "fr": "Votre compte du portail déclaratif Etafi a été révoqué",
+    },
     "email_change_confirmation": {
         "en": "Confirm your new e-mail address",
         "fr": "Confirmez votre nouvelle adresse e-mail",

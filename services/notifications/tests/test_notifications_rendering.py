@@ -24,6 +24,8 @@ CONTEXT = {
     "forgot_link": "https://portal.example.com/password/forgot",
     "product": "Accounting", "version": "2.0", "channel": "stable", "released_on": date(2026, 11, 20),
 }
+# The declarant accounts' mails (declarant_mails).
+CONTEXT.update({"login": "decl.one", "role": "supervisor", "sign_in": "https://portal.example.com/declarations/signin"})
 # The documents' digest (document_mails).
 CONTEXT.update({"count": 2, "more": 0, "documents": [
     {"kind_name": "Invoice", "number": "F-1", "issued_on": date(2026, 11, 20), "amount": "10.00", "currency": "EUR"},
@@ -44,7 +46,7 @@ CONTEXT.update({"what": "Training", "subject_line": "Payroll", "starts": "3 Dece
 CONTEXT.update({"heading": "New FAQ", "title": "Closing the year", "only_in": None,
                 "settings_link": "https://portal.example.com/notifications",
                 "items": [{"heading": "New FAQ", "title": "Closing the year", "only_in": None, "link": LINK}]})
-WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "subscription_refused", "access_refused",
+WITH_LINK = set(KINDS) - {"email_changed_notice", "account_deleted", "declarant_revoked", "subscription_refused", "access_refused",
                           "content_digest"}
 
 

@@ -11,9 +11,8 @@ from urllib.parse import quote
 from flask import abort, make_response, render_template, request
 from flask_babel import gettext
 
-from ..common import calls, i18n, space_blueprint
+from ..common import calls, i18n, password_rules, space_blueprint
 from ..common.details import MAX_LENGTHS, TITLES
-from . import password_rules
 
 bp = space_blueprint("activation", __name__)
 

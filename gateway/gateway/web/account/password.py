@@ -13,8 +13,7 @@ from flask_babel import gettext
 
 from gateway import auth, seams
 
-from ..common import calls, i18n, space_blueprint, visitor
-from . import password_rules
+from ..common import calls, i18n, password_rules, space_blueprint, visitor
 
 bp = space_blueprint("password", __name__)
 RENEWAL_COOKIE = "portal_renewal"

@@ -6,9 +6,8 @@ from urllib.parse import quote
 from flask import abort, redirect, render_template, request
 from flask_babel import gettext, lazy_gettext
 
-from ..common import calls, i18n, rights, space_blueprint, visitor
+from ..common import calls, i18n, password_rules, rights, space_blueprint, visitor
 from ..common.details import LEVELS, MAX_LENGTHS, TITLES, refused_fields
-from . import password_rules
 
 bp = space_blueprint("profile", __name__)
 

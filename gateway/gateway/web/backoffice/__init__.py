@@ -1,7 +1,8 @@
 """The operators' back office (``/operator/...``): client companies (search, creation, a company's
 associates, contracts, users, trail and holdings), the catalog's services, the vendor's products,
 the operators themselves, the companies' identifier changes, the updates (``releases``), the news,
-and the support queue with its requests (``support_queue``, ``support_request``).
+and the support queue with its requests (``support_queue``, ``support_request``) (the declarant
+accounts' page, /operator/declarants, is the declarations space's).
 
 Only the vendor's operators open it (``common.rights.operator_page``); they land here after signing in,
 and the header shows the space to them alone (``operator_spaces``, read by ``base.html``).

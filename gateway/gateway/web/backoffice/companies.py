@@ -61,6 +61,7 @@ def _form_values(form) -> dict:
     values["administrator_language"] = (form.get("administrator_language")
                                         if form.get("administrator_language") in LANGUAGE_NAMES else "en")
     values["parent_id"] = (form.get("parent_id") or "").strip()[:32]
+    values["siren"] = "".join((form.get("siren") or "").split())[:20]  # "732 829 320" as printed
     return values
 
 
@@ -99,6 +100,7 @@ def create():
     if errors:
         return _render_form(values, errors, 400)
     body = {**{name: values[name] for name in COMPANY_FIELDS}, "parent_id": values["parent_id"] or None,
+            "siren": values["siren"] or None,
             "administrator": {"email": values["administrator_email"], "title": values["administrator_title"] or None,
                               "first_name": values["administrator_first_name"],
                               "last_name": values["administrator_last_name"],
@@ -107,6 +109,9 @@ def create():
     if status == 201 and isinstance(answer, dict):
         company_id = (answer.get("company") or {}).get("id", "")
         return redirect(f"{LIST_PATH}/{quote(company_id, safe='')}?done=created")
+    if calls.error_code(answer) in ("invalid_siren", "siren_taken"):
+        return _render_form(values, {"siren": gettext("This is not a SIREN: nine digits whose last one is the Luhn key.")
+                                     if status == 400 else gettext("Another company has this SIREN.")}, status)
     if status == 409:
         code = calls.error_code(answer)
         field = "number" if code == "company_exists" else "administrator_email"

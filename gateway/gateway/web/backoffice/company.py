@@ -1,6 +1,6 @@
-"""A company's page in the back office: its details, the company it is an associate of, its
-associates' tree (link one by its number, unlink one), and its maintenance contracts (record,
-end). Every action answers with the page again and a message saying what happened."""
+"""A company's page in the back office: its details (its SIREN set or cleared), the company it is an
+associate of, its associates' tree (link one by its number, unlink one), and its maintenance
+contracts (record, end). Every action answers with the page again and a message saying what happened."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -32,6 +32,9 @@ DONE = {
                                         "before it, and an end cannot be in the past.")),
     "already_ended": ("error", lazy_gettext("This contract has ended already.")),
     "failed": ("error", lazy_gettext("This could not be done right now. Try again in a moment.")),
+    "siren_set": ("success", lazy_gettext("The SIREN has been saved.")),
+    "invalid_siren": ("error", lazy_gettext("This is not a SIREN: nine digits whose last one is the Luhn key.")),
+    "siren_taken": ("error", lazy_gettext("Another company has this SIREN.")),
 }
 
 
@@ -84,6 +87,20 @@ def link(company_id):
     if status == 409:
         return redirect(company_url(company_id, done="cycle"))
     return redirect(company_url(company_id, done="linked" if status == 201 else "failed"))
+
+
+@bp.route(PAGE + "/siren", methods=["POST"])
+@operator_page
+def set_siren(company_id):
+    """Set (or clear, when empty) the company's SIREN: it may then have declarant accounts."""
+    siren = "".join((request.form.get("siren") or "").split())[:20] or None  # "732 829 320" as printed
+    status, body = call("identity", "PATCH", "/operator/companies/" + quote(company_id, safe=""), json={"siren": siren})
+    if status == 404:
+        abort(404)
+    code = ((body or {}).get("error") or {}).get("code") if isinstance(body, dict) else None
+    if status in (400, 409) and code in DONE:
+        return redirect(company_url(company_id, done=code))
+    return redirect(company_url(company_id, done="siren_set" if status == 200 else "failed"))
 
 
 @bp.route(PAGE + "/associates/<associate_id>/unlink", methods=["POST"])

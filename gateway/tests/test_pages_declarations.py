@@ -1,0 +1,99 @@
+"""The declarative portal's pages: its own sign-in and cookie, the password link with the strong
+level's rules, the landing page with the entities; a portal session never opens them."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fake_portal.identity import error
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+DECLARANT = {"id": "d1", "login": "decl.one", "role": "declarant", "display_name": "Denis Martin",
+             "language": "fr", "email": "denis@client.test", "first_name": "Denis", "last_name": "Martin",
+             "security_level": 3, "company": {"id": "c1", "name": "Durand Industries", "siren": "732829320"},
+             "entities": [{"id": "c1", "name": "Durand Industries", "siren": "732829320"}]}
+
+
+@pytest.fixture
+def declarative(portal):
+    """identity's declarative routes, beside the fake portal's own."""
+    seen = {"passwords": [], "forgotten": []}
+    portal_call = portal.call
+
+    def call(service, method, path, identity, json=None, query=None, headers=None, body=None):
+        if service == "identity" and path == "/auth/declarative/login":
+            if (json or {}).get("password") != "Liasse-Fiscale-2031!":
+                return 401, error("invalid_credentials", "Wrong login or password.")
+            return 200, {"declarant": DECLARANT}
+        if service == "identity" and path == "/auth/declarative/me":
+            if identity.scope != "declarative":
+                return 401, error("declarative_sign_in_required", "Sign in first.")
+            return 200, DECLARANT
+        if service == "identity" and path == "/auth/declarative/password/forgot":
+            seen["forgotten"].append(json["login"])
+            return 202, None
+        if service == "identity" and path.startswith("/auth/declarative/password/"):
+            if not path.endswith("/t1"):
+                return 410, error("token_invalid", "Used or expired.")
+            if method == "GET":
+                return 200, {key: DECLARANT[key] for key in ("login", "email", "first_name", "last_name",
+                                                              "language", "security_level")}
+            if len(json["password"]) < 10:
+                return 400, error("password_rules", "The password does not meet the rules.",
+                                  {"password": ["min_length_10"]})
+            seen["passwords"].append(json["password"])
+            return 204, None
+        return portal_call(service, method, path, identity, json, query, headers, body)
+
+    portal.call = call
+    return seen
+
+
+def post(client, path, form_path=None, **data):
+    token = CSRF.search(client.get(form_path or path).get_data(as_text=True)).group(1)
+    return client.post(path, data={"csrf_token": token, **data})
+
+
+def test_the_sign_in_opens_the_landing_page_with_the_entities(client, declarative):
+    page = client.get("/declarations/signin").get_data(as_text=True)
+    assert 'name="login"' in page and 'href="/declarations/password/forgot"' in page
+    refused = post(client, "/declarations/signin", login="decl.one", password="wrong")
+    assert refused.status_code == 401 and "The login or the password is not correct." in refused.get_data(as_text=True)
+    signed_in = post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/declarations"
+    cookie = signed_in.headers["Set-Cookie"]
+    assert cookie.startswith("declarative_session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Path=/declarations" in cookie
+    home = client.get("/declarations").get_data(as_text=True)
+    assert "732829320" in home and "Durand Industries" in home and "Vos entités déclarantes" in home
+    signed_out = post(client, "/declarations/signout", form_path="/declarations")
+    assert signed_out.status_code == 302 and signed_out.headers["Location"] == "/declarations/signin"
+    assert client.get("/declarations").status_code == 302
+
+
+def test_a_portal_session_alone_never_opens_the_declarative_pages(administrator_pages, declarative):
+    answer = administrator_pages.get("/declarations")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/declarations/signin"
+
+
+def test_the_password_link_lists_the_strong_rules_and_sets_the_password(client, declarative):
+    page = client.get("/declarations/password/t1").get_data(as_text=True)
+    assert "decl.one" in page and 'data-rule="min_length_10"' in page and 'data-rule="passwords_match"' in page
+    short = post(client, "/declarations/password/t1", password="Short-1", password_confirmation="Short-1")
+    assert short.status_code == 400 and 'class="rule rule-unmet" data-rule="min_length_10"' in short.get_data(as_text=True)
+    done = post(client, "/declarations/password/t1", password="Liasse-Fiscale-2031!",
+                password_confirmation="Liasse-Fiscale-2031!")
+    assert done.status_code == 200 and declarative["passwords"] == ["Liasse-Fiscale-2031!"]
+    assert client.get("/declarations/password/spent").status_code == 410
+
+
+def test_the_forgotten_password_asks_for_the_login(client, declarative):
+    answer = post(client, "/declarations/password/forgot", login="decl.one")
+    assert answer.status_code == 200 and declarative["forgotten"] == ["decl.one"]
+    assert post(client, "/declarations/password/forgot", login="").status_code == 400
+
+
+def test_the_sign_in_page_in_french(client, declarative):
+    page = client.get("/declarations/signin", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Connexion au portail déclaratif" in page and "Identifiant" in page
