@@ -24,7 +24,7 @@ def test_a_users_blocks(client, seeded, activate, signed, service_id, administra
     blocks = response.get_json()
     assert blocks["subscriptions"] == {"accepted": 12, "pending": 1, "refused": 1}  # 11 automatic + invoices
     assert len(blocks["last_subscribed"]) == 3 and blocks["last_subscribed"][0]["code"] == INVOICES
-    assert blocks["services_not_subscribed"] == 18 - 12 - 1  # 18 offered; held and pending left out
+    assert blocks["services_not_subscribed"] == 20 - 12 - 1  # 20 offered; held and pending left out
     assert blocks["new_services_since"] == 1
     assert blocks["latest_services"][0]["code"] == "brand-new" and len(blocks["latest_services"]) == 3
     assert blocks["services_without_subscriber"] is None and blocks["requests_waiting"] is None
@@ -38,7 +38,7 @@ def test_an_administrators_blocks(client, seeded, activate, signed, service_id, 
     blocks = client.get("/catalog/dashboard", headers=administrator("boss")).get_json()
     assert blocks["requests_waiting"] == 1
     # 17 offered without a contract; administration and the 11 automatic ones have holders.
-    assert blocks["services_without_subscriber"] == 17 - 12
+    assert blocks["services_without_subscriber"] == 19 - 12
 
 
 def test_operators_and_bad_dates_are_refused(client, seeded, signed):
