@@ -47,17 +47,28 @@ def reader_preferences(identity: Identity) -> list[str]:
                   if entitlement.startswith(FUNCTIONAL_PREFERENCE_PREFIX) and entitlement.endswith(suffix))
 
 
-def reader_lines(session: Session, identity: Identity) -> list[tuple[str, list[Product]]]:
-    """The product lines (brands) the reader's company holds, each with its products, by brand then code."""
+def reader_lines(session: Session, identity: Identity) -> list[tuple[str, list[Product], int]]:
+    """The product lines (brands) the reader's company holds, each with its products and its number of
+    live holdings, by brand then code."""
     if identity.company_id is None:
         return []
-    lines: dict[str, list[Product]] = {}
-    for product in session.scalars(
-            select(Product).where(Product.id.in_(select(Holding.product_id).where(
-                Holding.company_id == identity.company_id, Holding.removed.is_(False))),
-                Product.retired.is_(False), Product.brand != "").order_by(Product.brand, Product.code)):
-        lines.setdefault(product.brand, []).append(product)
-    return list(lines.items())
+    lines: dict[str, tuple[list[Product], list[int]]] = {}
+    for product, holdings in session.execute(
+            select(Product, func.count(Holding.id)).join(Holding, Holding.product_id == Product.id)
+            .where(Holding.company_id == identity.company_id, Holding.removed.is_(False),
+                   Product.retired.is_(False), Product.brand != "")
+            .group_by(Product.id).order_by(Product.brand, Product.code)):
+        products, count = lines.setdefault(product.brand, ([], [0]))
+        products.append(product)
+        count[0] += holdings
+    return [(brand, products, count[0]) for brand, (products, count) in lines.items()]
+
+
+def main_line(lines: list[tuple[str, list[Product], int]]) -> str | None:
+    """The company's main line, the one a user lands in: the line of the most live holdings (holdings,
+    not quantities — a hundred seats of one product are one product used), ties to the first brand by
+    name; None for a company holding no line."""
+    return min(lines, key=lambda line: (-line[2], line[0]))[0] if lines else None
 
 
 def _targets(products: list[str], preferences: list[str]):

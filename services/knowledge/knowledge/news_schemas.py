@@ -66,11 +66,15 @@ class LineProduct(Schema):
 
 class ProductLine(Schema):
     brand = fields.String()
+    holdings = fields.Integer(metadata={"description": "the company's live holdings of the line's products"})
     products = fields.List(fields.Nested(LineProduct))
 
 
 class ProductLines(Schema):
     items = fields.List(fields.Nested(ProductLine))
+    main = fields.String(allow_none=True, metadata={
+        "description": "the brand of the company's main line, where its users land after signing in: the "
+                       "most live holdings, ties by brand name (null: the company holds no line)"})
 
 
 class OperatorNewsQuery(NewsQuery):

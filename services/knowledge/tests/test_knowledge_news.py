@@ -175,13 +175,30 @@ def test_the_product_lines_of_the_company_and_their_news(client, operator, signe
                                "brand": "Ciel"})
     handle("HoldingRecorded", {"holding_id": "h2", "company_id": "holder", "product_id": "p3", "product_code": "ACC",
                                "quantity": 1})
-    lines = client.get("/knowledge/lines", headers=signed("u1", "holder", language="fr")).get_json()["items"]
-    assert lines == [{"brand": "Ciel", "products": [{"id": "p3", "code": "ACC", "name": "Compta"}]},
-                     {"brand": "Etafi", "products": [{"id": "p1", "code": "PAY", "name": "Paie"}]}]
-    assert client.get("/knowledge/lines", headers=signed("u2", "other")).get_json() == {"items": []}
+    answer = client.get("/knowledge/lines", headers=signed("u1", "holder", language="fr")).get_json()
+    assert answer["items"] == [{"brand": "Ciel", "holdings": 1, "products": [{"id": "p3", "code": "ACC", "name": "Compta"}]},
+                               {"brand": "Etafi", "holdings": 1, "products": [{"id": "p1", "code": "PAY", "name": "Paie"}]}]
+    assert answer["main"] == "Ciel"  # one holding each: the first brand by name
+    assert client.get("/knowledge/lines", headers=signed("u2", "other")).get_json() == {"items": [], "main": None}
     publish(client, operator, title_en="For all")
     publish(client, operator, kind="product", title_en="Payroll news", products=["PAY"])
     publish(client, operator, kind="product", title_en="Accounting news", products=["ACC"])
     assert titles(client, signed("u1", "holder"), brand="Etafi") == ["Payroll news"]
     assert titles(client, signed("u1", "holder"), brand="Ciel") == ["Accounting news"]
     assert titles(client, signed("u2", "other"), brand="Etafi") == []
+
+
+def test_the_main_line_is_the_one_of_the_most_holdings(client, signed, products, handle):
+    handle("ProductRecorded", {**TAX, "product_id": "p3", "code": "ACC", "name_en": "Accounting", "name_fr": "Compta",
+                               "brand": "Ciel"})
+    handle("HoldingRecorded", {"holding_id": "h2", "company_id": "holder", "product_id": "p3", "product_code": "ACC",
+                               "quantity": 40})
+    handle("ProductRecorded", {**TAX, "product_id": "p4", "code": "PAY2", "name_en": "Payroll 2", "name_fr": "Paie 2",
+                               "brand": "Etafi"})
+    handle("HoldingRecorded", {"holding_id": "h3", "company_id": "holder", "product_id": "p4", "product_code": "PAY2",
+                               "quantity": 1})
+    answer = client.get("/knowledge/lines", headers=signed("u1", "holder")).get_json()
+    assert [(line["brand"], line["holdings"]) for line in answer["items"]] == [("Ciel", 1), ("Etafi", 2)]
+    assert answer["main"] == "Etafi"  # two holdings beat one, whatever its quantity
+    handle("HoldingRemoved", {"holding_id": "h3", "company_id": "holder", "product_id": "p4"})
+    assert client.get("/knowledge/lines", headers=signed("u1", "holder")).get_json()["main"] == "Ciel"

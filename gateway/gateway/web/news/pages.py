@@ -15,7 +15,7 @@ from flask_babel import format_datetime
 
 from ..common import calls, space_blueprint, visitor
 from ..common.pager import PER_PAGE, last_page_of, page_number, pager, url_with
-from .kinds import KINDS
+from ..common.news_kinds import KINDS
 
 bp = space_blueprint("news", __name__)
 PATH = "/news"
