@@ -202,3 +202,27 @@ def test_the_main_line_is_the_one_of_the_most_holdings(client, signed, products,
     assert answer["main"] == "Etafi"  # two holdings beat one, whatever its quantity
     handle("HoldingRemoved", {"holding_id": "h3", "company_id": "holder", "product_id": "p4"})
     assert client.get("/knowledge/lines", headers=signed("u1", "holder")).get_json()["main"] == "Ciel"
+
+
+def test_the_total_and_the_new_count_are_capped_and_say_so(client, operator, signed, products, monkeypatch):
+    from knowledge import news
+    monkeypatch.setattr(news, "NEW_CAP", 2)
+    monkeypatch.setattr(news, "TOTAL_AHEAD", 2)
+    for n in range(4):
+        publish(client, operator, title_en=f"Item {n}")
+    publish(client, operator, kind="product", title_en="Not for them", products=["TAX"])
+    reader = signed("u1", "holder")
+
+    def page(**query):
+        return client.get("/knowledge/news", query_string=query, headers=reader).get_json()
+    first = page(per_page=1)
+    assert (first["total"], first["total_capped"]) == (2, True)  # 4 reach them: counted 2 past the first
+    assert (first["new_since_last_visit"], first["new_since_last_visit_capped"]) == (2, True)
+    later = page(per_page=1, page=3)
+    assert (later["total"], later["total_capped"]) == (4, False) and [i["title"] for i in later["items"]] == ["Item 1"]
+    client.post("/knowledge/news/visits", json={}, headers=reader)
+    publish(client, operator, title_en="Item 4")
+    fresh = page(per_page=10)
+    assert (fresh["total"], fresh["total_capped"]) == (5, False)  # a whole page at least
+    assert (fresh["new_since_last_visit"], fresh["new_since_last_visit_capped"]) == (1, False)
+    assert [item["new"] for item in fresh["items"]] == [True, False, False, False, False]
