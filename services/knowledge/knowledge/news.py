@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import and_, bindparam, func, or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -94,12 +94,19 @@ NEW_CAP = 99  # "new since your last visit" counts up to this ("99+" beyond): a 
 TOTAL_AHEAD = 1_000  # the total counts at most this many items past the page's first (the pager's reach)
 
 
+def _inline(number: int):
+    """A LIMIT or OFFSET written into the SQL, not bound: a prepared statement's generic plan (psycopg
+    prepares a statement run five times) otherwise guesses it and may sort the whole table instead of
+    walking the index."""
+    return bindparam("n", number, literal_execute=True, unique=True)
+
+
 def _capped_count(conditions: list, limit: int):
     """The number of reaching items under ``conditions``, counted at most to ``limit``: a walk of the
     published order that stops there (``ix_news_items_published`` covers it), not a count of every
     item reaching the reader — which, at 100,000 items, is a scan of the table."""
     walk = (select(NewsItem.id).where(*conditions)
-            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc()).limit(limit).subquery())
+            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc()).limit(_inline(limit)).subquery())
     return select(func.count()).select_from(walk)
 
 
@@ -122,7 +129,8 @@ def reader_statements(products: list[str], preferences: list[str], visited: date
     offset = (query["page"] - 1) * query["per_page"]
     return {
         "page": select(NewsItem).where(reaches, *narrowing)
-        .order_by(NewsItem.published_at.desc(), NewsItem.id.desc()).offset(offset).limit(query["per_page"]),
+        .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
+        .offset(_inline(offset)).limit(_inline(query["per_page"])),
         "total": _capped_count([reaches, *narrowing], total_reach(query) + 1),
         "new": _capped_count([reaches, *([NewsItem.published_at > visited] if visited is not None else [])],
                              NEW_CAP + 1)}
