@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select, union
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,7 +78,8 @@ def _targets(products: list[str], preferences: list[str]):
         parts.append(select(NewsProduct.news_id).where(NewsProduct.product_code.in_(products)))
     if preferences:
         parts.append(select(NewsDomain.news_id).where(NewsDomain.preference.in_(preferences)))
-    return None if not parts else parts[0] if len(parts) == 1 else union(*parts)
+    # UNION ALL: an IN list needs no duplicates removed (a UNION's would be one more hash of every id).
+    return None if not parts else parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def _reaches(products: list[str], preferences: list[str]):
