@@ -69,6 +69,20 @@ def test_the_home_tile_counts_the_new_items_and_lists_the_latest(client, service
     assert not any(seen.path == "/knowledge/news/visits" for seen in knowledge.received)
 
 
+def test_capped_counts_show_as_more_than(client, services):
+    knowledge = services["knowledge"]
+    capped = {"items": [ITEM], "total": 1000, "total_capped": True, "new_since_last_visit": 99,
+              "new_since_last_visit_capped": True, "last_visit_at": None, "as_of": "2026-12-02T07:00:00+00:00"}
+    knowledge.routes[("GET", "/knowledge/news")] = lambda seen: (200, capped)
+    knowledge.routes[("POST", "/knowledge/news/visits")] = lambda seen: (200, {"last_visit_at": capped["as_of"]})
+    sign_in(client, services)
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r'data-count="news"><span class="tile-count">99\+</span>', home)
+    page = client.get("/news").get_data(as_text=True)
+    assert "99+ actualités publiées depuis votre dernière visite." in page
+    assert "sur plus de 1000" in page and "Page 1 sur plus de" in page
+
+
 def test_the_news_page_needs_a_sign_in(client, services):
     response = client.get("/news")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

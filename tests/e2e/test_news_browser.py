@@ -2,7 +2,8 @@
 the back office (after a preview); the administrator of a company holding it sees the home tile's
 count of new items and the item among the latest, opens the news from the header, finds it marked
 new, and back home the count is 0; the header opens the product line's space, with the item in its
-news; a user of a company without the product does not see it, nor the line."""
+news; signing in again lands in that space (the company's main line); a user of a company without
+the product does not see it, nor the line, and lands home."""
 from __future__ import annotations
 
 import sys
@@ -85,9 +86,20 @@ def test_a_targeted_item_is_published_seen_new_and_the_count_drops(mesh, browser
     expect(page.locator("#news-new-summary")).to_have_text("Nothing new since your last visit.")
     phone.close()
 
+    # Signing in without a destination lands in the space of the company's main line.
+    again = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = again.new_page()
+    sign_in(page, mesh, holder_company["email"], PASSWORD)
+    expect(page).to_have_url(mesh.url("/spaces/Etafi"))
+    expect(page.locator("h1")).to_have_text("The Etafi space")
+    page.locator("a.logo").click()
+    expect(page).to_have_url(mesh.url("/"))
+    again.close()
+
     outsider = browser.new_context(viewport={"width": 1280, "height": 900})
     page = outsider.new_page()
     sign_in(page, mesh, other_company["email"], PASSWORD)
+    expect(page).to_have_url(mesh.url("/"))  # no product line: home
     page.goto(mesh.url("/news"))
     expect(page.locator("h1")).to_have_text("News")
     expect(page.locator("main")).not_to_contain_text(title)

@@ -144,9 +144,9 @@ def test_the_companys_product_lines_and_their_news(mesh, scene):
     _publish(mesh, scene, kind="product", title_en=f"Line news {tag}", products=[code])
     lines = scene["holder"].get(mesh.url("/api/knowledge/lines"), timeout=10)
     assert lines.status_code == 200, lines.text
-    assert {"brand": "Etafi", "products": [{"id": scene["product"]["id"], "code": code, "name": "Payroll"}]} in \
-        lines.json()["items"]
-    assert scene["outsider"].get(mesh.url("/api/knowledge/lines"), timeout=10).json() == {"items": []}
+    assert lines.json() == {"items": [{"brand": "Etafi", "holdings": 1, "products": [
+        {"id": scene["product"]["id"], "code": code, "name": "Payroll"}]}], "main": "Etafi"}
+    assert scene["outsider"].get(mesh.url("/api/knowledge/lines"), timeout=10).json() == {"items": [], "main": None}
     in_line = _mine(_news(mesh, scene["holder"], brand="Etafi"), tag)
     assert f"Line news {tag}" in in_line and f"For all {tag}" not in in_line
     assert _mine(_news(mesh, scene["outsider"], brand="Etafi"), tag) == []

@@ -58,12 +58,11 @@ class NewsItem(Base):
     __tablename__ = "news_items"
     __table_args__ = (CheckConstraint("kind IN ('general', 'product', 'event', 'legal', 'partner', 'help')",
                                       name="kind"),
-                      Index("ix_news_items_published", "published_at", "id"),
-                      # Covers the counts of a reader's list (generic items, by kind, since a visit)
-                      # without reading the rows and their bodies.
-                      Index("ix_news_items_reach", "retired_at", "targeted", "kind", "published_at", "id"),
-                      # Covers the count of the targeted items reaching a reader, looked up by id.
-                      Index("ix_news_items_id_reach", "id", "retired_at", "targeted", "kind", "published_at"))
+                      # A reader's list, its capped total and new count are walks of the published
+                      # order stopped by a LIMIT: these two cover the walk's filters (all kinds, one
+                      # kind) so that it reads neither the rows nor their bodies.
+                      Index("ix_news_items_published", "published_at", "id", "retired_at", "targeted", "kind"),
+                      Index("ix_news_items_kind_published", "kind", "published_at", "id", "retired_at", "targeted"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
     kind: Mapped[str] = mapped_column(String(16))

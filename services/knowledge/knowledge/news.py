@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,17 +47,28 @@ def reader_preferences(identity: Identity) -> list[str]:
                   if entitlement.startswith(FUNCTIONAL_PREFERENCE_PREFIX) and entitlement.endswith(suffix))
 
 
-def reader_lines(session: Session, identity: Identity) -> list[tuple[str, list[Product]]]:
-    """The product lines (brands) the reader's company holds, each with its products, by brand then code."""
+def reader_lines(session: Session, identity: Identity) -> list[tuple[str, list[Product], int]]:
+    """The product lines (brands) the reader's company holds, each with its products and its number of
+    live holdings, by brand then code."""
     if identity.company_id is None:
         return []
-    lines: dict[str, list[Product]] = {}
-    for product in session.scalars(
-            select(Product).where(Product.id.in_(select(Holding.product_id).where(
-                Holding.company_id == identity.company_id, Holding.removed.is_(False))),
-                Product.retired.is_(False), Product.brand != "").order_by(Product.brand, Product.code)):
-        lines.setdefault(product.brand, []).append(product)
-    return list(lines.items())
+    lines: dict[str, tuple[list[Product], list[int]]] = {}
+    for product, holdings in session.execute(
+            select(Product, func.count(Holding.id)).join(Holding, Holding.product_id == Product.id)
+            .where(Holding.company_id == identity.company_id, Holding.removed.is_(False),
+                   Product.retired.is_(False), Product.brand != "")
+            .group_by(Product.id).order_by(Product.brand, Product.code)):
+        products, count = lines.setdefault(product.brand, ([], [0]))
+        products.append(product)
+        count[0] += holdings
+    return [(brand, products, count[0]) for brand, (products, count) in lines.items()]
+
+
+def main_line(lines: list[tuple[str, list[Product], int]]) -> str | None:
+    """The company's main line, the one a user lands in: the line of the most live holdings (holdings,
+    not quantities — a hundred seats of one product are one product used), ties to the first brand by
+    name; None for a company holding no line."""
+    return min(lines, key=lambda line: (-line[2], line[0]))[0] if lines else None
 
 
 def _targets(products: list[str], preferences: list[str]):
@@ -67,7 +78,8 @@ def _targets(products: list[str], preferences: list[str]):
         parts.append(select(NewsProduct.news_id).where(NewsProduct.product_code.in_(products)))
     if preferences:
         parts.append(select(NewsDomain.news_id).where(NewsDomain.preference.in_(preferences)))
-    return None if not parts else parts[0] if len(parts) == 1 else union(*parts)
+    # UNION ALL: an IN list needs no duplicates removed (a UNION's would be one more hash of every id).
+    return None if not parts else parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def _reaches(products: list[str], preferences: list[str]):
@@ -79,17 +91,50 @@ def _reaches(products: list[str], preferences: list[str]):
                 else or_(NewsItem.targeted.is_(False), NewsItem.id.in_(targets)))
 
 
-def count_statements(products: list[str], preferences: list[str], *conditions) -> list:
-    """The counts whose sum is the number of live items reaching such a reader: the generic ones
-    (read from the index ``ix_news_items_reach`` alone) and the targeted ones reaching them (from the
-    targets' indexes) — two disjoint counts, cheaper than one over the OR of both."""
-    live = [NewsItem.retired_at.is_(None), *conditions]
-    statements = [select(func.count()).select_from(NewsItem).where(*live, NewsItem.targeted.is_(False))]
-    targets = _targets(products, preferences)
-    if targets is not None:
-        statements.append(select(func.count()).select_from(NewsItem).where(
-            *live, NewsItem.targeted.is_(True), NewsItem.id.in_(targets)))
-    return statements
+NEW_CAP = 99  # "new since your last visit" counts up to this ("99+" beyond): a badge, not a statistic
+TOTAL_AHEAD = 1_000  # the total counts at most this many items past the page's first (the pager's reach)
+
+
+def _inline(number: int):
+    """A LIMIT or OFFSET written into the SQL, not bound: a prepared statement's generic plan (psycopg
+    prepares a statement run five times) otherwise guesses it and may sort the whole table instead of
+    walking the index."""
+    return bindparam("n", number, literal_execute=True, unique=True)
+
+
+def _capped_count(conditions: list, limit: int):
+    """The number of reaching items under ``conditions``, counted at most to ``limit``: a walk of the
+    published order that stops there (``ix_news_items_published`` covers it), not a count of every
+    item reaching the reader — which, at 100,000 items, is a scan of the table."""
+    walk = (select(NewsItem.id).where(*conditions)
+            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc()).limit(_inline(limit)).subquery())
+    return select(func.count()).select_from(walk)
+
+
+def total_reach(query: dict) -> int:
+    """How far the total of a list's page counts: ``TOTAL_AHEAD`` items past its first (a whole page at least)."""
+    return (query["page"] - 1) * query["per_page"] + max(TOTAL_AHEAD, query["per_page"])
+
+
+def reader_statements(products: list[str], preferences: list[str], visited: datetime | None, query: dict) -> dict:
+    """A reader's list in three statements, each an ordered index walk with a LIMIT: ``page`` (its
+    items), ``total`` (counted to ``TOTAL_AHEAD`` past the page's first item) and ``new`` (the items of
+    every kind published after ``visited``, counted to ``NEW_CAP`` + 1)."""
+    narrowing = []
+    if query.get("kind"):
+        narrowing.append(NewsItem.kind == query["kind"])
+    if query.get("brand"):
+        narrowing.append(NewsItem.id.in_(select(NewsProduct.news_id).join(
+            Product, Product.code == NewsProduct.product_code).where(Product.brand == query["brand"])))
+    reaches = _reaches(products, preferences)
+    offset = (query["page"] - 1) * query["per_page"]
+    return {
+        "page": select(NewsItem).where(reaches, *narrowing)
+        .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
+        .offset(_inline(offset)).limit(_inline(query["per_page"])),
+        "total": _capped_count([reaches, *narrowing], total_reach(query) + 1),
+        "new": _capped_count([reaches, *([NewsItem.published_at > visited] if visited is not None else [])],
+                             NEW_CAP + 1)}
 
 
 def last_visit(session: Session, user_id: str | None) -> datetime | None:
@@ -100,28 +145,22 @@ def last_visit(session: Session, user_id: str | None) -> datetime | None:
 
 def list_for_reader(session: Session, identity: Identity, query: dict) -> dict:
     """The page of items reaching the reader (``kind`` narrows, ``brand`` keeps the items targeted at a
-    product of that brand: a product line's space), newest first, each with ``new``;
-    ``new_since_last_visit`` counts the new ones of every kind; ``as_of`` is when it was read (what a
-    visit mark up to this answer names)."""
+    product of that brand: a product line's space), newest first, each with ``new``.
+
+    ``total`` is exact up to ``TOTAL_AHEAD`` items past the page's first, else capped there
+    (``total_capped``); ``new_since_last_visit`` counts the new ones of every kind, up to ``NEW_CAP``
+    (``new_since_last_visit_capped`` when there are more); ``as_of`` is when it was read (what a visit
+    mark up to this answer names)."""
     as_of = utcnow()
-    products, preferences = reader_products(session, identity), reader_preferences(identity)
-    narrowing = []
-    if query.get("kind"):
-        narrowing.append(NewsItem.kind == query["kind"])
-    if query.get("brand"):
-        narrowing.append(NewsItem.id.in_(select(NewsProduct.news_id).join(
-            Product, Product.code == NewsProduct.product_code).where(Product.brand == query["brand"])))
-    conditions = [_reaches(products, preferences), *narrowing]
     visited = last_visit(session, identity.user_id)
-    total = sum(session.scalar(statement) for statement in count_statements(products, preferences, *narrowing))
-    new_total = sum(session.scalar(statement) for statement in count_statements(
-        products, preferences, *([NewsItem.published_at > visited] if visited is not None else [])))
-    page, per_page = query["page"], query["per_page"]
-    items = session.scalars(select(NewsItem).where(*conditions)
-                            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
-                            .offset((page - 1) * per_page).limit(per_page)).all()
+    statements = reader_statements(reader_products(session, identity), reader_preferences(identity), visited, query)
+    reach = total_reach(query)
+    total, new_total = session.scalar(statements["total"]), session.scalar(statements["new"])
+    items = session.scalars(statements["page"]).all()
     return {"items": [(item, visited is None or item.published_at > visited) for item in items],
-            "total": total, "new_since_last_visit": new_total, "last_visit_at": visited, "as_of": as_of}
+            "total": min(total, reach), "total_capped": total > reach,
+            "new_since_last_visit": min(new_total, NEW_CAP), "new_since_last_visit_capped": new_total > NEW_CAP,
+            "last_visit_at": visited, "as_of": as_of}
 
 
 def find_for_reader(session: Session, identity: Identity, news_id: str) -> tuple[NewsItem, bool]:

@@ -48,12 +48,16 @@ def list_news(query):
 @signed_in
 @blp.response(200, ProductLines)
 def product_lines():
-    """The product lines (brands) the caller's company holds, each with its products: the portal's
-    spaces by product line."""
+    """The product lines (brands) the caller's company holds, each with its products and live holdings:
+    the portal's spaces by product line; ``main`` names the line a user lands in (the most holdings,
+    ties by brand name; null when the company holds no line)."""
     identity = caller()
-    return {"items": [{"brand": brand, "products": [{"id": product.id, "code": product.code,
-                                                     "name": product.name(identity.language)} for product in products]}
-                      for brand, products in news.reader_lines(db_session(), identity)]}
+    lines = news.reader_lines(db_session(), identity)
+    return {"items": [{"brand": brand, "holdings": holdings,
+                       "products": [{"id": product.id, "code": product.code, "name": product.name(identity.language)}
+                                    for product in products]}
+                      for brand, products, holdings in lines],
+            "main": news.main_line(lines)}
 
 
 @blp.route("/news/<news_id>", methods=["GET"])

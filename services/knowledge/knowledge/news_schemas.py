@@ -66,11 +66,15 @@ class LineProduct(Schema):
 
 class ProductLine(Schema):
     brand = fields.String()
+    holdings = fields.Integer(metadata={"description": "the company's live holdings of the line's products"})
     products = fields.List(fields.Nested(LineProduct))
 
 
 class ProductLines(Schema):
     items = fields.List(fields.Nested(ProductLine))
+    main = fields.String(allow_none=True, metadata={
+        "description": "the brand of the company's main line, where its users land after signing in: the "
+                       "most live holdings, ties by brand name (null: the company holds no line)"})
 
 
 class OperatorNewsQuery(NewsQuery):
@@ -106,8 +110,13 @@ class NewsItemDetail(NewsItemSchema):
 
 class NewsPage(Schema):
     items = fields.List(fields.Nested(NewsItemSchema))
-    total = fields.Integer()
-    new_since_last_visit = fields.Integer(metadata={"description": "items of every kind published after the last visit"})
+    total = fields.Integer(metadata={"description": "the items reaching the caller under the filters, counted at "
+                                                    "most to 1,000 past the page's first (then ``total_capped``)"})
+    total_capped = fields.Boolean(metadata={"description": "there are more items than ``total`` says"})
+    new_since_last_visit = fields.Integer(metadata={
+        "description": "items of every kind published after the last visit, capped at 99 "
+                       "(then ``new_since_last_visit_capped``: show it as 99+)"})
+    new_since_last_visit_capped = fields.Boolean(metadata={"description": "more than 99 items are new"})
     last_visit_at = fields.AwareDateTime(allow_none=True)
     as_of = fields.AwareDateTime(metadata={"description": "when the list was read: send it back as ``seen_until``"})
 

@@ -175,13 +175,54 @@ def test_the_product_lines_of_the_company_and_their_news(client, operator, signe
                                "brand": "Ciel"})
     handle("HoldingRecorded", {"holding_id": "h2", "company_id": "holder", "product_id": "p3", "product_code": "ACC",
                                "quantity": 1})
-    lines = client.get("/knowledge/lines", headers=signed("u1", "holder", language="fr")).get_json()["items"]
-    assert lines == [{"brand": "Ciel", "products": [{"id": "p3", "code": "ACC", "name": "Compta"}]},
-                     {"brand": "Etafi", "products": [{"id": "p1", "code": "PAY", "name": "Paie"}]}]
-    assert client.get("/knowledge/lines", headers=signed("u2", "other")).get_json() == {"items": []}
+    answer = client.get("/knowledge/lines", headers=signed("u1", "holder", language="fr")).get_json()
+    assert answer["items"] == [{"brand": "Ciel", "holdings": 1, "products": [{"id": "p3", "code": "ACC", "name": "Compta"}]},
+                               {"brand": "Etafi", "holdings": 1, "products": [{"id": "p1", "code": "PAY", "name": "Paie"}]}]
+    assert answer["main"] == "Ciel"  # one holding each: the first brand by name
+    assert client.get("/knowledge/lines", headers=signed("u2", "other")).get_json() == {"items": [], "main": None}
     publish(client, operator, title_en="For all")
     publish(client, operator, kind="product", title_en="Payroll news", products=["PAY"])
     publish(client, operator, kind="product", title_en="Accounting news", products=["ACC"])
     assert titles(client, signed("u1", "holder"), brand="Etafi") == ["Payroll news"]
     assert titles(client, signed("u1", "holder"), brand="Ciel") == ["Accounting news"]
     assert titles(client, signed("u2", "other"), brand="Etafi") == []
+
+
+def test_the_main_line_is_the_one_of_the_most_holdings(client, signed, products, handle):
+    handle("ProductRecorded", {**TAX, "product_id": "p3", "code": "ACC", "name_en": "Accounting", "name_fr": "Compta",
+                               "brand": "Ciel"})
+    handle("HoldingRecorded", {"holding_id": "h2", "company_id": "holder", "product_id": "p3", "product_code": "ACC",
+                               "quantity": 40})
+    handle("ProductRecorded", {**TAX, "product_id": "p4", "code": "PAY2", "name_en": "Payroll 2", "name_fr": "Paie 2",
+                               "brand": "Etafi"})
+    handle("HoldingRecorded", {"holding_id": "h3", "company_id": "holder", "product_id": "p4", "product_code": "PAY2",
+                               "quantity": 1})
+    answer = client.get("/knowledge/lines", headers=signed("u1", "holder")).get_json()
+    assert [(line["brand"], line["holdings"]) for line in answer["items"]] == [("Ciel", 1), ("Etafi", 2)]
+    assert answer["main"] == "Etafi"  # two holdings beat one, whatever its quantity
+    handle("HoldingRemoved", {"holding_id": "h3", "company_id": "holder", "product_id": "p4"})
+    assert client.get("/knowledge/lines", headers=signed("u1", "holder")).get_json()["main"] == "Ciel"
+
+
+def test_the_total_and_the_new_count_are_capped_and_say_so(client, operator, signed, products, monkeypatch):
+    from knowledge import news
+    monkeypatch.setattr(news, "NEW_CAP", 2)
+    monkeypatch.setattr(news, "TOTAL_AHEAD", 2)
+    for n in range(4):
+        publish(client, operator, title_en=f"Item {n}")
+    publish(client, operator, kind="product", title_en="Not for them", products=["TAX"])
+    reader = signed("u1", "holder")
+
+    def page(**query):
+        return client.get("/knowledge/news", query_string=query, headers=reader).get_json()
+    first = page(per_page=1)
+    assert (first["total"], first["total_capped"]) == (2, True)  # 4 reach them: counted 2 past the first
+    assert (first["new_since_last_visit"], first["new_since_last_visit_capped"]) == (2, True)
+    later = page(per_page=1, page=3)
+    assert (later["total"], later["total_capped"]) == (4, False) and [i["title"] for i in later["items"]] == ["Item 1"]
+    client.post("/knowledge/news/visits", json={}, headers=reader)
+    publish(client, operator, title_en="Item 4")
+    fresh = page(per_page=10)
+    assert (fresh["total"], fresh["total_capped"]) == (5, False)  # a whole page at least
+    assert (fresh["new_since_last_visit"], fresh["new_since_last_visit_capped"]) == (1, False)
+    assert [item["new"] for item in fresh["items"]] == [True, False, False, False, False]

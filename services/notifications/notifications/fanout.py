@@ -62,6 +62,17 @@ def _insert(session: Session):
     return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+# One statement per engine, built once: each batch passes its rows as parameters (SQLAlchemy's
+# "insertmanyvalues" sends them as multi-row INSERTs), so the statement is compiled once and cached
+# instead of a new 1,000-row VALUES clause compiled for every batch.
+_DELIVERIES = {name: insert(ContentDelivery).on_conflict_do_nothing(index_elements=["publication_id", "user_id"])
+               for name, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))}
+
+
+def _insert_deliveries(session: Session, values: list[dict]) -> None:
+    session.execute(_DELIVERIES["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"], values)
+
+
 def expand_batch(session: Session, publication: ContentPublication, batch: int) -> int:
     """Expand the next ``batch`` holders of ``publication``; the number of rows read."""
     rows = _next_holders(session, publication, batch)
@@ -77,8 +88,7 @@ def expand_batch(session: Session, publication: ContentPublication, batch: int) 
                        "mode": mode if mode in (IMMEDIATE, DAILY_DIGEST) else IMMEDIATE,
                        "state": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now})
     if values:
-        statement = _insert(session)(ContentDelivery).values(values)
-        session.execute(statement.on_conflict_do_nothing(index_elements=["publication_id", "user_id"]))
+        _insert_deliveries(session, values)
     if rows:
         publication.cursor_user_id, publication.cursor_company_id = rows[-1][0], rows[-1][1]
     if len(rows) < batch:

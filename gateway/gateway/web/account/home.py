@@ -98,7 +98,9 @@ def counts_for(entries: list[Entry], news: dict | None = None) -> dict[str, int]
     """The tiles' live counts; a count that cannot be had now is left out (its tile shows without)."""
     keys, counts = {entry.key for entry in entries}, {}
     if news is not None and isinstance(news.get("new_since_last_visit"), int):
-        counts["news"] = news["new_since_last_visit"]
+        # knowledge counts the new items up to 99: "99+" beyond.
+        counts["news"] = f"{news['new_since_last_visit']}+" if news.get("new_since_last_visit_capped") \
+            else news["new_since_last_visit"]
     if "requests" in keys:
         status, body = calls.call("catalog", "GET", "/catalog/requests", query={"per_page": 1})
         if status == 200 and isinstance(body, dict) and isinstance(body.get("total"), int):

@@ -58,8 +58,11 @@ def login():
                                field_errors=field_errors), 400
     result = seams.current().sign_in.sign_in(email, password, visitor.client_ip(), request.headers.get("User-Agent", ""))
     if result.status == 200 and result.token:
-        if next_page == "/" and (result.body.get("user") or {}).get("operator") and page_exists(OPERATOR_HOME):
-            next_page = OPERATOR_HOME  # the vendor's operators land in their back office
+        if next_page == "/":  # no destination (a ``next`` elsewhere always wins)
+            if (result.body.get("user") or {}).get("operator") and page_exists(OPERATOR_HOME):
+                next_page = OPERATOR_HOME  # the vendor's operators land in their back office
+            else:  # a company's users land in the space of its main line, if it holds one
+                next_page = visitor.landing_for(seams.current().sign_in.current_user(result.token))
         return visitor.open_session(redirect(next_page), result.token, result.expires_at)
     if result.status == 403 and result.token:
         # A session limited to changing the expired password: on to the page that does it.

@@ -42,10 +42,11 @@ class Pager:
     last_page: int
     previous_url: str | None
     next_url: str | None
+    more: bool = False  # ``total`` was capped by the service: there are more items ("of more than …")
 
 
-def pager(path: str, criteria: dict, page: int, total: int, per_page: int = PER_PAGE) -> Pager:
+def pager(path: str, criteria: dict, page: int, total: int, per_page: int = PER_PAGE, more: bool = False) -> Pager:
     last_page = last_page_of(total, per_page)
     return Pager(page, total, (page - 1) * per_page + 1 if total else 0, min(page * per_page, total), last_page,
                  url_with(path, criteria, page - 1) if page > 1 else None,
-                 url_with(path, criteria, page + 1) if page < last_page else None)
+                 url_with(path, criteria, page + 1) if page < last_page else None, more)

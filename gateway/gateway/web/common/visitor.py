@@ -57,6 +57,21 @@ def safe_next(value: str | None, default: str = "/") -> str:
     return value
 
 
+LANDING = "portal.landing"
+
+
+def set_landing(app, landing) -> None:
+    """Name where a user goes after signing in without a destination: ``landing(user)`` answers a
+    path, or None for home (the product lines' space sets it: the space of the company's main line)."""
+    app.extensions[LANDING] = landing
+
+
+def landing_for(user) -> str:
+    """Where ``user`` (just signed in, no ``next``) lands: the space's choice, else home."""
+    landing = current_app.extensions.get(LANDING)
+    return (landing(user) if landing is not None and user is not None else None) or "/"
+
+
 def cookie_options(**extra) -> dict:
     return {"httponly": True, "samesite": "Lax", "path": "/",
             "secure": bool(current_app.config.get("PORTAL_COOKIE_SECURE")), **extra}

@@ -7,24 +7,43 @@ from urllib.parse import quote
 
 from flask import abort, g, render_template
 
+from gateway import auth
+
 from ..common import calls, frame, space_blueprint, visitor
+from ..common.news_kinds import KINDS
 
 bp = space_blueprint("lines", __name__)
 PATH = "/spaces/"
 NEWS_SHOWN = 10
+OWN_BLOCKS = ("event", "legal")  # the kinds of news a space shows in a block of their own
+BLOCK_SHOWN = 5
+
+
+def _lines_of(user, identity=None) -> dict:
+    """knowledge's answer of the lines of ``user``'s company (``items``, ``main``); empty when it cannot be had."""
+    if user is None or getattr(user, "operator", False) or not getattr(user, "company_id", None):
+        return {"items": [], "main": None}
+    status, body = calls.call("knowledge", "GET", "/knowledge/lines", identity=identity)
+    if status != 200 or not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        return {"items": [], "main": None}
+    lines = [line for line in body["items"] if isinstance(line, dict) and line.get("brand")]
+    main = body.get("main")
+    return {"items": lines, "main": main if any(line["brand"] == main for line in lines) else None}
 
 
 def company_lines() -> list[dict]:
     """The product lines of the visitor's company (read once a request; none when it cannot be had)."""
     if "portal_lines" not in g:
-        lines = []
-        user = visitor.current_user()
-        if user is not None and not getattr(user, "operator", False) and getattr(user, "company_id", None):
-            status, body = calls.call("knowledge", "GET", "/knowledge/lines")
-            if status == 200 and isinstance(body, dict) and isinstance(body.get("items"), list):
-                lines = [line for line in body["items"] if isinstance(line, dict) and line.get("brand")]
-        g.portal_lines = lines
+        g.portal_lines = _lines_of(visitor.current_user())["items"]
     return g.portal_lines
+
+
+def main_space(user) -> str | None:
+    """The space ``user``, just signed in, lands in: their company's main line's (None: home)."""
+    if not frame.page_exists(PATH + "x"):
+        return None
+    main = _lines_of(user, auth.identity_for(user, visitor.client_ip()))["main"]
+    return space_path(main) if main else None
 
 
 def space_path(brand: str) -> str:
@@ -52,7 +71,14 @@ def space(brand):
     line = next((line for line in company_lines() if line["brand"] == brand), None)
     if line is None:
         abort(404)
-    news = _items("knowledge", "/knowledge/news", {"brand": brand, "per_page": NEWS_SHOWN})
+    # Events and legal texts have blocks of their own; the news block shows the other kinds (read
+    # from a longer page, as the list filters one kind at a time).
+    news = _items("knowledge", "/knowledge/news", {"brand": brand, "per_page": 4 * NEWS_SHOWN})
+    if news is not None:
+        news = [item for item in news if item.get("kind") not in OWN_BLOCKS][:NEWS_SHOWN]
+    blocks = [{"kind": kind, "items": _items("knowledge", "/knowledge/news",
+                                             {"brand": brand, "kind": kind, "per_page": BLOCK_SHOWN})}
+              for kind in OWN_BLOCKS]
     products = [product for product in line.get("products") or [] if isinstance(product, dict)]
     releases, calendar, downloads_allowed = [], [], True
     for product in products:
@@ -64,7 +90,7 @@ def space(brand):
         calendar += _items("assets", "/assets/calendar", {"product": product.get("id")}) or []
     releases.sort(key=lambda release: str(release.get("released_on")), reverse=True)
     calendar.sort(key=lambda line_: str(line_.get("forecast_on")))
-    return render_template("lines/space.html", brand=brand, products=products, news=news, releases=releases,
+    return render_template("lines/space.html", brand=brand, products=products, news=news, blocks=blocks, kinds=KINDS, releases=releases,
                            calendar=calendar, downloads_allowed=downloads_allowed,
                            knowledge_url="/knowledge?brand=" + quote(brand, safe="")
                            if frame.page_exists("/knowledge") else None,

@@ -15,7 +15,7 @@ from flask_babel import format_datetime
 
 from ..common import calls, space_blueprint, visitor
 from ..common.pager import PER_PAGE, last_page_of, page_number, pager, url_with
-from .kinds import KINDS
+from ..common.news_kinds import KINDS
 
 bp = space_blueprint("news", __name__)
 PATH = "/news"
@@ -48,8 +48,10 @@ def news_list():
     calls.call("knowledge", "POST", "/knowledge/news/visits", json={"seen_until": body.get("as_of")}
                if body.get("as_of") else {})
     return render_template("news/news.html", items=body.get("items") or [], criteria=criteria, kinds=KINDS,
-                           new_total=body.get("new_since_last_visit") or 0, filtered=bool(criteria["kind"]),
-                           pager=pager(PATH, criteria, page, total), when_text=when_text)
+                           new_total=body.get("new_since_last_visit") or 0,
+                           new_capped=bool(body.get("new_since_last_visit_capped")), filtered=bool(criteria["kind"]),
+                           pager=pager(PATH, criteria, page, total, more=bool(body.get("total_capped"))),
+                           when_text=when_text)
 
 
 @bp.route(PATH + "/<news_id>")

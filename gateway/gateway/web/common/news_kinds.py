@@ -1,4 +1,5 @@
-"""The kinds of news, as the pages name them (knowledge's ``NEWS_KINDS``)."""
+"""The kinds of news, as the pages name them (knowledge's ``NEWS_KINDS``): the news pages and the
+product lines' spaces."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext
