@@ -6,12 +6,10 @@ only Validate posts. identity has the last word on every value and on the passwo
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import abort, make_response, render_template, request
 from flask_babel import gettext
 
-from ..common import calls, i18n, password_rules, space_blueprint
+from ..common import calls, i18n, mailed_links, password_rules, space_blueprint
 from ..common.details import MAX_LENGTHS, TITLES
 
 bp = space_blueprint("activation", __name__)
@@ -21,25 +19,16 @@ STEPS = {1: ("title", "last_name", "first_name", "language"),
          3: ("password", "password_confirmation")}
 PROFILE_FIELDS = ("title", "first_name", "last_name", "language", "function", "office_phone", "mobile_phone")
 REQUIRED = ("first_name", "last_name")
-MAX_TOKEN_LENGTH = 200
+ACTIVATION_PREFIX = "/auth/activation/"
 
 
 def _identity_path(token: str) -> str:
-    return "/auth/activation/" + quote(token, safe="")
+    return mailed_links.identity_path(ACTIVATION_PREFIX, token)
 
 
 def _profile(token: str) -> dict:
     """The prefilled profile the link opens, or the page that says why it cannot be used."""
-    if len(token) > MAX_TOKEN_LENGTH:
-        abort(_gone())
-    status, profile = calls.identity("GET", _identity_path(token))
-    if status in (404, 410):
-        abort(_gone())
-    if status != 200 or not isinstance(profile, dict):
-        abort(503)
-    # The mail came in the account's language: the page speaks it too, unless the visitor chose.
-    i18n.prefer(profile.get("language"))
-    return profile
+    return mailed_links.account_of(ACTIVATION_PREFIX, token, _gone)
 
 
 def _gone():

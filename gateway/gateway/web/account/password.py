@@ -6,19 +6,16 @@ in its own cookie (it opens no other page) until the new password is set.
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import abort, make_response, redirect, render_template, request
 from flask_babel import gettext
 
 from gateway import auth, seams
 
-from ..common import calls, i18n, password_rules, space_blueprint, visitor
+from ..common import calls, i18n, mailed_links, password_rules, space_blueprint, visitor
 
 bp = space_blueprint("password", __name__)
 RENEWAL_COOKIE = "portal_renewal"
 RENEWAL_PATH = "/password/renew"
-MAX_TOKEN_LENGTH = 200
 
 
 @bp.route("/password/forgot", methods=["GET"])
@@ -48,20 +45,8 @@ def forgot():
         action=("/login", gettext("Go to the sign-in page")))
 
 
-def _reset_path(token: str) -> str:
-    return "/auth/password/reset/" + quote(token, safe="")
-
-
 def _reset_account(token: str) -> dict:
-    if len(token) > MAX_TOKEN_LENGTH:
-        abort(_link_gone())
-    status, account = calls.identity("GET", _reset_path(token))
-    if status in (404, 410):
-        abort(_link_gone())
-    if status != 200 or not isinstance(account, dict):
-        abort(503)
-    i18n.prefer(account.get("language"))
-    return account
+    return mailed_links.account_of("/auth/password/reset/", token, _link_gone)
 
 
 def _link_gone():

@@ -2,33 +2,23 @@
 password with the strong level's rules ticked live, and the forgotten-password form (by login)."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import abort, make_response, render_template, request
 from flask_babel import gettext
 
-from ..common import calls, i18n, password_rules, space_blueprint
+from ..common import calls, mailed_links, password_rules, space_blueprint
 from . import declarant
 
 bp = space_blueprint("declarations_password", __name__)
-MAX_TOKEN_LENGTH = 200
+LINK_PREFIX = "/auth/declarative/password/"
 FORGOT_PATH = "/declarations/password/forgot"
 
 
 def _link_path(token: str) -> str:
-    return "/auth/declarative/password/" + quote(token, safe="")
+    return mailed_links.identity_path(LINK_PREFIX, token)
 
 
 def _account(token: str) -> dict:
-    if len(token) > MAX_TOKEN_LENGTH:
-        abort(_link_gone())
-    status, account = calls.identity("GET", _link_path(token))
-    if status in (404, 410):
-        abort(_link_gone())
-    if status != 200 or not isinstance(account, dict):
-        abort(503)
-    i18n.prefer(account.get("language"))
-    return account
+    return mailed_links.account_of(LINK_PREFIX, token, _link_gone)
 
 
 def _link_gone():
