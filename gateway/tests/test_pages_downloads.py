@@ -22,7 +22,9 @@ def sign_in(client, services):
 def test_the_downloads_page_and_the_home_count_in_french(client, services, grant):
     grant("u1", "download-updates", "c1")
     assets = services["assets"]
-    assets.routes[("GET", "/assets/releases")] = lambda seen: (200, {"items": [RELEASE], "total": 1, "waiting_total": 1})
+    assets.routes[("GET", "/assets/releases")] = lambda seen: (200, {
+        "items": [RELEASE], "total": 1, "waiting_total": 1,
+        "products": [RELEASE["product"], {"id": "p9", "code": "PAY", "name": "Paie"}]})
     assets.routes[("GET", "/assets/calendar")] = lambda seen: (200, {"items": [
         {"id": "l1", "product": RELEASE["product"], "version": "8.0", "forecast_on": "2027-03-01",
          "released_on": None, "status": "forecast"}], "total": 1})
@@ -33,8 +35,11 @@ def test_the_downloads_page_and_the_home_count_in_french(client, services, grant
     assert "1 mise à jour à télécharger." in page and "Nouveau" in page and "Préversion" in page
     assert 'href="/api/assets/releases/r1/file"' in page and "3.0 MiB" in page and "20 nov. 2026" in page
     assert "Calendrier de diffusion" in page and "1 mars 2027" in page and "Pas encore" in page
-    client.get("/downloads?waiting=1")
-    assert any(seen.path == "/assets/releases" and "waiting=true" in seen.query for seen in assets.received)
+    assert '<option value="p9">Paie</option>' in page and "Les nouvelles seulement" in page
+    narrowed = client.get("/downloads?waiting=1&product=p9").get_data(as_text=True)
+    assert '<option value="p9" selected>Paie</option>' in narrowed
+    assert any(seen.path == "/assets/releases" and "waiting=true" in seen.query and "product=p9" in seen.query
+               for seen in assets.received)
 
 
 def test_without_the_right_the_page_is_refused(client, services):

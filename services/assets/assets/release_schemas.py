@@ -66,6 +66,8 @@ class ReleasePage(Schema):
     items = fields.List(fields.Nested(ReleaseSchema))
     total = fields.Integer()
     waiting_total = fields.Integer()
+    products = fields.List(fields.Nested(ReleaseProduct), metadata={
+        "description": "the products of every release the caller may download (whatever the filters)"})
 
 
 class OperatorReleaseSchema(Schema):

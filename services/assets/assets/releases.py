@@ -80,8 +80,12 @@ def list_offered(session: Session, user_id: str, companies: set[str], query: dic
         select(Release, Product, waiting.label("waiting")).join(Product, Product.id == Release.product_id)
         .where(*conditions).order_by(Release.released_on.desc(), Release.created_at.desc(), Release.id)
         .offset((page - 1) * per_page).limit(per_page)).all()
+    # The products of every release offered, whatever the filters: what the list may be narrowed to.
+    products = session.scalars(select(Product).where(Product.id.in_(
+        select(Release.product_id).where(Release.retired_at.is_(None), _offered_to(companies))))
+        .order_by(Product.code)).all()
     return {"items": [(release, product, bool(is_waiting)) for release, product, is_waiting in rows],
-            "total": total, "waiting_total": waiting_total}
+            "total": total, "waiting_total": waiting_total, "products": products}
 
 
 def find_offered(session: Session, release_id: str, companies: set[str]) -> tuple[Release, str]:

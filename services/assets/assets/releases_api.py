@@ -41,12 +41,14 @@ def _shown(release, product, waiting: bool, language: str) -> dict:
 @blp.response(200, ReleasePage)
 def list_releases(query):
     """The updates the caller may download, newest first; ``waiting`` marks those the caller has not
-    downloaded yet, and ``waiting_total`` counts them (the filters but ``waiting`` and paging apply)."""
+    downloaded yet, and ``waiting_total`` counts them (the filters but ``waiting`` and paging apply);
+    ``products`` lists the products of every release offered, to narrow the list by."""
     identity = caller()
     page = releases.list_offered(db_session(), identity.user_id, identity.companies_with(DOWNLOAD_SERVICE), query)
     return {"items": [_shown(release, product, waiting, identity.language)
                       for release, product, waiting in page["items"]],
-            "total": page["total"], "waiting_total": page["waiting_total"]}
+            "total": page["total"], "waiting_total": page["waiting_total"],
+            "products": [_product(product, identity.language) for product in page["products"]]}
 
 
 @blp.route("/releases/<release_id>", methods=["GET"])

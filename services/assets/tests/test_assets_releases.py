@@ -83,6 +83,9 @@ def test_a_published_release_is_listed_and_downloaded_whole(client, world, opera
     assert (after["waiting_total"], after["items"][0]["waiting"]) == (0, False)
     assert client.get("/assets/releases?waiting=true", headers=user).get_json()["total"] == 0
     assert client.get("/assets/releases?waiting=false", headers=user).get_json()["total"] == 1
+    narrowed = client.get("/assets/releases?product=elsewhere", headers=user).get_json()
+    assert narrowed["total"] == 0  # the products to narrow by stay the offered ones, whatever the filter
+    assert narrowed["products"] == [{"id": "p1", "code": "ACC", "name": "Comptabilité"}]
 
 
 def test_ranges_resume_and_bad_ones_answer_416(client, world, operator, user, database):

@@ -1,5 +1,5 @@
-"""``/downloads``: the releases the visitor may download, newest first (``?waiting=1`` the new ones
-only), the release calendar, and "Add to your calendar": the user's secret feed link, shown once
+"""``/downloads``: the releases the visitor may download, newest first (``?product=`` one product's,
+``?waiting=1`` the new ones only), the release calendar, and "Add to your calendar": the user's secret feed link, shown once
 when made or renewed (assets keeps only its hash)."""
 from __future__ import annotations
 
@@ -64,9 +64,11 @@ def delete_feed_link():
 
 
 def _page(new_link: dict | None = None):
-    criteria = {"waiting": "1" if request.args.get("waiting") == "1" else ""}
+    criteria = {"waiting": "1" if request.args.get("waiting") == "1" else "",
+                "product": (request.args.get("product") or "")[:32]}
     page = page_number(request.args.get("page"))
-    query = {"page": page, "per_page": PER_PAGE, "waiting": "true" if criteria["waiting"] else None}
+    query = {"page": page, "per_page": PER_PAGE, "waiting": "true" if criteria["waiting"] else None,
+             "product": criteria["product"] or None}
     status, body = calls.call("assets", "GET", "/assets/releases", query=query)
     if status == 403:
         abort(403)
@@ -81,5 +83,8 @@ def _page(new_link: dict | None = None):
                            feed_link=None if new_link else _feed_link(), new_link=new_link,
                            link_deleted=request.args.get("link") == "deleted",
                            waiting_total=body.get("waiting_total") or 0, criteria=criteria,
+                           products=[(product["id"], product.get("name") or product.get("code") or product["id"])
+                                     for product in body.get("products") or [] if isinstance(product, dict)],
+                           filtered=any(criteria.values()),
                            pager=pager(PATH, criteria, page, total), lines=lines, size_text=size_text,
                            day_text=day_text)
