@@ -90,35 +90,53 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     if not expression:
         return [], 0, False
     reader = language if language in CONFIGURATIONS else "en"
+    reach = offset + max(TOTAL_AHEAD, limit)
     params = {"reader": reader, "limit": limit, "offset": offset, "q": expression}
     conditions = _filters(filters, params)
-    bodies = {lang: _arm(lang, "document", conditions, CANDIDATES) for lang in analysis.LANGUAGES}
-    titles = {lang: _arm(lang, "title_document", conditions, CANDIDATES) for lang in analysis.LANGUAGES}
-    candidates = " UNION ".join(f"SELECT id FROM body_{lang} UNION SELECT id FROM ({titles[lang]}) t_{lang}"
+    # The reader's matches are read up to ``reach`` + 1 (the count of a capped total, from the same
+    # bitmap), the first ``CANDIDATES`` of them ranked; the other language's up to ``CANDIDATES``.
+    bodies = ", ".join(f"body_{lang} AS MATERIALIZED "
+                       f"({_arm(lang, 'document', conditions, max(reach + 1, CANDIDATES) if lang == reader else CANDIDATES)})"
+                       for lang in analysis.LANGUAGES)
+    candidates = " UNION ".join(f"(SELECT id FROM body_{lang} LIMIT {CANDIDATES}) UNION "
+                                f"SELECT id FROM ({_arm(lang, 'title_document', conditions, CANDIDATES)}) t_{lang}"
                                 for lang in analysis.LANGUAGES)
     hits = " UNION ALL ".join(
         f"SELECT s.id, s.article_id, s.language, {_score(lang)} AS score FROM article_search s "
         f"WHERE s.language = '{lang}' AND s.id IN (SELECT id FROM candidates)" for lang in analysis.LANGUAGES)
-    with_bodies = ", ".join(f"body_{lang} AS MATERIALIZED ({bodies[lang]})" for lang in analysis.LANGUAGES)
-    sizes = "".join(f", (SELECT count(*) FROM body_{lang}) AS size_{lang}" for lang in analysis.LANGUAGES)
-    rows = session.execute(text(f"WITH {with_bodies}, candidates AS MATERIALIZED ({candidates}), hits AS ({hits}), "
-                                + _RANKED.format(sizes)), params).all()
-    if rows:
+    counts = "".join(f", (SELECT count(*) FROM body_{lang}) AS size_{lang}" for lang in analysis.LANGUAGES)
+    rows = _without_walk(session, f"WITH {bodies}, candidates AS MATERIALIZED ({candidates}), hits AS ({hits}), "
+                         + _RANKED.format(counts), params)
+    if not rows:  # a page past the candidates' end (or nothing matches)
+        rows_or_sizes = _without_walk(session, f"WITH {bodies} SELECT 0 AS total{counts}", params)
+        sizes = {lang: getattr(rows_or_sizes[0], f"size_{lang}") for lang in analysis.LANGUAGES}
+    else:
         sizes = {lang: getattr(rows[0], f"size_{lang}") for lang in analysis.LANGUAGES}
-    else:  # a page past the candidates' end (or nothing matches)
-        sizes = session.execute(text(f"WITH {with_bodies} SELECT 0 AS total{sizes}"), params).one()._mapping
-        sizes = {lang: sizes[f"size_{lang}"] for lang in analysis.LANGUAGES}
     complete = {lang: sizes[lang] < CANDIDATES for lang in analysis.LANGUAGES}
     if all(complete.values()):
         if not rows and offset:
             return [], _exact_total(session, conditions, params), False
         return [(row.id, float(row.score)) for row in rows], (rows[0].total if rows else 0), False
     # Beyond the candidates the reader's language leaves off (or, it complete, the other's): exact.
-    within = sizes[reader] if not complete[reader] else (rows[0].total if rows else 0)
+    within = CANDIDATES if not complete[reader] else (rows[0].total if rows else 0)
     if offset + limit > within:
         rows = session.execute(text(_exact(conditions)), params).all()
-    total, capped = _capped_total(session, reader, conditions, params, offset + max(TOTAL_AHEAD, limit))
+    if sizes[reader] > reach:
+        return [(row.id, float(row.score)) for row in rows], reach, True
+    total, capped = _capped_total(session, reader, conditions, params, reach, sizes[reader])
     return [(row.id, float(row.score)) for row in rows], total, capped
+
+
+def _without_walk(session: Session, sql: str, params: dict):
+    """``sql``'s rows, the planner kept from walking the table. It cannot estimate a prefix's matches
+    (it guesses a sixth of the rows) and then walks the table for the first 500, reading all of it
+    when a language has none (measured: 235 ms); the partial GIN indexes answer in a few ms."""
+    was = session.execute(text("SELECT current_setting('enable_seqscan')")).scalar()
+    session.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+    try:
+        return session.execute(text(sql), params).all()
+    finally:
+        session.execute(text("SELECT set_config('enable_seqscan', :was, true)"), {"was": was})
 
 
 def _exact(conditions: str) -> str:
@@ -135,16 +153,12 @@ def _exact_total(session: Session, conditions: str, params: dict) -> int:
     return session.execute(text(f"SELECT COUNT(DISTINCT article_id) FROM ({arms}) hits"), params).scalar() or 0
 
 
-def _capped_total(session: Session, reader: str, conditions: str, params: dict, reach: int):
-    """The articles matching, counted at most to ``reach`` + 1: the reader's language's entries, then
-    the other language's of articles the reader's does not match. Answers (total, capped)."""
-    mine = session.execute(text(f"SELECT count(*) FROM ({_arm(reader, 'document', conditions, reach + 1)}) m"),
-                           params).scalar() or 0
-    others = 0
-    if mine <= reach:
-        other = next(lang for lang in analysis.LANGUAGES if lang != reader)
-        unmatched = (f" AND NOT EXISTS (SELECT 1 FROM article_search r WHERE r.article_id = s.article_id "
-                     f"AND r.language = '{reader}' AND r.document @@ to_tsquery('{CONFIGURATIONS[reader]}', :q))")
-        others = session.execute(text(f"SELECT count(*) FROM ({_arm(other, 'document', conditions + unmatched, reach + 1 - mine)}) o"),
-                                 params).scalar() or 0
+def _capped_total(session: Session, reader: str, conditions: str, params: dict, reach: int, mine: int):
+    """The articles matching, counted at most to ``reach`` + 1: the reader's language's ``mine``
+    entries, then the other language's of articles the reader's does not match. (total, capped)."""
+    other = next(lang for lang in analysis.LANGUAGES if lang != reader)
+    unmatched = (f" AND NOT EXISTS (SELECT 1 FROM article_search r WHERE r.article_id = s.article_id "
+                 f"AND r.language = '{reader}' AND r.document @@ to_tsquery('{CONFIGURATIONS[reader]}', :q))")
+    others = session.execute(text(f"SELECT count(*) FROM ({_arm(other, 'document', conditions + unmatched, reach + 1 - mine)}) o"),
+                             params).scalar() or 0
     return min(mine + others, reach), mine + others > reach
