@@ -1,7 +1,8 @@
 """The PostgreSQL engine: ``article_search.document``, a ``tsvector`` column the database computes
 from the entry's texts (``portal_document``: elisions dropped, then the ``portal_en`` or ``portal_fr``
 configuration, unaccent + Snowball without stop words; weights A title, B keywords, C body, D
-attachments), under a GIN index; ranked by ``ts_rank`` (migration 0004_articles)."""
+attachments), and ``title_document`` (the title alone), each under a GIN index per language (partial);
+ranked by ``ts_rank`` among bounded candidates (migrations 0004_articles, 0007_search_tiers)."""
 from __future__ import annotations
 
 from sqlalchemy import insert as insert_into, text
