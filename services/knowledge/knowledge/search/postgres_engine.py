@@ -96,8 +96,8 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     conditions = _filters(filters, params)
     # The reader's matches are read up to ``reach`` + 1 (the count of a capped total, from the same
     # bitmap), the first ``CANDIDATES`` of them ranked; the other language's up to ``CANDIDATES``.
-    bodies = ", ".join(f"body_{lang} AS MATERIALIZED "
-                       f"({_arm(lang, 'document', conditions, max(reach + 1, CANDIDATES) if lang == reader else CANDIDATES)})"
+    bounds = {lang: max(reach + 1, CANDIDATES) if lang == reader else CANDIDATES for lang in analysis.LANGUAGES}
+    bodies = ", ".join(f"body_{lang} AS MATERIALIZED ({_arm(lang, 'document', conditions, bounds[lang])})"
                        for lang in analysis.LANGUAGES)
     candidates = " UNION ".join(f"(SELECT id FROM body_{lang} LIMIT {CANDIDATES}) UNION "
                                 f"SELECT id FROM ({_arm(lang, 'title_document', conditions, CANDIDATES)}) t_{lang}"
@@ -109,8 +109,8 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     rows = _without_walk(session, f"WITH {bodies}, candidates AS MATERIALIZED ({candidates}), hits AS ({hits}), "
                          + _RANKED.format(counts), params)
     if not rows:  # a page past the candidates' end (or nothing matches)
-        rows_or_sizes = _without_walk(session, f"WITH {bodies} SELECT 0 AS total{counts}", params)
-        sizes = {lang: getattr(rows_or_sizes[0], f"size_{lang}") for lang in analysis.LANGUAGES}
+        counted = _without_walk(session, f"WITH {bodies} SELECT 0 AS total{counts}", params)
+        sizes = {lang: getattr(counted[0], f"size_{lang}") for lang in analysis.LANGUAGES}
     else:
         sizes = {lang: getattr(rows[0], f"size_{lang}") for lang in analysis.LANGUAGES}
     complete = {lang: sizes[lang] < CANDIDATES for lang in analysis.LANGUAGES}
@@ -160,6 +160,6 @@ def _capped_total(session: Session, reader: str, conditions: str, params: dict, 
     other = next(lang for lang in analysis.LANGUAGES if lang != reader)
     unmatched = (f" AND NOT EXISTS (SELECT 1 FROM article_search r WHERE r.article_id = s.article_id "
                  f"AND r.language = '{reader}' AND r.document @@ to_tsquery('{CONFIGURATIONS[reader]}', :q))")
-    others = session.execute(text(f"SELECT count(*) FROM ({_arm(other, 'document', conditions + unmatched, reach + 1 - mine)}) o"),
-                             params).scalar() or 0
+    arm = _arm(other, "document", conditions + unmatched, reach + 1 - mine)
+    others = session.execute(text(f"SELECT count(*) FROM ({arm}) o"), params).scalar() or 0
     return min(mine + others, reach), mine + others > reach
