@@ -48,6 +48,17 @@ def test_the_search_page_shows_highlighted_extracts_and_pages(client, services, 
     assert re.search(r'href="/knowledge"( aria-current="page")?>BASE DE CONNAISSANCES', page)
 
 
+def test_a_capped_search_total_shows_as_more_than(client, services, grant):
+    grant("u1", "view-faqs", "c1")
+    knowledge = services["knowledge"]
+    knowledge.routes[("GET", "/knowledge/facets")] = lambda seen: (200, {"brands": [], "domains": []})
+    knowledge.routes[("GET", "/knowledge/search")] = lambda seen: (
+        200, {"items": [HIT] * 10, "total": 1000, "total_capped": True})
+    sign_in(client, services)
+    page = client.get("/knowledge?q=clients").get_data(as_text=True)
+    assert "sur plus de 1000" in page and "Page 1 sur plus de" in page
+
+
 def test_the_article_page_prints_cleanly_and_records_the_answer(client, services, grant):
     grant("u1", "view-faqs", "c1")
     knowledge = services["knowledge"]

@@ -102,7 +102,10 @@ class HitSchema(Schema):
 
 class SearchPage(Schema):
     items = fields.List(fields.Nested(HitSchema))
-    total = fields.Integer()
+    total = fields.Integer(metadata={"description": "the articles matching; on PostgreSQL, past 500 matches "
+                                                    "in a language, counted at most to 1,000 past the page's "
+                                                    "first (then ``total_capped``)"})
+    total_capped = fields.Boolean(metadata={"description": "there are more articles than ``total`` says"})
 
 
 class FacetsSchema(Schema):

@@ -34,7 +34,7 @@ def search_articles(query):
                             query["page"], query["per_page"])
     return {"items": [{"id": hit.article_id, "title": hit.title, "snippet": str(hit.snippet), "brand": hit.brand,
                        "domain": hit.domain, "language": hit.language, "published_on": hit.published_on}
-                      for hit in results.hits], "total": results.total}
+                      for hit in results.hits], "total": results.total, "total_capped": results.capped}
 
 
 @readers.route("/facets", methods=["GET"])

@@ -194,7 +194,8 @@ class ArticleFeedback(Base):
 class ArticleSearchEntry(Base):
     """What the search reads of one language of a published article (plain texts). The engine's
     index sits beside it: SQLite's FTS5 table ``article_search_fts`` (rowid = ``id``), PostgreSQL's
-    generated ``document`` column with its GIN index (migration 0004_articles, search/)."""
+    generated ``document`` and ``title_document`` columns with their GIN indexes, one per language
+    (migrations 0004_articles and 0007_search_tiers, search/)."""
 
     __tablename__ = "article_search"
     __table_args__ = (UniqueConstraint("article_id", "language", name="uq_article_search_article_language"),

@@ -52,7 +52,10 @@ def search():
         return redirect(url_with(PATH, criteria, last_page_of(total, PER_PAGE)))
     # The service escapes every extract and marks the matches itself: its HTML is shown as is.
     hits = [{**hit, "snippet": Markup(hit.get("snippet") or "")} for hit in answer.get("items") or []]
-    return render_template("knowledge/search.html", hits=hits, criteria=criteria, pager=pager(PATH, criteria, page, total),
+    # Past its candidates the service counts at most 1,000 past the page: "of more than".
+    more = bool(answer.get("total_capped"))
+    return render_template("knowledge/search.html", hits=hits, criteria=criteria,
+                           pager=pager(PATH, criteria, page, total, more=more),
                            brands=[(b, b) for b in facets.get("brands") or []],
                            domains=[(d, d) for d in facets.get("domains") or []],
                            filtered=any(criteria.values()), day_text=day_text)

@@ -57,6 +57,7 @@ class Hit:
 class Results:
     hits: list[Hit]
     total: int
+    capped: bool = False  # there are more matches than ``total`` (counted up to a bound)
 
 
 def _engine(session: Session):
@@ -94,16 +95,17 @@ def search(session: Session, query: str | Query | None, filters: Filters, langua
         if query.empty and not blank:
             return Results([], 0)
     offset = (max(page, 1) - 1) * per_page
+    capped = False
     if query.empty:
         rows, total = _newest(session, Row, filters, language, offset, per_page)
     else:
-        found, total = _engine(session).search(session, query, filters, language, offset, per_page)
+        found, total, capped = _engine(session).search(session, query, filters, language, offset, per_page)
         by_id = {row.id: row for row in session.scalars(select(Row).where(Row.id.in_([i for i, _ in found])))}
         rows = [(by_id[i], score) for i, score in found if i in by_id]
     hits = [Hit(row.article_id, row.language, row.title,
                 snippets.snippet([row.body, row.attachments], query, row.language),
                 row.brand, row.domain, row.published_on, score) for row, score in rows]
-    return Results(hits, total)
+    return Results(hits, total, capped)
 
 
 def _newest(session, Row, filters: Filters, language: str, offset: int, limit: int):

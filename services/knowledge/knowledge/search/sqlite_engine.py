@@ -60,7 +60,7 @@ def match_expression(query: Query, language: str) -> str:
 
 
 def search(session: Session, query: Query, filters, language: str, offset: int, limit: int):
-    """The reader's language first: its matches ranked (BM25 computed by FTS5 only for them, the
+    """(hits, total, capped): the reader's language first: its matches ranked (BM25 computed by FTS5 only for them, the
     top ones kept), then the other language's matches of the articles not found in the reader's."""
     reader = language if language in LANGUAGE_BIT else "en"
     other = "fr" if reader == "en" else "en"
@@ -77,7 +77,7 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
         conditions = f" AND rowid IN (SELECT id FROM article_search WHERE {' AND '.join(wanted)})"
     expressions = {lang: match_expression(query, lang) for lang in (reader, other)}
     if not expressions[reader] or not expressions[other]:
-        return [], 0
+        return [], 0, False
     params.update(q_reader=expressions[reader], q_other=expressions[other])
     matches = {
         reader: (f"FROM article_search_fts WHERE article_search_fts MATCH :q_reader "
@@ -107,4 +107,4 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
         skip = 0
         # BM25 is lower for better matches: answered as a score that grows with relevance.
         found += [(row.id, -row.score) for row in rows]
-    return found, counts[reader] + counts[other]
+    return found, counts[reader] + counts[other], False  # FTS5 counts every match fast enough: exact
