@@ -14,8 +14,9 @@ MESSAGES = {
 # refuses its own declarative routes, /auth/declarative/me and .../audits, to any other session).
 DECLARATIVE_SPACE = ("/api/declarations", "/api/auth/declarative/")
 NEEDS_DECLARATIVE = ("/api/declarations",)
-# Anyone checks a deposit receipt offline: its public keys need no session (any may fetch them).
-PUBLIC = ("/api/declarations/receipts/keys",)
+# Anyone checks a deposit receipt offline: its public keys need no session, nor does the service's
+# OpenAPI document (as every service's).
+PUBLIC = ("/api/declarations/receipts/keys", "/api/declarations/openapi.json")
 # A method no route documents (TRACE...) is the service's to refuse, with its 405 and Allow.
 SCOPED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 

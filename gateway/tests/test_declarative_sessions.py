@@ -81,9 +81,11 @@ def test_a_declarative_session_reaches_the_declarations_service(client, identity
     assert services["declarations"].received[-1].path == "/declarations/deposits"
 
 
-def test_the_receipts_public_keys_need_no_session(client, identity_service, services):
-    assert client.get("/api/declarations/receipts/keys").status_code == 200
-    assert services["declarations"].received[-1].path == "/declarations/receipts/keys"
+@pytest.mark.parametrize("path", ["/api/declarations/receipts/keys", "/api/declarations/openapi.json"])
+def test_the_receipts_public_keys_and_the_document_need_no_session(client, identity_service, services, path):
+    assert client.get(path).status_code == 200
+    assert services["declarations"].received[-1].path == path.removeprefix("/api")
+    assert client.get("/api/declarations/receipts").status_code == 401  # only those two
 
 
 def test_the_declarative_sign_out_ends_the_session_at_once(client, identity_service):
