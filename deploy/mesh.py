@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ("identity", "catalog", "assets", "knowledge", "support", "notifications")
+SERVICES = ("identity", "catalog", "assets", "knowledge", "support", "notifications", "declarations")
 PORT_OFFSETS = {"gateway": 0, "identity": 101, "catalog": 102, "assets": 103, "knowledge": 104,
-                "support": 105, "notifications": 106, "smtp": 25,
+                "support": 105, "notifications": 106, "declarations": 107, "smtp": 25,
                 # Where the gateway's gunicorn master and each worker serve /metrics (internal).
                 "gateway-metrics": 110, **{f"{name}-worker": 111 + index
                                            for index, name in enumerate((*SERVICES, "gateway"))}}

@@ -25,6 +25,8 @@ ONE_CLIENT_ADDRESS = {f"PORTAL_RATE_LIMIT_{name}_ADDRESS": "none"
                       for name in ("SIGN_IN", "FORGOT", "ACTIVATION", "RESET", "ACCESS_REQUEST")}
 # Updates larger than the portal's 8 MB JSON limit go through, and a test can pass this one.
 RELEASE_MAX_BYTES = {"PORTAL_ASSETS_RELEASE_MAX_BYTES": str(12 * 1024 * 1024)}
+# The declarations tests deposit the sample, of the 2024 campaign (past by the default).
+DECLARATION_CAMPAIGNS = {"PORTAL_DECLARATIONS_CAMPAIGNS": "2024,2025,2026"}
 
 
 def _file_store(backend: str, stack: contextlib.ExitStack) -> dict:
@@ -52,7 +54,7 @@ def mesh(request, tmp_path_factory):
     stack = contextlib.ExitStack()
     files = _file_store(backend, stack)
     running = Mesh(var_dir=tmp_path_factory.mktemp(f"mesh-{backend}"), port_base=free_port_base(PORT_OFFSETS.values()),
-                   env={**env, **ONE_CLIENT_ADDRESS, **RELEASE_MAX_BYTES, **files})
+                   env={**env, **ONE_CLIENT_ADDRESS, **RELEASE_MAX_BYTES, **DECLARATION_CAMPAIGNS, **files})
     try:
         running.prepare(demo=True)
         running.start()

@@ -1,5 +1,5 @@
 """Write the Kubernetes manifests of every component from one table (COMPONENTS), so that the
-fourteen Deployments, their autoscalers and seven Jobs cannot drift apart: edit here, run
+sixteen Deployments, their autoscalers and eight Jobs cannot drift apart: edit here, run
 ``python deploy/k8s/render.py``.
 
 ``--check`` exits 1 when a written manifest differs from what the table gives (for CI).
@@ -55,6 +55,8 @@ COMPONENTS = (
     Component("assets", 8103, stores_files=True, secrets=("PORTAL_ASSETS_SIGNING_KEYS",)),
     Component("knowledge", 8104, stores_files=True),
     Component("support", 8105, stores_files=True),
+    # The Etafi declarative portal's filings: the deposited files outlive the pod; receipts are signed.
+    Component("declarations", 8107, stores_files=True, secrets=("PORTAL_DECLARATIONS_SIGNING_KEYS",)),
     # Its web process only answers /health and /ready; the work is its worker's: a mail per
     # event, each a round trip to the SMTP relay (~10-100 times a database handler), on the
     # portal's busiest queue. So few web pods, more workers, and one per 20 waiting mails.

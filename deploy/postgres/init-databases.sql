@@ -7,4 +7,5 @@ CREATE DATABASE portal_assets;
 CREATE DATABASE portal_knowledge;
 CREATE DATABASE portal_support;
 CREATE DATABASE portal_notifications;
+CREATE DATABASE portal_declarations;
 CREATE DATABASE portal_gateway;

@@ -13,7 +13,7 @@ import yaml
 
 ALERTS = Path(__file__).resolve().parents[2] / "deploy" / "observability" / "alerts.yml"
 JOBS = [f"{name}{role}" for name in ("identity", "catalog", "assets", "knowledge", "support",
-                                     "notifications", "gateway") for role in ("", "-worker")]
+                                     "notifications", "declarations", "gateway") for role in ("", "-worker")]
 
 
 def histogram(name: str, labels: str, fast: int, slow: int, slower: int = 0, minutes: int = 40) -> list[dict]:

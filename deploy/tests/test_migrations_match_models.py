@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 
 from portalkit import migrations
 
-COMPONENTS = ("identity", "catalog", "assets", "knowledge", "support", "notifications", "gateway")
+COMPONENTS = ("identity", "catalog", "assets", "knowledge", "support", "notifications", "declarations", "gateway")
 
 
 @pytest.mark.parametrize("component", COMPONENTS)

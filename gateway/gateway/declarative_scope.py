@@ -14,6 +14,9 @@ MESSAGES = {
 # refuses its own declarative routes, /auth/declarative/me and .../audits, to any other session).
 DECLARATIVE_SPACE = ("/api/declarations", "/api/auth/declarative/")
 NEEDS_DECLARATIVE = ("/api/declarations",)
+# Anyone checks a deposit receipt offline: its public keys need no session, nor does the service's
+# OpenAPI document (as every service's).
+PUBLIC = ("/api/declarations/receipts/keys", "/api/declarations/openapi.json")
 # A method no route documents (TRACE...) is the service's to refuse, with its 405 and Allow.
 SCOPED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -23,6 +26,8 @@ def refusal(method: str, path: str, user) -> str | None:
     if method not in SCOPED_METHODS:
         return None
     declarative_session = user is not None and user.scope == DECLARATIVE_SCOPE
+    if path in PUBLIC:
+        return None
     if declarative_session and not within(path, DECLARATIVE_SPACE):
         return PORTAL_REQUIRED
     if not declarative_session and within(path, NEEDS_DECLARATIVE):

@@ -46,8 +46,10 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/knowledge/", "knowledge", "/knowledge/"),
     Route("/api/support/", "support", "/support/"),
     Route("/api/notifications/", "notifications", "/notifications/"),
-    # The Etafi declarative portal (issue 15): reserved for the declarations service to come,
-    # reached by declarative sessions only (proxy.NEEDS_DECLARATIVE); 503 until it runs.
+    # The Etafi declarative portal (issue 15): the declarations service, reached by declarative
+    # sessions only (declarative_scope.NEEDS_DECLARATIVE) but for the receipts' public keys.
+    # A deposit is up to PORTAL_DECLARATIONS_MAX_BYTES (the service's own limit).
+    Route("/api/declarations/deposits", "declarations", "/declarations/deposits", uploads=True),
     Route("/api/declarations", "declarations", "/declarations"),
     Route("/api/operator/declarants", "identity", "/operator/declarants"),
 )

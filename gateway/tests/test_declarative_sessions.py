@@ -75,10 +75,17 @@ def test_a_portal_token_or_none_on_a_declarative_route_is_refused(client, identi
     assert refused.json["error"]["code"] == "declarative_sign_in_required"
 
 
-def test_the_declarations_routes_are_reserved_until_their_service_runs(client, identity_service):
+def test_a_declarative_session_reaches_the_declarations_service(client, identity_service, services):
     token = _declarative(client).json["token"]
-    answer = client.get("/api/declarations/deposits", headers=_bearer(token))
-    assert answer.status_code == 503 and answer.json["error"]["code"] == "service_unavailable"
+    assert client.get("/api/declarations/deposits", headers=_bearer(token)).status_code == 200
+    assert services["declarations"].received[-1].path == "/declarations/deposits"
+
+
+@pytest.mark.parametrize("path", ["/api/declarations/receipts/keys", "/api/declarations/openapi.json"])
+def test_the_receipts_public_keys_and_the_document_need_no_session(client, identity_service, services, path):
+    assert client.get(path).status_code == 200
+    assert services["declarations"].received[-1].path == path.removeprefix("/api")
+    assert client.get("/api/declarations/receipts").status_code == 401  # only those two
 
 
 def test_the_declarative_sign_out_ends_the_session_at_once(client, identity_service):

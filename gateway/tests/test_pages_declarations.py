@@ -2,6 +2,7 @@
 level's rules, the landing page with the entities; a portal session never opens them."""
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -97,3 +98,54 @@ def test_the_forgotten_password_asks_for_the_login(client, declarative):
 def test_the_sign_in_page_in_french(client, declarative):
     page = client.get("/declarations/signin", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Connexion au portail déclaratif" in page and "Identifiant" in page
+
+
+@pytest.fixture
+def deposits(services, declarative):
+    """The declarations service's deposit routes: a file holding ``UNT+97`` is accepted."""
+    kept = []
+
+    def answer(seen):
+        if seen.path != "/declarations/deposits":
+            return 404, error("not_found", "No such resource.")
+        if getattr(seen.identity, "scope", None) != "declarative":
+            return 401, error("declarative_sign_in_required", "Sign in first.")
+        if seen.method == "GET":
+            return 200, {"items": kept, "total": len(kept)}
+        if b"UNT+97" not in seen.body:
+            return 400, error("wrong_count", "UNT annonce 542 (segments de UNH à UNT), mais le fichier en contient 97.",
+                              {"location": {"segment": "UNT", "index": 99, "element": 1}})
+        kept.append({"id": "dep1", "deposited_at": "2026-12-02T16:00:00Z", "siren": "732829320",
+                     "period_start": "2023-01-01", "period_end": "2023-12-31", "corrective": False,
+                     "file_name": "liasse.ped", "sha256": "ab" * 32})
+        return 201, {"id": "dep1"}
+
+    services["declarations"].fallback = answer
+    return kept
+
+
+def _deposit(client, data: bytes):
+    page = client.get("/declarations/deposit").get_data(as_text=True)
+    action = re.search(r'action="(/declarations/deposit\?csrf_token=[^"]+)"', page).group(1).replace("&amp;", "&")
+    return client.post(action, data={"file": (io.BytesIO(data), "liasse.ped")}, content_type="multipart/form-data")
+
+
+def test_the_deposit_page_streams_the_file_and_shows_the_refusal_in_plain_words(client, deposits):
+    assert client.get("/declarations/deposit").headers["Location"] == "/declarations/signin"
+    post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
+    assert 'href="/declarations/deposit"' in client.get("/declarations").get_data(as_text=True)
+    refused = _deposit(client, b"UNB+UNOL:3...UNT+542+00001'")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "La déclaration est refusée" in page
+    assert "UNT annonce 542" in page and "segment UNT, numéro 99 du fichier" in page and deposits == []
+    accepted = _deposit(client, b"UNB+UNOL:3...UNT+97+00001'")
+    assert accepted.status_code == 303 and accepted.headers["Location"] == "/declarations/deposit?done=dep1"
+    listed = client.get(accepted.headers["Location"]).get_data(as_text=True)
+    assert "Votre déclaration est déposée" in listed and "732829320" in listed and "liasse.ped" in listed
+
+
+def test_the_deposit_form_without_its_token_is_refused(client, deposits):
+    post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
+    answer = client.post("/declarations/deposit", data={"file": (io.BytesIO(b"x"), "a.ped")},
+                         content_type="multipart/form-data")
+    assert answer.status_code in (400, 403) and deposits == []

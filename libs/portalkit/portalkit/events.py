@@ -572,6 +572,25 @@ class SupportRequestResolved(SupportRequestFact):
     pass
 
 
+# --- declarations -------------------------------------------------------------------------
+class DeclarationDeposited(Contract):
+    """A declarant deposited an entity's filing and the portal accepted it (its receipt signed):
+    ``kind`` the message's type (``INFENT``), ``period_end`` the closing date, ``corrective`` when
+    it replaces an accepted filing of the same kind and closing date."""
+    deposit_id = _id()
+    entity_id = _id()
+    siren = fields.String(required=True)
+    declarant_id = _id()
+    sha256 = fields.String(required=True)
+    size = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    campaign = fields.Integer(required=True)
+    period_start = _opt(fields.Date())
+    period_end = _opt(fields.Date())
+    corrective = fields.Boolean(load_default=False)
+    deposited_at = fields.AwareDateTime(required=True)
+
+
 # --- the bus's own test traffic -----------------------------------------------------------
 class ProbeSent(Contract):
     """A marker event used by the bus's delivery tests and the latency benchmark."""
@@ -594,6 +613,7 @@ PRODUCERS = {
                DocumentPublished, InterventionPlanned, InterventionChanged, InterventionCancelled],
     "knowledge": [ArticlePublished, NewsPublished],
     "support": [SupportRequestOpened, SupportRequestUpdated, SupportRequestResolved],
+    "declarations": [DeclarationDeposited],
     "probe": [ProbeSent],
 }
 CONTRACTS: dict[str, type[Contract]] = {

@@ -11,9 +11,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-SERVICES = ("identity", "catalog", "assets", "knowledge", "support", "notifications")
+SERVICES = ("identity", "catalog", "assets", "knowledge", "support", "notifications", "declarations")
 DEFAULT_PORTS = {"gateway": 8000, "identity": 8101, "catalog": 8102, "assets": 8103,
-                 "knowledge": 8104, "support": 8105, "notifications": 8106}
+                 "knowledge": 8104, "support": 8105, "notifications": 8106, "declarations": 8107}
 
 
 class SettingsError(RuntimeError):

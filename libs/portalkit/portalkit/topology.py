@@ -60,6 +60,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                       "assets.Intervention*",
                       # Content targeted at products mails the holders in the companies holding them.
                       "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
+    # declarations checks a filing's declarant (NAD+DT) against the SIRENs of the depositor's entities.
+    "declarations": ("identity.CompanyRegistered", "identity.CompanyUpdated"),
     "gateway": ("identity.CompanyRegistered", "identity.UserUpdated", "identity.UserDeleted",
                 "identity.SessionsEnded", "catalog.SubscriptionAccepted",
                 "catalog.SubscriptionCancelled", "catalog.SubscriptionExpired",

@@ -59,6 +59,23 @@ def receive(store: FileStore, max_file_bytes: int, prefix: str, file_field: str 
     return upload
 
 
+def receive_body(store: FileStore, max_file_bytes: int, prefix: str) -> StoredFile:
+    """The request's raw body as one file (sent as such, e.g. ``application/edifact``), streamed
+    into ``store``; 413 past ``max_file_bytes``, nothing kept."""
+    if request.content_length is not None and request.content_length > max_file_bytes:
+        raise too_large(max_file_bytes)  # refused before a byte is read
+    request.max_content_length = max_file_bytes + 1  # past it, the store's own count refuses
+    stream = request.stream
+
+    def chunks():
+        while chunk := stream.read(CHUNK):
+            yield chunk
+    try:
+        return store.put(chunks(), prefix, max_size=max_file_bytes)
+    except (TooLarge, RequestEntityTooLarge):
+        raise too_large(max_file_bytes) from None
+
+
 def _events(stream, decoder: MultipartDecoder):
     while True:
         chunk = stream.read(CHUNK)

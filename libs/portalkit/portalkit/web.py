@@ -125,6 +125,22 @@ def signed_in(view):
     return needs_sign_in(wrapper)
 
 
+DECLARATIVE_SCOPE = "declarative"
+
+
+def declarative_signed_in(view):
+    """Refuse every caller but a session of the Etafi declarative portal (401): ``signed_in``'s
+    counterpart, which refuses those sessions everywhere else."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        identity = caller()
+        if not identity.signed_in or identity.scope != DECLARATIVE_SCOPE:
+            raise PortalError(401, "declarative_sign_in_required",
+                              "Sign in to the declarative portal with its own login.")
+        return view(*args, **kwargs)
+    return needs_sign_in(wrapper)
+
+
 def requires(service_code: str):
     """Refuse callers who do not hold ``service_code`` for their company (403)."""
     def decorator(view):

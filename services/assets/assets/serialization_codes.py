@@ -12,17 +12,15 @@ import hashlib
 import json
 from datetime import date
 
-from cryptography.exceptions import InvalidSignature
-
-from .signing_keys import KeyRing, SigningKey, b64url, b64url_decode
+from portalkit.signing_keys import InvalidSigned, sign, verify  # noqa: F401 (the codes' own words)
 
 
 # json.dumps with these options would build an encoder per call: 500 of them per selection.
 _CLAIMS = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
-class InvalidCode(ValueError):
-    """Not a code of ours: malformed, of an unknown key, or with a signature that does not match."""
+# Not a code of ours: malformed, of an unknown key, or with a signature that does not match.
+InvalidCode = InvalidSigned
 
 
 def payload_of(code_id: str, company_id: str, product_code: str, machine_id: str, major_version: int | None,
@@ -30,28 +28,6 @@ def payload_of(code_id: str, company_id: str, product_code: str, machine_id: str
     claims = {"code_id": code_id, "company": company_id, "product": product_code, "machine_id": machine_id,
               "major_version": major_version, "issued_on": issued_on.isoformat(), "key_id": key_id}
     return _CLAIMS.encode(claims).encode("utf-8")
-
-
-def sign(key: SigningKey, payload: bytes) -> str:
-    return f"{b64url(payload)}.{b64url(key.private_key.sign(payload))}"
-
-
-def verify(ring: KeyRing, code: str) -> dict:
-    """The claims of a code signed by one of the ring's keys, or ``InvalidCode``."""
-    try:
-        encoded_payload, encoded_signature = code.split(".")
-        payload, signature = b64url_decode(encoded_payload), b64url_decode(encoded_signature)
-        claims = json.loads(payload)
-    except (ValueError, TypeError):
-        raise InvalidCode("malformed") from None
-    key = ring.get(claims.get("key_id")) if isinstance(claims, dict) else None
-    if key is None:
-        raise InvalidCode("unknown key")
-    try:
-        key.public_key.verify(signature, payload)
-    except InvalidSignature:
-        raise InvalidCode("bad signature") from None
-    return claims
 
 
 def fingerprint(code: str) -> str:

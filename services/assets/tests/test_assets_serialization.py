@@ -129,7 +129,7 @@ def test_a_tampered_code_does_not_verify(client, ids, signed):
     code = serialize(client, admin(signed), "PC", ids["erp"]).get_json()["items"][0]["code"]
     payload, signature = code.split(".")
     forged = signing_keys.b64url(
-        serialization_codes.b64url_decode(payload).replace(b"PC", b"PX")) + "." + signature
+        signing_keys.b64url_decode(payload).replace(b"PC", b"PX")) + "." + signature
     for bad in (forged, "garbage", code + "x", "a.b.c"):
         with pytest.raises(serialization_codes.InvalidCode):
             serialization_codes.verify(key_ring(), bad)

@@ -46,8 +46,9 @@ def action(path: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}{csrf.FIELD}={quote(csrf.token(), safe='')}"
 
 
-def forward(service: str, path: str, limit: int, fields: tuple[str, ...] = ()) -> Forwarded:
-    """Check the token, then stream this request's form to ``service``'s ``path`` as the visitor.
+def forward(service: str, path: str, limit: int, fields: tuple[str, ...] = (), identity=None) -> Forwarded:
+    """Check the token, then stream this request's form to ``service``'s ``path`` as the visitor
+    (or as ``identity``: a declarative session's).
 
     ``limit`` is the most the body may weigh (the service keeps its own exact limits); ``fields``
     are the names of the small fields to note in ``Forwarded.values`` as they pass.
@@ -66,7 +67,7 @@ def forward(service: str, path: str, limit: int, fields: tuple[str, ...] = ()) -
         headers["Content-Length"] = str(length)
     values: dict = {}
     # TooLarge, raised by the body's generator while the call sends it, ends the call.
-    status, answer = calls.call(service, "POST", path, headers=headers,
+    status, answer = calls.call(service, "POST", path, headers=headers, identity=identity,
                                 body=_streamed(request.stream, limit, boundary, fields, values))
     return Forwarded(status, answer, values)
 

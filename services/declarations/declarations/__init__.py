@@ -1,0 +1,1 @@
+"""The Etafi declarative portal's filings: deposit, checks, signed receipt, following."""

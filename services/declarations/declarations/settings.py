@@ -1,0 +1,24 @@
+"""declarations' own settings (environment variables), beside the mesh-wide ones of portalkit: the
+deposit's size limit and the open campaigns."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portalkit.db import utcnow
+from portalkit.settings import SettingsError, env, env_int
+
+
+@dataclass(frozen=True)
+class DeclarationsSettings:
+    max_bytes: int               # a deposited file (413 past it, nothing stored)
+    campaigns: tuple[int, ...]   # the millésimes accepted (UNH's association code: FD2401 → 2024)
+
+    @classmethod
+    def load(cls) -> "DeclarationsSettings":
+        year = utcnow().year
+        text = env("PORTAL_DECLARATIONS_CAMPAIGNS", f"{year - 1},{year}")
+        try:
+            campaigns = tuple(sorted({int(part) for part in text.replace(" ", ",").split(",") if part}))
+        except ValueError:
+            raise SettingsError(f"PORTAL_DECLARATIONS_CAMPAIGNS lists years (e.g. 2025,2026), got {text!r}") from None
+        return cls(max_bytes=env_int("PORTAL_DECLARATIONS_MAX_BYTES", 20 * 1024 * 1024), campaigns=campaigns)

@@ -1,0 +1,25 @@
+"""identity's company events keep the entities' SIRENs: a deposit's declarant is checked against
+what identity says now (an operator's change of SIREN included)."""
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from declarations.models import Entity
+
+
+def test_a_company_s_siren_follows_identity(database, handle):
+    handle("CompanyRegistered", {"company_id": "c-1", "number": "C1", "name": "Old", "siren": None})
+    handle("CompanyUpdated", {"company_id": "c-1", "number": "C1", "name": "New", "siren": "732829320"})
+    handle("CompanyUpdated", {"company_id": "c-1", "number": "C1", "name": "New", "siren": "732829320"})  # again
+    with database.sessions() as session:
+        [entity] = session.scalars(select(Entity))
+        assert (entity.name, entity.siren) == ("New", "732829320")
+
+
+def test_a_deposit_follows_the_siren_s_change(client, handle, declarant, good):
+    handle("CompanyUpdated", {"company_id": "c-blabla", "number": "C1", "name": "BLABLA", "siren": "443061841"})
+    refused = client.post("/declarations/deposits", headers=declarant("c-blabla"), content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(good), "liasse.ped")})
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "not_your_entity"

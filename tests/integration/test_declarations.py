@@ -1,0 +1,119 @@
+"""Deposits of the declarative portal through the gateway, on both backends: the demo declarant
+deposits the issue's sample (its two faults repaired), gets 201 with a receipt that verifies with
+the public keys, lists it, reads its timeline and downloads the exact bytes; another declarant gets
+404, a portal token 401; malformed filings are refused (400, 413) and nothing is kept."""
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from stdnum import luhn
+
+from portalkit.signing_keys import b64url_decode
+
+from mesh import DECLARATIVE_DEMO  # deploy/mesh.py (on the path: tests/meshtools.py)
+
+pytestmark = pytest.mark.mesh
+SAMPLE = Path(__file__).resolve().parents[2] / "services/declarations/tests/data/sage_coala.ped"
+DEMO_SIREN = "123456782"  # identity's demo company (identity/demo.py)
+PASSWORD = "Liasse-Fiscale-2031!"
+DEPOSITS = "/api/declarations/deposits"
+
+
+def _repaired(siren: str) -> bytes:
+    """The sample with a SIREN whose key holds and UNT's true count (the README says why)."""
+    return SAMPLE.read_bytes().replace(b"999999999:", siren.encode() + b":").replace(b"UNT+542+", b"UNT+97+")
+
+
+def _signed_in(mesh, login: str, password: str) -> dict:
+    answer = requests.post(mesh.url("/api/auth/declarative/login"), json={"login": login, "password": password},
+                           timeout=10)
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def _another_declarant(mesh) -> dict:
+    """A declarant of a company of its own (SIREN set by an operator), signed in."""
+    tag = uuid.uuid4().hex[:8]
+    operator = mesh.api_login(mesh.operator_email, mesh.operator_password)
+    company = operator.post(mesh.url("/api/operator/companies"), timeout=10, json={
+        "number": f"DEPO-{tag}", "name": f"Dépôt {tag}", "postcode": "69001", "city": "Lyon",
+        "administrator": {"email": f"admin.{tag}@deposits.test", "title": "M", "last_name": "Roux",
+                          "first_name": "Paul", "language": "en"}}).json()["company"]["id"]
+    base = "".join(random.choice("0123456789") for _ in range(8))
+    assert operator.patch(mesh.url(f"/api/operator/companies/{company}"), json={"siren": base + luhn.calc_check_digit(base)},
+                          timeout=10).status_code == 200
+    login, address = f"depo.{tag}", f"depo.{tag}@deposits.test"
+    assert operator.post(mesh.url("/api/operator/declarants"), timeout=10, json={
+        "login": login, "role": "declarant", "company_id": company, "email": address}).status_code == 201
+    token = mesh.mailed_link(address, "declarations/password").rsplit("/", 1)[1]
+    assert requests.post(mesh.url(f"/api/auth/declarative/password/{token}"), json={"password": PASSWORD},
+                         timeout=10).status_code == 204
+    return _signed_in(mesh, login, PASSWORD)
+
+
+def _deposit(mesh, headers: dict, data: bytes) -> requests.Response:
+    return requests.post(mesh.url(DEPOSITS), headers=headers, files={"file": ("liasse.ped", data)}, timeout=30)
+
+
+def test_a_declarant_deposits_follows_and_proves_a_filing(mesh):
+    demo = _signed_in(mesh, *DECLARATIVE_DEMO)
+    good = _repaired(DEMO_SIREN)
+    created = _deposit(mesh, demo, good)
+    assert created.status_code == 201, created.text
+    deposit = created.json()
+    assert (deposit["siren"], deposit["status"], deposit["campaign"]) == (DEMO_SIREN, "accepted", 2024)
+
+    # The receipt verifies offline with the published key (no session needed to fetch it).
+    keys = requests.get(mesh.url("/api/declarations/receipts/keys"), timeout=10).json()["keys"]
+    payload_text, signature_text = deposit["receipt"].split(".")
+    claims = json.loads(b64url_decode(payload_text))
+    key = next(key for key in keys if key["key_id"] == claims["key_id"])
+    Ed25519PublicKey.from_public_bytes(b64url_decode(key["public_key"])).verify(
+        b64url_decode(signature_text), b64url_decode(payload_text))
+    assert (claims["deposit_id"], claims["siren"], claims["sha256"]) == (deposit["id"], DEMO_SIREN, deposit["sha256"])
+
+    listed = requests.get(mesh.url(DEPOSITS), headers=demo, timeout=10).json()
+    assert deposit["id"] in [item["id"] for item in listed["items"]]
+    detail = requests.get(mesh.url(f"{DEPOSITS}/{deposit['id']}"), headers=demo, timeout=10).json()
+    assert detail["timeline"][-1] == {**detail["timeline"][-1], "step": "accepted", "final": True, "error": False}
+    downloaded = requests.get(mesh.url(f"{DEPOSITS}/{deposit['id']}/file"), headers=demo, timeout=10)
+    assert downloaded.status_code == 200 and downloaded.content == good
+    again = _deposit(mesh, demo, good)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "duplicate_filing"
+
+    # Another declarant does not see it; a portal session does not open the space.
+    other = _another_declarant(mesh)
+    for path in ("", "/file", "/receipt"):
+        assert requests.get(mesh.url(f"{DEPOSITS}/{deposit['id']}{path}"), headers=other, timeout=10).status_code == 404
+    portal = mesh.api_login(mesh.operator_email, mesh.operator_password)
+    assert portal.get(mesh.url(DEPOSITS), timeout=10).status_code == 401
+    assert portal.post(mesh.url(DEPOSITS), files={"file": ("liasse.ped", good)}, timeout=10).status_code == 401
+
+
+def test_malformed_filings_are_refused_and_nothing_is_kept(mesh):
+    demo = _signed_in(mesh, *DECLARATIVE_DEMO)
+    before = requests.get(mesh.url(DEPOSITS), headers=demo, timeout=10).json()["total"]
+    good = _repaired(DEMO_SIREN)
+    published = _deposit(mesh, demo, SAMPLE.read_bytes())
+    assert published.status_code == 400
+    error = published.json()["error"]
+    assert error["code"] == "wrong_count" and error["fields"]["location"] == {"segment": "UNT", "index": 99, "element": 1}
+    assert error["message"].startswith("UNT annonce 542")  # the demo declarant reads French
+    for data, code in ((good[:len(good) // 2], "syntax_error"), (good.replace(b"UNE+1+1", b"UNE+2+1"), "wrong_count"),
+                       (good.replace(b"UNB+UNOL", b"UNB+UNOX"), "unknown_charset"),
+                       (bytes(range(256)) * 64, "no_interchange"), (good[:-2] + b"?'", "syntax_error")):
+        refused = _deposit(mesh, demo, data)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (400, code)
+    fifty_mb = requests.post(mesh.url(DEPOSITS), headers={**demo, "Content-Type": "application/edifact"},
+                             data=b"UNA:+.? '" + b"x" * (50 * 1024 * 1024), timeout=60)
+    assert fifty_mb.status_code == 413
+    assert requests.get(mesh.url(DEPOSITS), headers=demo, timeout=10).json()["total"] == before
+    if mesh.backend == "embedded":  # the other keeps them in S3
+        files = mesh.mesh.var_dir / "files"
+        assert len(list((files / "deposits").glob("*"))) == before and not list((files / ".incoming").glob("*"))
