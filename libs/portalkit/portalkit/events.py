@@ -576,10 +576,13 @@ class SupportRequestResolved(SupportRequestFact):
 class DeclarationDeposited(Contract):
     """A declarant deposited an entity's filing and the portal accepted it (its receipt signed):
     ``kind`` the message's type (``INFENT``), ``period_end`` the closing date, ``corrective`` when
-    it replaces an accepted filing of the same kind and closing date."""
+    it replaces an accepted filing of the same kind and closing date. ``file_name`` and
+    ``entity_name`` name them in the declarant's mail (added later: empty in older events)."""
     deposit_id = _id()
     entity_id = _id()
     siren = fields.String(required=True)
+    entity_name = fields.String(load_default="")
+    file_name = fields.String(load_default="")
     declarant_id = _id()
     sha256 = fields.String(required=True)
     size = fields.Integer(required=True)

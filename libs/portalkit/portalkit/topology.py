@@ -59,7 +59,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                       # The recipient and the order's contact of a planned service are mailed.
                       "assets.Intervention*",
                       # Content targeted at products mails the holders in the companies holding them.
-                      "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved"),
+                      "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved",
+                      # The depositing declarant is mailed the deposit's receipt.
+                      "declarations.DeclarationDeposited"),
     # declarations checks a filing's declarant (NAD+DT) against the SIRENs of the depositor's entities.
     "declarations": ("identity.CompanyRegistered", "identity.CompanyUpdated"),
     "gateway": ("identity.CompanyRegistered", "identity.UserUpdated", "identity.UserDeleted",

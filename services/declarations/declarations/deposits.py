@@ -25,6 +25,11 @@ def entities_of(session: Session, identity: Identity) -> dict[str, str]:
     return {entity.siren: entity.id for entity in rows}
 
 
+def _entity_name(session: Session, entity_id: str) -> str:
+    entity = session.get(Entity, entity_id)
+    return entity.name if entity is not None else ""
+
+
 def _read_all(store: FileStore, stored: StoredFile) -> bytes:
     return b"".join(store.open(stored.key))
 
@@ -57,6 +62,7 @@ def deposit(session: Session, store: FileStore, stored: StoredFile, file_name: s
             session.add(DepositStep(deposit_id=row.id, step=step, at=moment, final=step == "accepted"))
         outbox.add(session, "DeclarationDeposited", {
             "deposit_id": row.id, "entity_id": row.entity_id, "siren": row.siren, "declarant_id": row.declarant_id,
+            "entity_name": _entity_name(session, row.entity_id), "file_name": row.file_name,
             "sha256": row.sha256, "size": row.size, "kind": row.kind, "campaign": row.campaign,
             "period_start": row.period_start, "period_end": row.period_end, "corrective": row.corrective,
             "deposited_at": moment})

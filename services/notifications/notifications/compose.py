@@ -42,6 +42,7 @@ PAGES = {
     # The Etafi declarative portal's own pages (its sign-in is not the portal's).
     "declarative_password": "/declarations/password",
     "declarative_sign_in": "/declarations/signin",
+    "declarative_deposit": "/declarations/deposit",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.

@@ -60,6 +60,7 @@ COMPOSERS: dict[str, Composer] = {
 SESSION_COMPOSERS: dict[str, Callable[[Session, Event, str], list[compose.Mail]]] = {
     "assets.UpdateReleased": update_mails.update_released,
     "assets.DocumentPublished": document_mails.documents_published,
+    "declarations.DeclarationDeposited": declarant_mails.deposited,
 }
 # Events that only change notifications' own tables, no mail at once: assets' products and
 # holdings (the target of content), and the publications the fan-out job expands (content_mails).
@@ -76,6 +77,8 @@ def mail_event(session: Session, event: Event, postman: Postman, base_url: str) 
         return
     if event.routing_key in holders.KEPT:
         holders.keep(session, event)
+    if event.routing_key in declarant_mails.KEPT:
+        declarant_mails.keep(session, event)
     if event.routing_key in SESSION_COMPOSERS:
         mails = SESSION_COMPOSERS[event.routing_key](session, event, base_url)
     elif event.routing_key in COMPOSERS:

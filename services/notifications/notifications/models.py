@@ -1,5 +1,5 @@
 """notifications' tables: the mails it has sent, the bus's handled-event ids, who holds which
-watched service and which products, and the new-content mails (publications, deliveries, digests)."""
+watched service and which products, the declarant accounts, and the new-content mails (publications, deliveries, digests)."""
 from __future__ import annotations
 
 import uuid
@@ -149,3 +149,17 @@ class ContentDigest(OutgoingMixin, Base):
     id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(String(64))
     day = mapped_column(Date(), nullable=False)
+
+
+class Declarant(Base):
+    """A declarant account of the Etafi declarative portal, as identity's Declarant* events tell:
+    where and in which language the mail of its deposits goes (their event names only its id)."""
+
+    __tablename__ = "declarants"
+
+    declarant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), default="")
+    email = mapped_column(String(254), nullable=True)
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")

@@ -38,6 +38,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Your Etafi declarative portal account was revoked",
         "fr": "Votre compte du portail déclaratif Etafi a été révoqué",
     },
+    "declaration_deposited": {
+        "en": "Etafi declarative portal: your filing was accepted",
+        "fr": "Portail déclaratif Etafi\u00a0: votre liasse a été acceptée",
+    },
     "email_change_confirmation": {
         "en": "Confirm your new e-mail address",
         "fr": "Confirmez votre nouvelle adresse e-mail",

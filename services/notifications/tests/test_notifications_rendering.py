@@ -26,6 +26,9 @@ CONTEXT = {
 }
 # The declarant accounts' mails (declarant_mails).
 CONTEXT.update({"login": "decl.one", "role": "supervisor", "sign_in": "https://portal.example.com/declarations/signin"})
+# The receipt of a deposit (declarant_mails.deposited).
+CONTEXT.update({"entity_name": "Dupont SA", "siren": "552100554", "file_name": "liasse.edi", "sha256": "ab" * 32,
+                "deposited_at": SOON, "corrective": False})
 # The documents' digest (document_mails).
 CONTEXT.update({"count": 2, "more": 0, "documents": [
     {"kind_name": "Invoice", "number": "F-1", "issued_on": date(2026, 11, 20), "amount": "10.00", "currency": "EUR"},
