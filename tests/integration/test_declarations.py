@@ -1,7 +1,8 @@
 """Deposits of the declarative portal through the gateway, on both backends: the demo declarant
 deposits the issue's sample (its two faults repaired), gets 201 with a receipt that verifies with
 the public keys, lists it, reads its timeline and downloads the exact bytes; another declarant gets
-404, a portal token 401; malformed filings are refused (400, 413) and nothing is kept."""
+404, a portal token 401; malformed filings are refused (400, 413) and nothing is kept. A declarant
+known to notifications (issued over the bus) is mailed the deposit's receipt."""
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ from stdnum import luhn
 from portalkit.signing_keys import b64url_decode
 
 from mesh import DECLARATIVE_DEMO  # deploy/mesh.py (on the path: tests/meshtools.py)
+from meshtools import mail_text, wait_until
 
 pytestmark = pytest.mark.mesh
 SAMPLE = Path(__file__).resolve().parents[2] / "services/declarations/tests/data/sage_coala.ped"
@@ -39,6 +41,11 @@ def _signed_in(mesh, login: str, password: str) -> dict:
 
 def _another_declarant(mesh) -> dict:
     """A declarant of a company of its own (SIREN set by an operator), signed in."""
+    return _new_declarant(mesh)[0]
+
+
+def _new_declarant(mesh) -> tuple[dict, str, str]:
+    """A declarant of a company of its own, signed in: its headers, e-mail address and SIREN."""
     tag = uuid.uuid4().hex[:8]
     operator = mesh.api_login(mesh.operator_email, mesh.operator_password)
     company = operator.post(mesh.url("/api/operator/companies"), timeout=10, json={
@@ -46,7 +53,8 @@ def _another_declarant(mesh) -> dict:
         "administrator": {"email": f"admin.{tag}@deposits.test", "title": "M", "last_name": "Roux",
                           "first_name": "Paul", "language": "en"}}).json()["company"]["id"]
     base = "".join(random.choice("0123456789") for _ in range(8))
-    assert operator.patch(mesh.url(f"/api/operator/companies/{company}"), json={"siren": base + luhn.calc_check_digit(base)},
+    siren = base + luhn.calc_check_digit(base)
+    assert operator.patch(mesh.url(f"/api/operator/companies/{company}"), json={"siren": siren},
                           timeout=10).status_code == 200
     login, address = f"depo.{tag}", f"depo.{tag}@deposits.test"
     assert operator.post(mesh.url("/api/operator/declarants"), timeout=10, json={
@@ -54,7 +62,7 @@ def _another_declarant(mesh) -> dict:
     token = mesh.mailed_link(address, "declarations/password").rsplit("/", 1)[1]
     assert requests.post(mesh.url(f"/api/auth/declarative/password/{token}"), json={"password": PASSWORD},
                          timeout=10).status_code == 204
-    return _signed_in(mesh, login, PASSWORD)
+    return _signed_in(mesh, login, PASSWORD), address, siren
 
 
 def _deposit(mesh, headers: dict, data: bytes) -> requests.Response:
@@ -96,9 +104,24 @@ def test_a_declarant_deposits_follows_and_proves_a_filing(mesh):
     assert portal.post(mesh.url(DEPOSITS), files={"file": ("liasse.ped", good)}, timeout=10).status_code == 401
 
 
+def test_the_declarant_is_mailed_the_receipt_of_the_deposit(mesh):
+    headers, address, siren = _new_declarant(mesh)
+    # declarations learns the company's SIREN over the bus: until then the filing names no entity of theirs.
+    created = wait_until(lambda: (answer := _deposit(mesh, headers, _repaired(siren))).status_code == 201 and answer,
+                         timeout=30, interval=0.5, message="declarations' knowledge of the SIREN")
+    deposit = created.json()
+    mail = mesh.wait_for_mail(address, "Etafi declarative portal: your filing was accepted", containing=deposit["sha256"])
+    text = mail_text(mail)
+    assert siren in text and "liasse.ped" in text and mesh.url("/declarations/deposit") in text
+    assert deposit["sha256"] in mail.get_body(("html",)).get_content()
+
+
 def test_malformed_filings_are_refused_and_nothing_is_kept(mesh):
     demo = _signed_in(mesh, *DECLARATIVE_DEMO)
     before = requests.get(mesh.url(DEPOSITS), headers=demo, timeout=10).json()["total"]
+    files = mesh.mesh.var_dir / "files"
+    # Every declarant's files are in the store (other tests deposit too): count them now, not the demo's.
+    kept = len(list((files / "deposits").glob("*"))) if mesh.backend == "embedded" else 0
     good = _repaired(DEMO_SIREN)
     published = _deposit(mesh, demo, SAMPLE.read_bytes())
     assert published.status_code == 400
@@ -115,5 +138,4 @@ def test_malformed_filings_are_refused_and_nothing_is_kept(mesh):
     assert fifty_mb.status_code == 413
     assert requests.get(mesh.url(DEPOSITS), headers=demo, timeout=10).json()["total"] == before
     if mesh.backend == "embedded":  # the other keeps them in S3
-        files = mesh.mesh.var_dir / "files"
-        assert len(list((files / "deposits").glob("*"))) == before and not list((files / ".incoming").glob("*"))
+        assert len(list((files / "deposits").glob("*"))) == kept and not list((files / ".incoming").glob("*"))
