@@ -1,0 +1,74 @@
+"""The deposit page in a real browser through the real mesh: the demo declarant signs in with its
+own credentials, deposits the repaired sample and sees it accepted and listed; the sample as
+published is refused, the page naming the segment at fault; a portal session alone is sent to the
+declarative sign-in. Pages are photographed to PORTAL_SCREENSHOT_DIR."""
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browsing import Photographer, sign_in  # noqa: E402
+
+from mesh import DECLARATIVE_DEMO  # deploy/mesh.py (on the path: tests/meshtools.py)
+
+pytestmark = pytest.mark.mesh
+SAMPLE = Path(__file__).resolve().parents[2] / "services/declarations/tests/data/sage_coala.ped"
+DEMO_SIREN = "123456782"  # identity's demo company (identity/demo.py)
+REFERENCE = b"20241861032cor"  # the sample's interchange reference (UNB and UNZ)
+
+
+def _repaired(directory: Path) -> Path:
+    """The sample with the demo SIREN and UNT's true count (tests/integration/test_declarations.py),
+    under an interchange reference of its own: the same bytes twice are refused as a duplicate."""
+    reference = uuid.uuid4().hex[:len(REFERENCE)].encode()
+    data = (SAMPLE.read_bytes().replace(b"999999999:", DEMO_SIREN.encode() + b":")
+            .replace(b"UNT+542+", b"UNT+97+").replace(REFERENCE, reference))
+    path = directory / f"liasse-{reference.decode()}.ped"
+    path.write_bytes(data)
+    return path
+
+
+def test_a_declarant_deposits_on_the_page_and_a_portal_session_alone_is_refused(mesh, browser, tmp_path):
+    shot = Photographer(mesh.backend + "-deposit")
+    # A portal session alone does not open the deposit page.
+    portal = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = portal.new_page()
+    sign_in(page, mesh, *mesh.demo["administrator"])
+    page.wait_for_url(mesh.url("/"))
+    page.goto(mesh.url("/declarations/deposit"))
+    page.wait_for_url(mesh.url("/declarations/signin"))
+    portal.close()
+
+    # The demo declarant (French) signs in with its login and deposits the repaired sample.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(mesh.url("/declarations/signin"))
+    page.fill("#login", DECLARATIVE_DEMO[0])
+    page.fill("#password", DECLARATIVE_DEMO[1])
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(mesh.url("/declarations"))
+    page.goto(mesh.url("/declarations/deposit"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Déposer une déclaration")
+    good = _repaired(tmp_path)
+    page.set_input_files("#file", str(good))
+    page.get_by_role("button", name="Déposer", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Votre déclaration est déposée")
+    row = page.locator("table.list tbody tr", has_text=good.name)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(DEMO_SIREN)
+    shot(page, "declarative-deposit-accepted")
+
+    # The sample as published: refused whole, the page says where (UNT's count).
+    page.set_input_files("#file", str(SAMPLE))
+    page.get_by_role("button", name="Déposer", exact=True).click()
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text("UNT annonce 542")
+    expect(refusal).to_contain_text("segment UNT")
+    expect(page.locator("table.list tbody tr", has_text=SAMPLE.name)).to_have_count(0)
+    shot(page, "declarative-deposit-refused")
+    context.close()
