@@ -594,6 +594,53 @@ class DeclarationDeposited(Contract):
     deposited_at = fields.AwareDateTime(required=True)
 
 
+DECLARATION_OUTCOMES = ("refused_by_partner", "accepted", "partly_rejected", "rejected")
+
+
+class DeclarationFact(Contract):
+    """A step of a deposited filing after the portal's checks, with what a mail needs:
+    ``declarant_id`` the depositor (notifications' declarant read-model gives its address),
+    ``group_head_ids`` the entity's ancestors in the associates tree (their supervisors are mailed
+    a rejection), ``simulation`` when the EDI partner is the simulated one (every mail says so)."""
+    deposit_id = _id()
+    entity_id = _id()
+    entity_name = fields.String(load_default="")
+    siren = fields.String(required=True)
+    declarant_id = _id()
+    file_name = fields.String(load_default="")
+    obligation = fields.String(load_default="liasse")
+    period_end = _opt(fields.Date())
+    partner_reference = fields.String(load_default="")
+    group_head_ids = fields.List(fields.String(), load_default=list)
+    simulation = fields.Boolean(load_default=False)
+
+
+class DeclarationTransmitted(DeclarationFact):
+    """The EDI partner took the filing (its reference ``partner_reference``)."""
+    transmitted_at = fields.AwareDateTime(required=True)
+
+
+class DeclarationAcknowledged(DeclarationFact):
+    """The final answer: the partner refused the file (``refused_by_partner``), or the
+    administration accepted, partly rejected or rejected it; ``codes`` its reject codes (009, 13A…)."""
+    outcome = fields.String(required=True, validate=validate.OneOf(DECLARATION_OUTCOMES))
+    codes = fields.List(fields.String(), load_default=list)
+    acknowledged_at = fields.AwareDateTime(required=True)
+
+
+class DeclarationDue(Contract):
+    """An entity has not filed ``obligation`` for the period closing ``period_end``, due on
+    ``due_on``: its declarants (notifications' read-model: declarant accounts of ``entity_id``)
+    are reminded, ``days_left`` before."""
+    entity_id = _id()
+    entity_name = fields.String(load_default="")
+    siren = fields.String(required=True)
+    obligation = fields.String(required=True)
+    period_end = fields.Date(required=True)
+    due_on = fields.Date(required=True)
+    days_left = fields.Integer(required=True)
+
+
 # --- the bus's own test traffic -----------------------------------------------------------
 class ProbeSent(Contract):
     """A marker event used by the bus's delivery tests and the latency benchmark."""
@@ -616,7 +663,7 @@ PRODUCERS = {
                DocumentPublished, InterventionPlanned, InterventionChanged, InterventionCancelled],
     "knowledge": [ArticlePublished, NewsPublished],
     "support": [SupportRequestOpened, SupportRequestUpdated, SupportRequestResolved],
-    "declarations": [DeclarationDeposited],
+    "declarations": [DeclarationDeposited, DeclarationTransmitted, DeclarationAcknowledged, DeclarationDue],
     "probe": [ProbeSent],
 }
 CONTRACTS: dict[str, type[Contract]] = {

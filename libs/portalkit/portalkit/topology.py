@@ -60,10 +60,13 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                       "assets.Intervention*",
                       # Content targeted at products mails the holders in the companies holding them.
                       "assets.ProductRecorded", "assets.HoldingRecorded", "assets.HoldingRemoved",
-                      # The depositing declarant is mailed the deposit's receipt.
-                      "declarations.DeclarationDeposited"),
-    # declarations checks a filing's declarant (NAD+DT) against the SIRENs of the depositor's entities.
-    "declarations": ("identity.CompanyRegistered", "identity.CompanyUpdated"),
+                      # The declarant is mailed the receipt, the answers and the reminders; the
+                      # supervisors a rejection.
+                      "declarations.#"),
+    # declarations checks a filing's declarant (NAD+DT) against the SIRENs of the depositor's
+    # entities, and keeps the associates tree: a supervisor's subsidiaries, a rejection's group heads.
+    "declarations": ("identity.CompanyRegistered", "identity.CompanyUpdated", "identity.AssociateLinked",
+                     "identity.AssociateUnlinked"),
     "gateway": ("identity.CompanyRegistered", "identity.UserUpdated", "identity.UserDeleted",
                 "identity.SessionsEnded", "catalog.SubscriptionAccepted",
                 "catalog.SubscriptionCancelled", "catalog.SubscriptionExpired",

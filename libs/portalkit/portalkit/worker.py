@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from typing import Callable
 
 from . import broker, logs, metrics, topology
@@ -16,6 +17,22 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 
+def _declare_topology(settings: Settings) -> None:
+    """Declare the topology, however long the broker takes: a broker restarting while the worker
+    starts resets the connection mid-declaration, and a worker must outlive that, not crash."""
+    delay = 0.5
+    while True:
+        with broker.connect(settings) as connection:
+            try:
+                connection.ensure_connection(max_retries=None, interval_start=0.5, interval_max=2)
+                topology.declare(connection)
+                return
+            except connection.recoverable_connection_errors as error:
+                log.warning("broker unavailable while declaring the topology (%s); retrying", error)
+        time.sleep(delay)
+        delay = min(delay * 2, 5.0)
+
+
 def run_worker(component: str, database: Database, outbox: Outbox | None = None,
                handled_model: type | None = None, handlers: dict[str, Handler] | None = None,
                settings: Settings | None = None, jobs: list[PeriodicJob] | None = None,
@@ -26,9 +43,7 @@ def run_worker(component: str, database: Database, outbox: Outbox | None = None,
     settings = settings or Settings.load(component)
     logs.configure(component, "worker")
     stopping = threading.Event()
-    with broker.connect(settings) as connection:
-        connection.ensure_connection(max_retries=None, interval_start=0.5, interval_max=2)
-        topology.declare(connection)
+    _declare_topology(settings)
     metrics.serve_worker(component, settings, database, outbox)
     threads = []
     relay = None

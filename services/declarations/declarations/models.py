@@ -1,11 +1,11 @@
 """declarations' tables: the deposits (the file's key, size and SHA-256, what the checks read,
-the signed receipt) with their timeline's steps; the entities' read-model fed by identity (their
-SIRENs), and the bus's two tables."""
+the signed receipt, the transmission's state) with their timeline's steps; the entities' read-model
+fed by identity (their SIRENs, the associates tree), and the bus's two tables."""
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portalkit.consumer import HandledEventMixin
@@ -36,21 +36,38 @@ def _new_id() -> str:
 
 
 class Entity(Base):
-    """identity's company, as a declarant declares for it: its SIREN (CompanyRegistered/Updated)."""
+    """identity's company, as a declarant declares for it: its SIREN (CompanyRegistered/Updated)
+    and its place in the associates tree (``parent_id``: CompanyRegistered, AssociateLinked /
+    AssociateUnlinked) — a supervisor's subsidiaries are its company's subtree, a rejection's group
+    heads the entity's ancestors."""
 
     __tablename__ = "entities"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     siren: Mapped[str | None] = mapped_column(String(9), nullable=True, index=True)
+    parent_id = mapped_column(String(64), nullable=True, index=True)
+    # Its fiscal profile (deadlines.py): the closing date of its financial year ("MM-DD") and the
+    # obligations it files (obligations.py's codes, comma-separated).
+    closing: Mapped[str] = mapped_column(String(5), default="12-31")
+    obligations: Mapped[str] = mapped_column(String(100), default="liasse,cvae,vat")
+
+
+# A deposit's states after the portal's checks (a refusal of the portal stores nothing): queued →
+# sent (to the partner) → refused_by_partner | taken (by the partner) → accepted | partly_rejected
+# | rejected (by the administration).
+FINAL_STATES = frozenset({"refused_by_partner", "accepted", "partly_rejected", "rejected"})
 
 
 class Deposit(Base):
-    """An accepted filing: the bytes as received (``file_key`` in the file store) and what the
-    checks read. One file is accepted once per entity (``duplicate_filing``)."""
+    """A filing the portal accepted: the bytes as received (``file_key`` in the file store), what
+    the checks read, and its transmission through the EDI partner (``status``, ``partner_reference``,
+    the attempts and their backoff, the final answer's ``codes``). One file is accepted once per
+    entity (``duplicate_filing``)."""
 
     __tablename__ = "deposits"
-    __table_args__ = (UniqueConstraint("entity_id", "sha256", name="uq_deposits_entity_sha256"),)
+    __table_args__ = (UniqueConstraint("entity_id", "sha256", name="uq_deposits_entity_sha256"),
+                      Index("ix_deposits_status_next_attempt", "status", "next_attempt_at"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -72,12 +89,23 @@ class Deposit(Base):
     status: Mapped[str] = mapped_column(String(20), default="accepted")
     deposited_at = mapped_column(UTCDateTime(), nullable=False, index=True)
     receipt: Mapped[str] = mapped_column(Text)  # <payload>.<signature> (receipts.py)
+    obligation: Mapped[str] = mapped_column(String(20), default="liasse")  # liasse, cvae, vat
+    partner_reference = mapped_column(String(64), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at = mapped_column(UTCDateTime(), nullable=True)
+    transmitted_at = mapped_column(UTCDateTime(), nullable=True)
+    acknowledged_at = mapped_column(UTCDateTime(), nullable=True)
+    simulation: Mapped[bool] = mapped_column(Boolean, default=False)
+    codes: Mapped[str] = mapped_column(String(200), default="")  # the final answer's reject codes, comma-separated
 
 
 class DepositStep(Base):
-    """One step of a deposit's timeline: a check of the portal's (later, the administration's)."""
+    """One step of a deposit's timeline: a check of the portal's, an event of the EDI partner's or
+    a report of the administration's (``source``), with its reject ``code`` if any; ``report_id``
+    (the partner's) records a report once however often it is polled."""
 
     __tablename__ = "deposit_steps"
+    __table_args__ = (UniqueConstraint("deposit_id", "report_id", name="uq_deposit_steps_deposit_report"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     deposit_id: Mapped[str] = mapped_column(ForeignKey("deposits.id"), index=True)
@@ -85,3 +113,8 @@ class DepositStep(Base):
     at = mapped_column(UTCDateTime(), nullable=False)
     error: Mapped[bool] = mapped_column(Boolean, default=False)
     final: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(20), default="portal")  # portal, partner, administration
+    code: Mapped[str] = mapped_column(String(20), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    simulation: Mapped[bool] = mapped_column(Boolean, default=False)
+    report_id = mapped_column(String(64), nullable=True)

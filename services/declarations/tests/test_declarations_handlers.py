@@ -23,3 +23,23 @@ def test_a_deposit_follows_the_siren_s_change(client, handle, declarant, good):
     refused = client.post("/declarations/deposits", headers=declarant("c-blabla"), content_type="multipart/form-data",
                           data={"file": (io.BytesIO(good), "liasse.ped")})
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "not_your_entity"
+
+
+def test_the_associates_tree_follows_identity(database, handle):
+    from declarations import tree
+
+    handle("CompanyRegistered", {"company_id": "head", "number": "H", "name": "Head", "siren": None})
+    handle("CompanyRegistered", {"company_id": "sub", "number": "S", "name": "Sub", "siren": None,
+                                 "parent_id": "head"})
+    handle("AssociateLinked", {"company_id": "sub", "associate_id": "shop"})  # before the shop's registration
+    handle("CompanyRegistered", {"company_id": "shop", "number": "P", "name": "Shop", "siren": None})
+    handle("CompanyRegistered", {"company_id": "other", "number": "O", "name": "Other", "siren": None})
+    with database.sessions() as session:
+        assert tree.subtree(session, "head") == {"head", "sub", "shop"}
+        assert tree.subtree(session, "sub") == {"sub", "shop"}
+        assert tree.ancestors(session, "shop") == ["sub", "head"]
+        assert session.get(Entity, "shop").name == "Shop"
+    handle("AssociateUnlinked", {"company_id": "head", "associate_id": "sub"})
+    with database.sessions() as session:
+        assert tree.subtree(session, "head") == {"head"}
+        assert tree.ancestors(session, "shop") == ["sub"]
