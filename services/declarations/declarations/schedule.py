@@ -56,12 +56,12 @@ def deadline(session: Session, entity: Entity, obligation: str, year: int) -> De
 
 
 def next_deadline(session: Session, entity: Entity, obligation: str, today: date) -> Deadline:
-    """The first deadline on or after ``today`` (the last period closed, or the one still running)."""
-    for year in (today.year - 2, today.year - 1, today.year):
-        end = deadlines.obligation_period_end(obligation, entity.closing or "12-31", year)
-        if deadlines.due_on(obligation, end) >= today:
-            return deadline(session, entity, obligation, year)
-    return deadline(session, entity, obligation, today.year)
+    """The first deadline on or after ``today``: the last period closed, or the one still running
+    (a 30 June closing in December: next year's, its deadline of this October passed)."""
+    year = today.year - 1
+    while deadlines.due_on(obligation, deadlines.obligation_period_end(obligation, entity.closing or "12-31", year)) < today:
+        year += 1
+    return deadline(session, entity, obligation, year)
 
 
 def entity_deadlines(session: Session, entity: Entity, today: date, year: int | None = None) -> list[Deadline]:

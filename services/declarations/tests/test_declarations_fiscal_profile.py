@@ -86,6 +86,14 @@ def test_a_declarant_reads_the_next_deadlines_of_its_entities(client, declarant,
     assert by_year[0]["period_end"] == "2023-12-31" and by_year[0]["days_left"] == -1
 
 
+def test_the_next_deadline_of_a_june_closing_in_december_is_next_year_s(client, declarant, operator, on_day):
+    client.put(f"{PROFILE}/c-blabla", headers=operator, json={"closing": "06-30", "obligations": ["liasse", "das2"]})
+    on_day(date(2026, 12, 2))
+    items = client.get("/declarations/deadlines", headers=declarant("c-blabla")).get_json()["items"]
+    assert [(item["obligation"], item["period_end"], item["due_on"], item["days_left"]) for item in items] == [
+        ("das2", "2026-12-31", "2027-05-19", 168), ("liasse", "2027-06-30", "2027-10-15", 317)]
+
+
 def test_the_deadlines_route_refuses_bad_input_and_others(client, declarant):
     assert client.get("/declarations/deadlines?year=abc", headers=declarant("c-blabla")).status_code == 400
     assert client.get("/declarations/deadlines?year=1900", headers=declarant("c-blabla")).status_code == 400
