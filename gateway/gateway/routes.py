@@ -52,6 +52,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/declarations/deposits", "declarations", "/declarations/deposits", uploads=True),
     Route("/api/declarations", "declarations", "/declarations"),
     Route("/api/operator/declarants", "identity", "/operator/declarants"),
+    Route("/api/operator/declarations", "declarations", "/operator/declarations"),
 )
 _LONGEST_FIRST = tuple(sorted(ROUTES, key=lambda route: len(route.prefix), reverse=True))
 

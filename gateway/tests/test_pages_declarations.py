@@ -149,3 +149,19 @@ def test_the_deposit_form_without_its_token_is_refused(client, deposits):
     answer = client.post("/declarations/deposit", data={"file": (io.BytesIO(b"x"), "a.ped")},
                          content_type="multipart/form-data")
     assert answer.status_code in (400, 403) and deposits == []
+
+
+def test_the_landing_page_shows_the_next_deadlines(client, declarative, services):
+    items = [{"entity_id": "c1", "entity_name": "Durand Industries", "siren": "732829320", "obligation": "liasse",
+              "obligation_name": "Liasse fiscale (2065, 2031, 2033…)", "period_end": "2025-12-31",
+              "due_on": "2026-05-20", "filed": False, "deposit_id": None, "days_left": 1},
+             {"entity_id": "c1", "entity_name": "Durand Industries", "siren": "732829320", "obligation": "vat",
+              "obligation_name": "Déclaration annuelle de TVA (CA12, régime simplifié)", "period_end": "2025-12-31",
+              "due_on": "2026-05-20", "filed": True, "deposit_id": "dep1", "days_left": 1}]
+    services["declarations"].routes[("GET", "/declarations/deadlines")] = lambda seen: (200, {"items": items, "total": 2})
+    post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
+    home = client.get("/declarations").get_data(as_text=True)
+    assert "Vos prochaines échéances" in home and "2026-05-20" in home and "Liasse fiscale" in home
+    assert "1 jour restant" in home and "déposée" in home
+    services["declarations"].routes[("GET", "/declarations/deadlines")] = lambda seen: (503, None)
+    assert "Les échéances ne peuvent pas être affichées" in client.get("/declarations").get_data(as_text=True)

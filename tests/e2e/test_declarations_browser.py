@@ -1,9 +1,10 @@
 """The deposit page in a real browser through the real mesh: the demo declarant signs in with its
 own credentials, deposits the repaired sample and sees it accepted and listed; the sample as
 published is refused, the page naming the segment at fault; a portal session alone is sent to the
-declarative sign-in. Pages are photographed to PORTAL_SCREENSHOT_DIR."""
+declarative sign-in. The landing page lists the next deadlines. Pages are photographed to PORTAL_SCREENSHOT_DIR."""
 from __future__ import annotations
 
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -52,6 +53,14 @@ def test_a_declarant_deposits_on_the_page_and_a_portal_session_alone_is_refused(
     page.fill("#password", DECLARATIVE_DEMO[1])
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(mesh.url("/declarations"))
+    # The landing page lists the next deadlines of the entity (its default profile: the liasse,
+    # the CVAE and the CA12 of a 31 December closing).
+    expect(page.get_by_role("heading", name="Vos prochaines échéances")).to_be_visible()
+    deadlines = page.locator("table.deadlines tbody tr")
+    expect(deadlines).to_have_count(3)
+    expect(deadlines.first).to_contain_text("Liasse fiscale")
+    expect(deadlines.first).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
+    shot(page, "declarative-home-deadlines")
     page.goto(mesh.url("/declarations/deposit"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Déposer une déclaration")
     good = _repaired(tmp_path)

@@ -1,6 +1,7 @@
 """declarations' Flask app factory (served by gunicorn: ``declarations.app:create_app()``).
 
-Routes: the declarants' deposits (``/declarations/...``: api.py); health, readiness and the OpenAPI
+Routes: the declarants' deposits (``/declarations/...``: api.py), their deadlines and the operators'
+fiscal profiles (deadline_api.py); health, readiness and the OpenAPI
 document (``/declarations/openapi.json``).
 """
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from portalkit.settings import Settings
 from portalkit.web import create_service_app
 
-from . import api, receipts
+from . import api, deadline_api, receipts
 from .settings import DeclarationsSettings
 
 
@@ -16,6 +17,6 @@ def create_app(test_config: dict | None = None):
     settings = Settings.load("declarations")
     DeclarationsSettings.load()  # bad campaigns or keys stop the service at start, not at a request
     receipts.KEYS.ring()
-    app = create_service_app("declarations", [api.blp], settings)
+    app = create_service_app("declarations", [api.blp, deadline_api.blp, deadline_api.operator_blp], settings)
     app.config.update(test_config or {})
     return app

@@ -12,6 +12,7 @@ from datetime import date
 from portalkit.fields import valid_siren
 
 from .edifact import Interchange, Segment
+from .obligations import classify
 from .refusals import Refusal
 
 STEPS = ("syntax", "envelope", "message", "declarant", "identification", "campaign")
@@ -33,6 +34,7 @@ class Filing:
     regimes: list[str] = field(default_factory=list)
     currency: str = ""
     tax_reference: str = ""
+    obligation: str = "liasse"  # obligations.py's code, from the forms the message names
 
 
 def check(interchange: Interchange, entities: dict[str, str], campaigns: tuple[int, ...]) -> Filing:
@@ -44,6 +46,7 @@ def check(interchange: Interchange, entities: dict[str, str], campaigns: tuple[i
     declarant(first, entities, filing)
     identification(first, filing)
     campaign(first[0], campaigns, filing)
+    filing.obligation = classify(first)
     return filing
 
 

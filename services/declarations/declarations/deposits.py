@@ -52,7 +52,7 @@ def deposit(session: Session, store: FileStore, stored: StoredFile, file_name: s
                       kind=filing.kind, campaign=filing.campaign, interchange_reference=filing.interchange_reference[:40],
                       period_start=filing.period_start, period_end=filing.period_end,
                       regimes=",".join(filing.regimes)[:100], currency=filing.currency[:3],
-                      tax_reference=filing.tax_reference[:40], corrective=corrected is not None,
+                      tax_reference=filing.tax_reference[:40], corrective=corrected is not None, obligation=filing.obligation,
                       status="accepted", deposited_at=moment, receipt="")
         session.add(row)
         session.flush()

@@ -118,3 +118,20 @@ class DepositStep(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     simulation: Mapped[bool] = mapped_column(Boolean, default=False)
     report_id = mapped_column(String(64), nullable=True)
+
+
+class Reminder(Base):
+    """A DeclarationDue written once: the entity, the obligation, the period and the threshold
+    (days before the due date, ``PORTAL_DECLARATIONS_REMINDER_DAYS``) it was reminded at."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("entity_id", "obligation", "period_end", "days",
+                                       name="uq_reminders_entity_obligation_period_days"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity_id: Mapped[str] = mapped_column(String(64))
+    obligation: Mapped[str] = mapped_column(String(20))
+    period_end = mapped_column(Date(), nullable=False)
+    days: Mapped[int] = mapped_column(Integer)
+    due_on = mapped_column(Date(), nullable=False)
+    sent_at = mapped_column(UTCDateTime(), nullable=False)

@@ -1,17 +1,19 @@
 """declarations' own settings (environment variables), beside the mesh-wide ones of portalkit: the
-deposit's size limit and the open campaigns."""
+deposit's size limit, the open campaigns and the deadlines' reminders."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from portalkit.db import utcnow
-from portalkit.settings import SettingsError, env, env_int
+from portalkit.settings import SettingsError, env, env_float, env_int
 
 
 @dataclass(frozen=True)
 class DeclarationsSettings:
     max_bytes: int               # a deposited file (413 past it, nothing stored)
     campaigns: tuple[int, ...]   # the millésimes accepted (UNH's association code: FD2401 → 2024)
+    reminder_days: tuple[int, ...] = (30, 7, 1)  # days before a due date a reminder is sent at
+    reminder_interval: float = 3600.0  # seconds between two runs of the worker's reminder job
 
     @classmethod
     def load(cls) -> "DeclarationsSettings":
@@ -23,4 +25,16 @@ class DeclarationsSettings:
             raise SettingsError(f"PORTAL_DECLARATIONS_CAMPAIGNS lists years (e.g. 2025,2026), got {text!r}") from None
         # The checks read about 1 MiB in 2 s on these machines (pydifact's tokenizer): 8 MiB keeps
         # the deposit's answer well inside the gateway's 30 s upstream timeout (a liasse is tens of KB).
-        return cls(max_bytes=env_int("PORTAL_DECLARATIONS_MAX_BYTES", 8 * 1024 * 1024), campaigns=campaigns)
+        return cls(max_bytes=env_int("PORTAL_DECLARATIONS_MAX_BYTES", 8 * 1024 * 1024), campaigns=campaigns,
+                   reminder_days=_days(env("PORTAL_DECLARATIONS_REMINDER_DAYS", "30,7,1")),
+                   reminder_interval=env_float("PORTAL_DECLARATIONS_REMINDER_INTERVAL", 3600.0))
+
+
+def _days(text: str) -> tuple[int, ...]:
+    try:
+        days = tuple(sorted({int(part) for part in text.replace(" ", ",").split(",") if part}, reverse=True))
+    except ValueError:
+        days = ()
+    if not days or min(days) < 0:
+        raise SettingsError(f"PORTAL_DECLARATIONS_REMINDER_DAYS lists days before a due date (e.g. 30,7,1), got {text!r}")
+    return days

@@ -67,10 +67,18 @@ def signout():
 @bp.route(declarant.HOME_PATH, methods=["GET"])
 @declarant.declarative_page
 def home():
-    """The declarant's landing page: who is signed in and the entities they declare for."""
+    """The declarant's landing page: who is signed in, the entities they declare for, their next deadlines."""
     status, me = calls.identity("GET", "/auth/declarative/me", identity=declarant.identity())
     if status == 401:
         return declarant.close_session(redirect(declarant.SIGN_IN_PATH))
     if status != 200 or not isinstance(me, dict):
         abort(503)
-    return render_template("declarations/home.html", me=me)
+    return render_template("declarations/home.html", me=me, deadlines=_next_deadlines())
+
+
+def _next_deadlines() -> list | None:
+    """The next deadline of each obligation of the declarant's entities, soonest first; None when
+    they cannot be had (the page still opens)."""
+    status, body = calls.call("declarations", "GET", "/declarations/deadlines", identity=declarant.identity())
+    listed = body.get("items") if status == 200 and isinstance(body, dict) else None
+    return listed if isinstance(listed, list) else None
