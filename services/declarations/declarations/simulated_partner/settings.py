@@ -6,9 +6,10 @@ from pathlib import Path
 
 from portalkit.settings import env, env_float, var_dir
 
-# The token of the embedded mesh and the tests (declarations' PORTAL_DECLARATIONS_PARTNER_TOKEN
-# defaults to it there); a simulation's token guards nothing real.
-DEFAULT_TOKEN = "edi-partner-simulation-token"
+# The token of the embedded mesh and the tests: declarations' PORTAL_DECLARATIONS_PARTNER_TOKEN
+# defaults to the same one there; a simulation's token guards nothing real.
+from ..settings import SIMULATION_TOKEN as DEFAULT_TOKEN
+
 FIXTURE = Path(__file__).parent / "taxpayers.json"
 
 
