@@ -32,7 +32,8 @@ def compose_binary() -> Path:
 
 SECRETS = {"PORTAL_IDENTITY_SECRET": "test-secret", "PORTAL_SECRET_KEY": "test-key",
            "PORTAL_ASSETS_SIGNING_KEYS": "k1:test-signing-key",
-           "PORTAL_DECLARATIONS_SIGNING_KEYS": "k1:test-signing-key"}
+           "PORTAL_DECLARATIONS_SIGNING_KEYS": "k1:test-signing-key",
+           "PORTAL_DECLARATIONS_PARTNER_TOKEN": "test-partner-token"}
 
 
 def render_compose(path: Path, without: str | None = None) -> subprocess.CompletedProcess:
