@@ -2,7 +2,7 @@
 deposits the issue's sample (its two faults repaired), gets 201 with a receipt that verifies with
 the public keys, lists it, reads its timeline and downloads the exact bytes; another declarant gets
 404, a portal token 401; malformed filings are refused (400, 413) and nothing is kept. A declarant
-known to notifications (issued over the bus) is mailed the deposit's receipt."""
+known to notifications (issued over the bus, or the demo's, recorded) is mailed the deposit's receipt."""
 from __future__ import annotations
 
 import json
@@ -76,6 +76,9 @@ def test_a_declarant_deposits_follows_and_proves_a_filing(mesh):
     assert created.status_code == 201, created.text
     deposit = created.json()
     assert (deposit["siren"], deposit["status"], deposit["campaign"]) == (DEMO_SIREN, "accepted", 2024)
+    # The demo declarant, made known to notifications by identity's DeclarantRecorded, is mailed too.
+    receipt = mesh.wait_for_mail("declarant@demo.localhost", containing=deposit["sha256"])
+    assert receipt["Subject"] == "Portail déclaratif Etafi\u00a0: votre liasse a été acceptée"
 
     # The receipt verifies offline with the published key (no session needed to fetch it).
     keys = requests.get(mesh.url("/api/declarations/receipts/keys"), timeout=10).json()["keys"]

@@ -169,6 +169,11 @@ class DeclarantRevoked(DeclarantFact):
     """A declarant account was revoked: no more sign-in, its sessions ended."""
 
 
+class DeclarantRecorded(DeclarantFact):
+    """A declarant account made with its password already set (the demo's): nobody is mailed, the
+    consumers only learn the account (notifications, to mail its filings)."""
+
+
 class ImportRejection(Contract):
     line = fields.Integer(required=True)
     reason = fields.String(required=True)
@@ -653,7 +658,7 @@ PRODUCERS = {
                  UserEmailChanged, UserDeleted, UserLocked, PasswordResetRequested,
                  EmailChangeRequested, UsersImported, SessionsEnded, AssociateUnlinked,
                  AccessRequested, AccessRequestedForExistingAccount, AccessRequestDecided,
-                 DeclarantIssued, DeclarantPasswordResetRequested, DeclarantRevoked],
+                 DeclarantIssued, DeclarantPasswordResetRequested, DeclarantRevoked, DeclarantRecorded],
     "catalog": [SubscriptionRequested, SubscriptionAccepted, SubscriptionRefused,
                 SubscriptionCancelled, SubscriptionExpired, SubscriptionExpiring, ServicePublished,
                 ServiceRetired],

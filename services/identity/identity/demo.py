@@ -12,7 +12,7 @@ from portalkit.db import Database, utcnow
 from portalkit.settings import Settings
 from portalkit.signed_identity import Identity
 
-from . import accounts, companies
+from . import accounts, companies, declarants
 from .events import outbox, recipient
 from .declarant_models import Declarant
 from .models import Company, User
@@ -50,8 +50,13 @@ def load(database: Database, settings: IdentitySettings) -> bool:
         outbox.add(session, "UserActivated", {**recipient(user), "company_id": company.id,
                                               "title": user.title, "security_level": user.security_level,
                                               "company_administrator": False})
-        session.add(Declarant(**DECLARANT, company_id=company.id, password_hash=hash_password(DECLARANT_PASSWORD),
-                              password_changed_at=utcnow()))
+        declarant = Declarant(**DECLARANT, company_id=company.id, password_hash=hash_password(DECLARANT_PASSWORD),
+                              password_changed_at=utcnow())
+        declarant.company = company
+        session.add(declarant)
+        session.flush()
+        # No password link to mail (it is set): the fact alone, so that notifications mails its filings.
+        outbox.add(session, "DeclarantRecorded", declarants.facts(declarant))
         session.commit()
     return True
 

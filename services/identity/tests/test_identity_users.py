@@ -54,3 +54,22 @@ def test_me_is_ones_own_profile(client, as_caller, database):
     me = client.get("/identity/me", headers=as_caller(user_id=user_id))
     assert me.status_code == 200 and me.json["company"]["name"] == "Demo Company"
     assert client.get("/identity/me", headers=as_caller(user_id="gone")).status_code == 404
+
+
+def test_the_demo_declarant_is_made_known_without_a_password_link(database):
+    """The demo declarant's password is set: no ``DeclarantIssued`` (it would mail a link), but a
+    ``DeclarantRecorded`` with its facts, so that notifications mails its filings; loaded once."""
+    import json
+    from sqlalchemy import select
+    from identity.models import OutboxMessage
+    from portalkit.events import CONTRACTS
+    company = _demo(database)
+    _demo(database)
+    with database.sessions() as session:
+        bodies = [json.loads(row.body) for row in session.scalars(select(OutboxMessage).where(
+            OutboxMessage.routing_key.like("identity.Declarant%")))]
+    assert [body["type"] for body in bodies] == ["DeclarantRecorded"]
+    facts = CONTRACTS["DeclarantRecorded"]().load(bodies[0]["data"])
+    assert (facts["login"], facts["company_id"], facts["role"], facts["email"], facts["language"]) == (
+        "demo.declarant", company, "declarant", "declarant@demo.localhost", "fr")
+    assert facts["company_name"] == "Demo Company" and "password_token" not in bodies[0]["data"]

@@ -43,6 +43,8 @@ PAGES = {
     "declarative_password": "/declarations/password",
     "declarative_sign_in": "/declarations/signin",
     "declarative_deposit": "/declarations/deposit",
+    # A filing's own page (the deposits list's, by the deposit's id).
+    "declarative_filing": "/declarations/deposits",
 }
 
 # A mail is no place for a 10,000-line report: past this, the mail says how many more there are.

@@ -12,7 +12,9 @@ from .compose import Mail, language_of, link, mail_to
 from .models import Declarant
 
 # identity's events that keep the read-model of declarant accounts (beside their own mails).
-KEPT = ("identity.DeclarantIssued", "identity.DeclarantPasswordResetRequested", "identity.DeclarantRevoked")
+# ``DeclarantRecorded`` (an account made without a mail: the demo's) is kept, never mailed.
+KEPT = ("identity.DeclarantIssued", "identity.DeclarantPasswordResetRequested", "identity.DeclarantRevoked",
+        "identity.DeclarantRecorded")
 
 
 def issued(event: Event, base_url: str) -> list[Mail]:
@@ -50,6 +52,8 @@ def keep(session: Session, event: Event) -> None:
         declarant.first_name = (data.get("first_name") or "")[:100]
         declarant.last_name = (data.get("last_name") or "")[:100]
         declarant.language = language_of(data.get("language"))
+        declarant.company_id = data.get("company_id") or ""
+        declarant.role = data.get("role") or "declarant"
     session.flush()
 
 

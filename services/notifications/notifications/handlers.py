@@ -16,8 +16,8 @@ from portalkit.settings import Settings
 
 from portalkit.product_directory import ProductDirectory
 
-from . import (access_mails, compose, content_mails, declarant_mails, document_mails, holders, models,
-               planning_mails, serialization_mails, support_mails, update_mails)
+from . import (access_mails, compose, content_mails, declarant_mails, declaration_mails, document_mails, holders,
+               models, planning_mails, serialization_mails, support_mails, update_mails)
 from .delivery import Postman
 from .rendering import MailWriter
 from .sending import SmtpSender
@@ -61,13 +61,16 @@ SESSION_COMPOSERS: dict[str, Callable[[Session, Event, str], list[compose.Mail]]
     "assets.UpdateReleased": update_mails.update_released,
     "assets.DocumentPublished": document_mails.documents_published,
     "declarations.DeclarationDeposited": declarant_mails.deposited,
+    "declarations.DeclarationTransmitted": declaration_mails.transmitted,
+    "declarations.DeclarationAcknowledged": declaration_mails.acknowledged,
+    "declarations.DeclarationDue": declaration_mails.due,
 }
 # Events that only change notifications' own tables, no mail at once: assets' products and
 # holdings (the target of content), and the publications the fan-out job expands (content_mails).
 PRODUCTS = ProductDirectory(models.Product, models.Holding)
 RECORDERS: dict[str, Handler] = {**PRODUCTS.handlers(), **content_mails.HANDLERS}
 HANDLED = (*COMPOSERS, *SESSION_COMPOSERS, *(key for key in holders.KEPT if key not in COMPOSERS),
-           *RECORDERS)
+           *(key for key in declarant_mails.KEPT if key not in COMPOSERS), *RECORDERS)
 
 
 def mail_event(session: Session, event: Event, postman: Postman, base_url: str) -> None:

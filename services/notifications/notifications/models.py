@@ -153,9 +153,11 @@ class ContentDigest(OutgoingMixin, Base):
 
 class Declarant(Base):
     """A declarant account of the Etafi declarative portal, as identity's Declarant* events tell:
-    where and in which language the mail of its deposits goes (their event names only its id)."""
+    where and in which language the mails of its filings go (their events name only its id or its
+    company), its company and role (a supervisor is told of its group's rejections)."""
 
     __tablename__ = "declarants"
+    __table_args__ = (Index("ix_declarants_company", "company_id"),)
 
     declarant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     login: Mapped[str] = mapped_column(String(100), default="")
@@ -163,3 +165,6 @@ class Declarant(Base):
     first_name: Mapped[str] = mapped_column(String(100), default="")
     last_name: Mapped[str] = mapped_column(String(100), default="")
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # Empty for the rows recorded before they were kept: the next event of the account fills them.
+    company_id: Mapped[str] = mapped_column(String(64), default="")
+    role: Mapped[str] = mapped_column(String(16), default="declarant")

@@ -42,6 +42,22 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Etafi declarative portal: your filing was accepted",
         "fr": "Portail déclaratif Etafi\u00a0: votre liasse a été acceptée",
     },
+    "declaration_transmitted": {
+        "en": "{{ '[SIMULATION] ' if simulation }}Etafi declarative portal: your filing of {{ entity_name or siren }} was handed to the EDI partner",
+        "fr": "{{ '[SIMULATION] ' if simulation }}Portail déclaratif Etafi\u00a0: votre liasse de {{ entity_name or siren }} a été remise au partenaire EDI",
+    },
+    "declaration_acknowledged": {
+        "en": "{{ '[SIMULATION] ' if simulation }}Etafi declarative portal: your filing of {{ entity_name or siren }} was {{ outcome_text }}",
+        "fr": "{{ '[SIMULATION] ' if simulation }}Portail déclaratif Etafi\u00a0: votre liasse de {{ entity_name or siren }} a été {{ outcome_text }}",
+    },
+    "declaration_rejection_supervised": {
+        "en": "{{ '[SIMULATION] ' if simulation }}Etafi declarative portal: the filing of {{ entity_name or siren }} was {{ outcome_text }}",
+        "fr": "{{ '[SIMULATION] ' if simulation }}Portail déclaratif Etafi\u00a0: la liasse de {{ entity_name or siren }} a été {{ outcome_text }}",
+    },
+    "declaration_due": {
+        "en": "Etafi declarative portal: the filing of {{ entity_name or siren }} is due in {{ days_left }} day{{ '' if days_left == 1 else 's' }}",
+        "fr": "Portail déclaratif Etafi\u00a0: la liasse de {{ entity_name or siren }} est attendue dans {{ days_left }}\u00a0jour{{ '' if days_left <= 1 else 's' }}",
+    },
     "email_change_confirmation": {
         "en": "Confirm your new e-mail address",
         "fr": "Confirmez votre nouvelle adresse e-mail",

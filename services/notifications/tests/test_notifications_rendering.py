@@ -29,6 +29,11 @@ CONTEXT.update({"login": "decl.one", "role": "supervisor", "sign_in": "https://p
 # The receipt of a deposit (declarant_mails.deposited).
 CONTEXT.update({"entity_name": "Dupont SA", "siren": "552100554", "file_name": "liasse.edi", "sha256": "ab" * 32,
                 "deposited_at": SOON, "corrective": False})
+# A filing's later mails and its reminder (declaration_mails).
+CONTEXT.update({"obligation": "liasse fiscale", "period_end": date(2026, 12, 31), "partner_reference": "EDI-42",
+                "simulation": True, "transmitted_at": SOON, "acknowledged_at": SOON, "outcome": "rejected",
+                "outcome_text": "rejected", "codes": ["009", "13A"], "depositor": "decl.two",
+                "due_on": date(2027, 5, 3)})
 # The documents' digest (document_mails).
 CONTEXT.update({"count": 2, "more": 0, "documents": [
     {"kind_name": "Invoice", "number": "F-1", "issued_on": date(2026, 11, 20), "amount": "10.00", "currency": "EUR"},
