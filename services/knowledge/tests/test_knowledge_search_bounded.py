@@ -84,3 +84,14 @@ def test_pages_across_the_candidates_bound_have_no_gap_or_duplicate(boundary):
         assert [(results.total, results.capped) for results in pages[5:]] == [(31, False)] * 3
     else:
         assert all((results.total, results.capped) == (31, False) for results in pages)
+
+
+def test_a_keywords_match_outranks_bodies_past_the_candidates(session, monkeypatch):  # noqa: F811
+    """A common word: more bodies match than the candidates; the article whose keywords hold it,
+    written last (outside the first body candidates), still comes first, as title > keywords > body."""
+    monkeypatch.setattr(postgres_engine, "CANDIDATES", 3)
+    for n in range(8):
+        add(session, f"c{n}", title=f"Fiche {n}", body="Le compte, puis le compte encore.")
+    add(session, "mots", title="Fiche de clôture", keywords="compte", body="Le compte.")
+    session.commit()
+    assert [hit.article_id for hit in search.search(session, "compte", NO_FILTER, "fr", 1, 3).hits][0] == "mots"
