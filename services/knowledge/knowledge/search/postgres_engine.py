@@ -1,8 +1,8 @@
 """The PostgreSQL engine: ``article_search.document``, a ``tsvector`` column the database computes
 from the entry's texts (``portal_document``: elisions dropped, then the ``portal_en`` or ``portal_fr``
 configuration, unaccent + Snowball without stop words; weights A title, B keywords, C body, D
-attachments), ``title_document`` (the title alone) and ``keywords_document`` (the keywords alone), each
-under a GIN index per language (partial); ranked by ``ts_rank`` among bounded candidates (migrations
+attachments), and ``heading_document`` (the title and keywords alone), each under a GIN index per
+language (partial); ranked by ``ts_rank`` among bounded candidates (migrations
 0004_articles, 0007_search_tiers, 0008_search_keywords_tier)."""
 from __future__ import annotations
 
@@ -83,8 +83,8 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
 
     Ranking every match (and counting them exactly) reads every match's row: at 50,000 matches,
     ~47,000 heap pages. So the page is ranked among bounded candidates of each language: every
-    entry whose title matches (tier 1, its own small GIN), whose keywords match (tier 2, likewise;
-    up to ``CANDIDATES`` each), then up to ``CANDIDATES`` others (tier 3). When no language has more matches than that, the candidates are all the matches and
+    entry whose title or keywords match (tier 1, ``heading_document``'s own small GIN), then up to
+    ``CANDIDATES`` others (tier 2). When no language has more matches than that, the candidates are all the matches and
     the answer is exactly the full ranking's; otherwise a page within the candidates is answered
     from them, a page beyond by the exact statement, and the total is counted up to ``reach``.
     """
@@ -101,8 +101,7 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     bodies = ", ".join(f"body_{lang} AS MATERIALIZED ({_arm(lang, 'document', conditions, bounds[lang])})"
                        for lang in analysis.LANGUAGES)
     candidates = " UNION ".join(f"(SELECT id FROM body_{lang} LIMIT {CANDIDATES}) UNION "
-                                f"SELECT id FROM ({_arm(lang, 'title_document', conditions, CANDIDATES)}) t_{lang} UNION "
-                                f"SELECT id FROM ({_arm(lang, 'keywords_document', conditions, CANDIDATES)}) k_{lang}"
+                                f"SELECT id FROM ({_arm(lang, 'heading_document', conditions, CANDIDATES)}) t_{lang}"
                                 for lang in analysis.LANGUAGES)
     hits = " UNION ALL ".join(
         f"SELECT s.id, s.article_id, s.language, {_score(lang)} AS score FROM article_search s "
