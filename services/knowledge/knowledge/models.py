@@ -194,8 +194,9 @@ class ArticleFeedback(Base):
 class ArticleSearchEntry(Base):
     """What the search reads of one language of a published article (plain texts). The engine's
     index sits beside it: SQLite's FTS5 table ``article_search_fts`` (rowid = ``id``), PostgreSQL's
-    generated ``document`` and ``title_document`` columns with their GIN indexes, one per language
-    (migrations 0004_articles and 0007_search_tiers, search/)."""
+    generated ``document`` and ``heading_document`` (title and keywords) columns with their GIN
+    indexes, one per language (migrations 0004_articles, 0007_search_tiers, 0008_search_keywords_tier,
+    search/)."""
 
     __tablename__ = "article_search"
     __table_args__ = (UniqueConstraint("article_id", "language", name="uq_article_search_article_language"),

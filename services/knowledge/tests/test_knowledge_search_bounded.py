@@ -51,3 +51,47 @@ def test_few_matches_stay_exact(many):
     assert results.total == 12 or postgres(many)
     exact = search.search(many, "résultat", NO_FILTER, "fr", 1, 10)
     assert ([hit.article_id for hit in exact.hits], exact.total, exact.capped) == (["titre"], 1, False)
+
+
+@pytest.fixture
+def boundary(session, monkeypatch):  # noqa: F811
+    """The production bounds scaled down ×50: 10 candidates, pages of 5 (page 3 is the first past the
+    candidates, as page 11 of 50 past 500), 27 French matches and 3 English ones."""
+    monkeypatch.setattr(postgres_engine, "CANDIDATES", 10)
+    monkeypatch.setattr(postgres_engine, "TOTAL_AHEAD", 10)
+    for n in range(27):
+        # The body's weight varies (1 to 3 mentions) so that the ranking has distinct scores.
+        add(session, f"b{n:02d}", title=f"Fiche {n}", body="Ouvrir le compte. " * (1 + n % 3) + f"Numéro {n}.")
+    add(session, "tit", title="Le compte annuel", body="Un compte.")
+    for n in range(3):
+        add(session, f"e{n}", language="en", title=f"Sheet {n}", body="The compte, in English.")
+    session.commit()
+    return session
+
+
+def test_pages_across_the_candidates_bound_have_no_gap_or_duplicate(boundary):
+    pages = [search.search(boundary, "compte", NO_FILTER, "fr", page, 5) for page in range(1, 9)]
+    walked = [hit.article_id for results in pages for hit in results.hits]
+    expected = {f"b{n:02d}" for n in range(27)} | {"tit", "e0", "e1", "e2"}
+    assert len(walked) == len(set(walked)) == 31 and set(walked) == expected
+    assert walked[0] == "tit"  # the title above the bodies, on the first page
+    assert walked[-3:] == sorted(walked[-3:]) == ["e0", "e1", "e2"]  # the other language last
+    assert [len(results.hits) for results in pages] == [5, 5, 5, 5, 5, 5, 1, 0]
+    if postgres(boundary):  # counted to 10 past each page's first: capped until the end is within reach
+        third = pages[2]
+        assert (third.total, third.capped) == (20, True)
+        assert (pages[4].total, pages[4].capped) == (30, True)  # 31 matches, 30 within reach of page 5
+        assert [(results.total, results.capped) for results in pages[5:]] == [(31, False)] * 3
+    else:
+        assert all((results.total, results.capped) == (31, False) for results in pages)
+
+
+def test_a_keywords_match_outranks_bodies_past_the_candidates(session, monkeypatch):  # noqa: F811
+    """A common word: more bodies match than the candidates; the article whose keywords hold it,
+    written last (outside the first body candidates), still comes first, as title > keywords > body."""
+    monkeypatch.setattr(postgres_engine, "CANDIDATES", 3)
+    for n in range(8):
+        add(session, f"c{n}", title=f"Fiche {n}", body="Le compte, puis le compte encore.")
+    add(session, "mots", title="Fiche de clôture", keywords="compte", body="Le compte.")
+    session.commit()
+    assert [hit.article_id for hit in search.search(session, "compte", NO_FILTER, "fr", 1, 3).hits][0] == "mots"

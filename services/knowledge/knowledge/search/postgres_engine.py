@@ -1,8 +1,9 @@
 """The PostgreSQL engine: ``article_search.document``, a ``tsvector`` column the database computes
 from the entry's texts (``portal_document``: elisions dropped, then the ``portal_en`` or ``portal_fr``
 configuration, unaccent + Snowball without stop words; weights A title, B keywords, C body, D
-attachments), and ``title_document`` (the title alone), each under a GIN index per language (partial);
-ranked by ``ts_rank`` among bounded candidates (migrations 0004_articles, 0007_search_tiers)."""
+attachments), and ``heading_document`` (the title and keywords alone), each under a GIN index per
+language (partial); ranked by ``ts_rank`` among bounded candidates (migrations
+0004_articles, 0007_search_tiers, 0008_search_keywords_tier)."""
 from __future__ import annotations
 
 from sqlalchemy import insert as insert_into, text
@@ -69,7 +70,7 @@ def _filters(filters, params: dict) -> str:
 # ranking each language apart reads every match's ``document`` three or four times — slower).
 _RANKED = ("ranked AS (SELECT h.id, h.article_id, h.language, h.score, ROW_NUMBER() OVER ("
            "PARTITION BY h.article_id ORDER BY h.language = :reader DESC, h.score DESC) AS n FROM hits h) "
-           "SELECT id, language, score, COUNT(*) OVER () AS total{} FROM ranked WHERE n = 1 "
+           "SELECT id, article_id, language, score, COUNT(*) OVER () AS total{} FROM ranked WHERE n = 1 "
            "ORDER BY language = :reader DESC, score DESC, article_id LIMIT :limit OFFSET :offset")
 
 
@@ -82,8 +83,8 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
 
     Ranking every match (and counting them exactly) reads every match's row: at 50,000 matches,
     ~47,000 heap pages. So the page is ranked among bounded candidates of each language: every
-    entry whose title matches (tier 1, its own small GIN), then up to ``CANDIDATES`` others
-    (tier 2). When no language has more matches than that, the candidates are all the matches and
+    entry whose title or keywords match (tier 1, ``heading_document``'s own small GIN), then up to
+    ``CANDIDATES`` others (tier 2). When no language has more matches than that, the candidates are all the matches and
     the answer is exactly the full ranking's; otherwise a page within the candidates is answered
     from them, a page beyond by the exact statement, and the total is counted up to ``reach``.
     """
@@ -100,14 +101,14 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     bodies = ", ".join(f"body_{lang} AS MATERIALIZED ({_arm(lang, 'document', conditions, bounds[lang])})"
                        for lang in analysis.LANGUAGES)
     candidates = " UNION ".join(f"(SELECT id FROM body_{lang} LIMIT {CANDIDATES}) UNION "
-                                f"SELECT id FROM ({_arm(lang, 'title_document', conditions, CANDIDATES)}) t_{lang}"
+                                f"SELECT id FROM ({_arm(lang, 'heading_document', conditions, CANDIDATES)}) t_{lang}"
                                 for lang in analysis.LANGUAGES)
     hits = " UNION ALL ".join(
         f"SELECT s.id, s.article_id, s.language, {_score(lang)} AS score FROM article_search s "
         f"WHERE s.language = '{lang}' AND s.id IN (SELECT id FROM candidates)" for lang in analysis.LANGUAGES)
     counts = "".join(f", (SELECT count(*) FROM body_{lang}) AS size_{lang}" for lang in analysis.LANGUAGES)
-    rows = _without_walk(session, f"WITH {bodies}, candidates AS MATERIALIZED ({candidates}), hits AS ({hits}), "
-                         + _RANKED.format(counts), params)
+    ranked = f"WITH {bodies}, candidates AS MATERIALIZED ({candidates}), hits AS ({hits}), " + _RANKED.format(counts)
+    rows = _without_walk(session, ranked, params)
     if not rows:  # a page past the candidates' end (or nothing matches)
         counted = _without_walk(session, f"WITH {bodies} SELECT 0 AS total{counts}", params)
         sizes = {lang: getattr(counted[0], f"size_{lang}") for lang in analysis.LANGUAGES}
@@ -121,11 +122,23 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     # Beyond the candidates the reader's language leaves off (or, it complete, the other's): exact.
     within = CANDIDATES if not complete[reader] else (rows[0].total if rows else 0)
     if offset + limit > within:
-        rows = session.execute(text(_exact(conditions)), params).all()
+        rows = _beyond(session, ranked, conditions, params, within, offset, limit)
     if sizes[reader] > reach:
         return [(row.id, float(row.score)) for row in rows], reach, True
     total, capped = _capped_total(session, reader, conditions, params, reach, sizes[reader])
     return [(row.id, float(row.score)) for row in rows], total, capped
+
+
+def _beyond(session: Session, ranked: str, conditions: str, params: dict, within: int, offset: int, limit: int):
+    """A page reaching past the candidates' first ``within`` articles: those first ones as the
+    candidates rank them, then every other match as the exact statement ranks it — so that walking
+    the pages shows each article once, none missing across the bound."""
+    shown = _without_walk(session, ranked, {**params, "limit": within, "offset": 0})
+    seen = {row.article_id for row in shown}
+    rest = [row for row in session.execute(text(_exact(conditions)),
+                                           {**params, "limit": offset + limit + len(seen), "offset": 0}).all()
+            if row.article_id not in seen]
+    return (list(shown) + rest)[offset:offset + limit]
 
 
 def _without_walk(session: Session, sql: str, params: dict):
