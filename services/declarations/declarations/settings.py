@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portalkit.db import utcnow
-from portalkit.settings import SettingsError, env, env_int
+from portalkit.settings import SettingsError, env, env_float, env_int
 
 
 @dataclass(frozen=True)
@@ -24,3 +24,23 @@ class DeclarationsSettings:
         # The checks read about 1 MiB in 2 s on these machines (pydifact's tokenizer): 8 MiB keeps
         # the deposit's answer well inside the gateway's 30 s upstream timeout (a liasse is tens of KB).
         return cls(max_bytes=env_int("PORTAL_DECLARATIONS_MAX_BYTES", 8 * 1024 * 1024), campaigns=campaigns)
+
+
+@dataclass(frozen=True)
+class TransmissionSettings:
+    """The transmission worker's timing (transmission.py): the backoff of a submission the partner
+    did not answer, how often transmitted deposits are polled for reports, and the loops' pace."""
+
+    retry_base: float       # the first retry's delay, doubled at each failure (with jitter)
+    retry_max: float        # the longest delay between two attempts
+    poll_interval: float    # between two polls of one transmitted deposit's reports
+    idle_interval: float    # a loop's pause when nothing is due
+    batch: int              # deposits taken per round
+
+    @classmethod
+    def load(cls) -> "TransmissionSettings":
+        return cls(retry_base=env_float("PORTAL_DECLARATIONS_RETRY_BASE", 5.0),
+                   retry_max=env_float("PORTAL_DECLARATIONS_RETRY_MAX", 3600.0),
+                   poll_interval=env_float("PORTAL_DECLARATIONS_POLL_INTERVAL", 5.0),
+                   idle_interval=env_float("PORTAL_DECLARATIONS_LOOP_INTERVAL", 1.0),
+                   batch=env_int("PORTAL_DECLARATIONS_BATCH", 20))

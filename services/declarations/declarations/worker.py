@@ -1,19 +1,25 @@
-"""declarations' worker process: relays its outbox and consumes identity's company events
-(``HANDLERS``)."""
+"""declarations' worker process: relays its outbox, consumes identity's company events
+(``HANDLERS``) and runs the transmission's two loops (transmission.py: submit, poll)."""
 from portalkit.db import Database
+from portalkit.filestore import default_store
 from portalkit.settings import Settings
 from portalkit.worker import run_worker
 
 from .events import outbox
 from .handlers import HANDLERS
 from .models import HandledEvent
+from .settings import DeclarationsSettings, TransmissionSettings
+from .transmission import Loops
 
 
 def main() -> None:
     settings = Settings.load("declarations")
     database = Database(settings.database_url)
+    from .partner_http import make_partner  # the partner's client (its settings: settings.py)
+
+    loops = Loops(database, make_partner(DeclarationsSettings.load()), default_store(), TransmissionSettings.load())
     run_worker("declarations", database, outbox=outbox, handled_model=HandledEvent, handlers=HANDLERS,
-               settings=settings)
+               settings=settings, loops=[loops.transmit, loops.poll])
 
 
 if __name__ == "__main__":
