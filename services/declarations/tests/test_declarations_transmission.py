@@ -201,3 +201,50 @@ def test_a_deposit_refused_by_the_partner_is_not_corrected_by_the_next(client, d
     again = client.post("/declarations/deposits", headers=declarant("c-blabla"), content_type="application/edifact",
                         data=good.replace(b"RFF+ACD:IS1", b"RFF+ACD:IS2"))
     assert again.status_code == 201 and again.get_json()["corrective"] is False
+
+
+class FileStub:
+    def open(self, key):
+        return iter([b"UNA:+.? '", key.encode()])
+
+
+@pytest.fixture
+def postgresql_database():
+    with testing.postgresql_database("declarations") as database:
+        yield database
+
+
+def test_two_workers_never_take_the_same_deposit_on_postgresql(postgresql_database):
+    import threading
+    import time
+    database = postgresql_database
+    with database.transaction() as session:
+        for number in range(6):
+            session.add(Deposit(id=f"dep{number}", entity_id="c-blabla", siren="732829320", declarant_id="d-1",
+                                file_key=f"deposits/{number}", size=10, sha256=f"{number:064d}", kind="INFENT",
+                                campaign=2024, status="queued", next_attempt_at=T0, deposited_at=T0, receipt=""))
+
+    class SlowPartner(FakePartner):
+        def __init__(self):
+            super().__init__()
+            self.lock, self.by_thread = threading.Lock(), {}
+
+        def submit(self, deposit_id, siren, content):
+            time.sleep(0.05)  # the partner's latency: the other worker runs meanwhile
+            with self.lock:
+                self.by_thread.setdefault(threading.current_thread().name, []).append(deposit_id)
+                return super().submit(deposit_id, siren, content)
+
+    partner = SlowPartner()
+    workers = [threading.Thread(target=transmission.transmit_due, name=f"w{n}",
+                                args=(database, partner, FileStub(), SETTINGS), kwargs={"now": lambda: T0})
+               for n in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    submitted = [deposit for deposits in partner.by_thread.values() for deposit in deposits]
+    assert sorted(submitted) == [f"dep{number}" for number in range(6)]  # each once, none twice
+    assert len(partner.by_thread) == 2  # both worked, side by side
+    with database.sessions() as session:
+        assert set(session.scalars(select(Deposit.status))) == {"sent"}
