@@ -38,7 +38,6 @@ def _days(text: str) -> tuple[int, ...]:
     if not days or min(days) < 0:
         raise SettingsError(f"PORTAL_DECLARATIONS_REMINDER_DAYS lists days before a due date (e.g. 30,7,1), got {text!r}")
     return days
-        return cls(max_bytes=env_int("PORTAL_DECLARATIONS_MAX_BYTES", 8 * 1024 * 1024), campaigns=campaigns)
 
 
 @dataclass(frozen=True)
