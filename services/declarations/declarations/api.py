@@ -15,7 +15,7 @@ from portalkit.filestore import default_store
 from portalkit.zip_stream import ZipWriter
 from portalkit.web import Blueprint, caller, db_session, declarative_signed_in
 
-from . import deposits, evidence, receipts
+from . import deposits, evidence, receipts, scope
 from .models import Deposit, DepositStep
 from .refusals import Refusal
 from .schemas import DepositDetail, DepositPage, DepositQuery, DepositUploadDoc, PublicKeys, Receipt
@@ -67,13 +67,13 @@ def deposit():
 
 
 def _visible(identity):
-    return Deposit.entity_id.in_(sorted(identity.entities))
+    return Deposit.entity_id.in_(scope.entity_ids(identity))
 
 
 def _own(deposit_id: str) -> Deposit:
     """A deposit of one of the caller's entities; another's is not found (404)."""
     row = db_session().get(Deposit, deposit_id)
-    if row is None or row.entity_id not in caller().entities:
+    if row is None or not scope.includes(db_session(), caller(), row.entity_id):
         raise not_found("deposit")
     return row
 

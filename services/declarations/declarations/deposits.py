@@ -13,7 +13,7 @@ from portalkit.filestore import FileStore, StoredFile
 from portalkit.signed_identity import Identity
 from portalkit.signing_keys import KeyRing
 
-from . import checks, edifact, receipts
+from . import checks, edifact, receipts, scope
 from .events import outbox
 from .models import Deposit, DepositStep, Entity
 from .refusals import Refusal
@@ -24,8 +24,7 @@ REFUSED = ("refused_by_partner", "rejected")
 
 def entities_of(session: Session, identity: Identity) -> dict[str, str]:
     """The SIRENs of the entities the declarant declares for (a supervisor: its subsidiaries)."""
-    rows = session.scalars(select(Entity).where(Entity.id.in_(sorted(identity.entities)), Entity.siren.is_not(None)))
-    return {entity.siren: entity.id for entity in rows}
+    return scope.sirens(session, identity)
 
 
 def _entity_name(session: Session, entity_id: str) -> str:
