@@ -58,3 +58,9 @@ class TransmissionSettings:
                    poll_interval=env_float("PORTAL_DECLARATIONS_POLL_INTERVAL", 5.0),
                    idle_interval=env_float("PORTAL_DECLARATIONS_LOOP_INTERVAL", 1.0),
                    batch=env_int("PORTAL_DECLARATIONS_BATCH", 20))
+
+
+def stuck_hours() -> float:
+    """The supervisor's table marks a deposit ``stuck`` this long after its transmission without a
+    final answer (PORTAL_DECLARATIONS_STUCK_HOURS, default 24)."""
+    return env_float("PORTAL_DECLARATIONS_STUCK_HOURS", 24.0)
