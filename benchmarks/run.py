@@ -20,7 +20,8 @@ request lists' three scopes and the operators' queue and weekly counts at 1,000,
 PostgreSQL; support_opening: opening requests
 through the gateway and the time to the requester's mail, on RabbitMQ; knowledge_search: the
 knowledge base's search at 100,000 bilingual articles on SQLite and PostgreSQL (and the indexing);
-declarations_deposit: a deposit of the declarative portal in process, and the checks' time per MiB.
+declarations_deposit: a deposit of the declarative portal in process, and the checks' time per MiB;
+declarations_supervision: the supervisor's table at 10,000 subsidiaries × 5 obligations on PostgreSQL.
 """
 from __future__ import annotations
 
@@ -35,11 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 ALL = ("gateway_overhead", "event_latency", "mesh_memory", "sign_in", "identity_users", "grant_latency",
        "catalog_listing", "metrics_cost", "inventory_listing", "download", "serialization", "documents_listing",
        "documents_bulk", "planning_month", "news_list", "content_fanout", "support_lists", "support_opening",
-       "knowledge_search", "declarations_deposit")
+       "knowledge_search", "declarations_deposit", "declarations_supervision")
 # The ones whose main parses arguments: run here with their defaults.
 TAKE_ARGUMENTS = ("identity_users", "catalog_listing", "inventory_listing", "serialization", "documents_listing",
                   "documents_bulk", "planning_month", "news_list", "content_fanout", "support_lists",
-                  "support_opening", "knowledge_search", "declarations_deposit")
+                  "support_opening", "knowledge_search", "declarations_deposit", "declarations_supervision")
 
 
 def main(names: list[str]) -> None:

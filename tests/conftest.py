@@ -28,6 +28,10 @@ RELEASE_MAX_BYTES = {"PORTAL_ASSETS_RELEASE_MAX_BYTES": str(12 * 1024 * 1024)}
 # The declarations tests deposit the sample, of the 2024 campaign (past by the default).
 # and the simulated EDI partner answers for the administration at once (no delay to wait out).
 DECLARATION_CAMPAIGNS = {"PORTAL_DECLARATIONS_CAMPAIGNS": "2024,2025,2026", "PORTAL_EDI_SIMULATION_DELAY": "0"}
+# The transmission's loops turn fast: a deposit is answered within a second or so (tests poll for
+# it: the API says queued/sent/taken until then).
+DECLARATION_TRANSMISSION = {"PORTAL_DECLARATIONS_POLL_INTERVAL": "0.2", "PORTAL_DECLARATIONS_LOOP_INTERVAL": "0.1",
+                            "PORTAL_DECLARATIONS_RETRY_BASE": "0.5"}
 
 
 def _file_store(backend: str, stack: contextlib.ExitStack) -> dict:
@@ -55,7 +59,8 @@ def mesh(request, tmp_path_factory):
     stack = contextlib.ExitStack()
     files = _file_store(backend, stack)
     running = Mesh(var_dir=tmp_path_factory.mktemp(f"mesh-{backend}"), port_base=free_port_base(PORT_OFFSETS.values()),
-                   env={**env, **ONE_CLIENT_ADDRESS, **RELEASE_MAX_BYTES, **DECLARATION_CAMPAIGNS, **files})
+                   env={**env, **ONE_CLIENT_ADDRESS, **RELEASE_MAX_BYTES, **DECLARATION_CAMPAIGNS,
+                        **DECLARATION_TRANSMISSION, **files})
     try:
         running.prepare(demo=True)
         running.start()

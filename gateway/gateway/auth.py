@@ -73,7 +73,8 @@ class SignIn:
     def declarative_sign_in(self, login: str | None, password: str | None, client_ip: str | None,
                             user_agent: str | None) -> SignInResult:
         """Check a declarant's credentials with identity and open a declarative session: its
-        identity names the declarant, the role and the entities (POST /api/auth/declarative/login)."""
+        identity names the declarant and the role; the services derive the entities from the company
+        (a supervisor's 10,000 subsidiaries would not fit a header) (POST /api/auth/declarative/login)."""
         credentials = {key: value for key, value in (("login", login), ("password", password)) if value is not None}
         try:
             status, answer = self.upstream.call("identity", "POST", "/auth/declarative/login",
@@ -89,12 +90,11 @@ class SignIn:
         if not isinstance(declarant, dict) or not declarant.get("id"):
             return SignInResult(502, error_body("bad_gateway", "The identity service gave an unreadable answer."))
         company = declarant.get("company") or {}
-        entities = tuple(entity["id"] for entity in declarant.get("entities") or () if entity.get("id"))
         token, expires_at = self.sessions.open(
             user_id=declarant["id"], company_id=company.get("id"), operator=False,
             language=declarant.get("language") or "en", display_name=declarant.get("display_name") or "",
             company_name=company.get("name") or "", scope=DECLARATIVE_SCOPE,
-            declarant_role=declarant.get("role") or "declarant", entities=entities)
+            declarant_role=declarant.get("role") or "declarant")
         return SignInResult(200, {"token": token, "expires_at": expires_at.isoformat(), "declarant": declarant},
                             token, expires_at)
 
@@ -114,4 +114,4 @@ def identity_for(user: CurrentUser | None, client_ip: str | None, language: str 
     return Identity(user_id=user.user_id, company_id=user.company_id, operator=user.operator,
                     language=user.language, session_id=user.session_id, scope=user.scope,
                     client_ip=client_ip, entitlements=user.entitlements,
-                    declarant_role=user.declarant_role, entities=user.entities)
+                    declarant_role=user.declarant_role)

@@ -45,7 +45,8 @@ def test_the_declarative_session_names_the_declarant_its_role_and_entities(clien
     identity = identity_service.last.identity
     assert (identity.user_id, identity.company_id, identity.scope, identity.declarant_role) == \
         ("d1", "c1", "declarative", "supervisor")
-    assert identity.entities == {"c1", "c2"} and identity.entitlements == frozenset()
+    # The entities are not carried: declarations derives them from the company and the role.
+    assert identity.entities == frozenset() and identity.entitlements == frozenset()
 
 
 def test_a_refused_declarative_sign_in_passes_through(client, identity_service):

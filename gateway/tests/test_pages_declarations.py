@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from werkzeug.wrappers import Response
 
 from fake_portal.identity import error
 
@@ -165,3 +166,64 @@ def test_the_landing_page_shows_the_next_deadlines(client, declarative, services
     assert "1 jour restant" in home and "déposée" in home
     services["declarations"].routes[("GET", "/declarations/deadlines")] = lambda seen: (503, None)
     assert "Les échéances ne peuvent pas être affichées" in client.get("/declarations").get_data(as_text=True)
+SIMULATED = {"id": "dep1", "entity_id": "c1", "siren": "732829320", "file_name": "liasse.ped", "sha256": "ab" * 32,
+             "status": "rejected", "simulation": True, "obligation": "liasse", "corrective": False,
+             "period_start": "2023-01-01", "period_end": "2023-12-31", "deposited_at": "2026-12-02T16:00:00Z",
+             "transmitted_at": "2026-12-02T16:00:01Z", "acknowledged_at": "2026-12-02T16:00:02Z",
+             "partner_reference": "SIM-1",
+             "codes": [{"code": "009", "text": "SIREN inconnu.", "action": "Vérifiez le SIREN."}],
+             "timeline": [{"step": "received", "at": "2026-12-02T16:00:00Z", "source": "portal", "code": "",
+                           "explanation": [], "detail": "", "error": False, "final": False, "simulation": False},
+                          {"step": "rejected", "at": "2026-12-02T16:00:02Z", "source": "administration",
+                           "code": "009", "detail": "SIMULATION rejected", "error": True, "final": True,
+                           "simulation": True,
+                           "explanation": [{"code": "009", "text": "SIREN inconnu.", "action": "Vérifiez le SIREN."}]}]}
+
+
+@pytest.fixture
+def followed(services, declarative):
+    """The declarations service's following routes: one simulated deposit, rejected, and its evidence."""
+    def answer(seen):
+        if getattr(seen.identity, "scope", None) != "declarative":
+            return 401, error("declarative_sign_in_required", "Sign in first.")
+        if seen.path == "/declarations/deposits":
+            return 200, {"items": [SIMULATED] if "status=rejected" in seen.query or not seen.query.count("status")
+                         else [], "total": 1 if "status=accepted" not in seen.query else 0}
+        if seen.path == "/declarations/deposits/dep1":
+            return 200, SIMULATED
+        if seen.path == "/declarations/deposits/dep1/evidence":
+            def chunks():
+                yield b"PK\x03\x04"
+                yield b"x" * 100_000
+            return Response(chunks(), 200, content_type="application/zip",
+                            headers={"Content-Disposition": 'attachment; filename="evidence-dep1.zip"'})
+        return 404, error("not_found", "No such deposit.")
+
+    services["declarations"].fallback = answer
+
+
+def test_the_deposits_list_and_the_declaration_page_mark_the_simulation(client, followed, services):
+    post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
+    listed = client.get("/declarations/deposits?status=rejected&closing=2023-12-31&entity=c1&obligation=tea")
+    page = listed.get_data(as_text=True)
+    assert listed.status_code == 200 and "Éléments 1 à 1 sur 1" in page and "SIMULATION" in page
+    assert 'href="/declarations/deposits/dep1"' in page and "Rejetée par l’administration" in page
+    query = services["declarations"].last.query
+    assert "status=rejected" in query and "closing=2023-12-31" in query and "entity=c1" in query
+    assert "obligation" not in query  # not one of the obligations: left out
+    detail = client.get("/declarations/deposits/dep1").get_data(as_text=True)
+    assert 'role="note"' in detail and "SIMULATION" in detail and "partenaire EDI simulé" in detail
+    assert "009" in detail and "SIREN inconnu." in detail and "Vérifiez le SIREN." in detail
+    for what in ("file", "receipt", "evidence"):
+        assert f'href="/declarations/deposits/dep1/{what}"' in detail
+    assert client.get("/declarations/deposits/nothing").status_code == 404
+
+
+def test_the_evidence_bundle_streams_through_the_page(client, followed):
+    assert client.get("/declarations/deposits/dep1/evidence").status_code == 302  # signed in first
+    post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
+    answer = client.get("/declarations/deposits/dep1/evidence")
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    assert answer.headers["Content-Disposition"] == 'attachment; filename="evidence-dep1.zip"'
+    assert answer.data == b"PK\x03\x04" + b"x" * 100_000
+    assert client.get("/declarations/deposits/other/evidence").status_code == 404

@@ -1,5 +1,7 @@
 """The deposit page in a real browser through the real mesh: the demo declarant signs in with its
-own credentials, deposits the repaired sample and sees it accepted and listed; the sample as
+own credentials, deposits the repaired sample, follows it on the declaration's page until the
+simulated partner accepts it (marked SIMULATION), downloads its evidence and finds it in the list
+narrowed by status; the sample as
 published is refused, the page naming the segment at fault; a portal session alone is sent to the
 declarative sign-in. The landing page lists the next deadlines. Pages are photographed to PORTAL_SCREENSHOT_DIR."""
 from __future__ import annotations
@@ -7,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browsing import Photographer, sign_in  # noqa: E402
 
 from mesh import DECLARATIVE_DEMO  # deploy/mesh.py (on the path: tests/meshtools.py)
+from meshtools import wait_until
 
 pytestmark = pytest.mark.mesh
 SAMPLE = Path(__file__).resolve().parents[2] / "services/declarations/tests/data/sage_coala.ped"
@@ -71,6 +75,36 @@ def test_a_declarant_deposits_on_the_page_and_a_portal_session_alone_is_refused(
     expect(row).to_have_count(1)
     expect(row).to_contain_text(DEMO_SIREN)
     shot(page, "declarative-deposit-accepted")
+
+    # Followed on the declaration's page until the simulated partner's answer: accepted, marked SIMULATION.
+    page.get_by_role("link", name="Suivre la déclaration").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(good.name)
+
+    def answered():
+        page.reload()
+        return page.locator("#deposit-status").get_attribute("data-status") not in ("queued", "sent", "taken")
+    wait_until(answered, timeout=30, interval=0.3, message="the simulated partner's answer on the page")
+    expect(page.locator("#deposit-status")).to_contain_text("Acceptée par l’administration")
+    expect(page.get_by_role("note")).to_contain_text("SIMULATION")
+    expect(page.locator(".timeline-step[data-step='accepted'] .badge-simulation")).to_have_text("SIMULATION")
+    expect(page.locator(".timeline-step[data-step='received'] .badge-simulation")).to_have_count(0)
+    expect(page.get_by_role("link", name="Le dossier de preuve (ZIP)")).to_have_attribute(
+        "href", re.compile(r"/declarations/deposits/\w+/evidence$"))
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Le dossier de preuve (ZIP)").click()
+    with zipfile.ZipFile(downloading.value.path()) as archive:
+        assert archive.read(good.name) == good.read_bytes()
+    shot(page, "declarative-declaration-accepted")
+
+    # The list: the criteria panel narrows it to the accepted ones; the deposit is there, marked.
+    page.goto(mesh.url("/declarations/deposits"))
+    page.select_option("#status", "accepted")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#pager-summary")).to_contain_text("Éléments 1 à")
+    listed = page.locator("table.deposits-list tbody tr", has_text=good.name)
+    expect(listed).to_contain_text("SIMULATION")
+    shot(page, "declarative-deposits-list")
+    page.goto(mesh.url("/declarations/deposit"))
 
     # The sample as published: refused whole, the page says where (UNT's count).
     page.set_input_files("#file", str(SAMPLE))

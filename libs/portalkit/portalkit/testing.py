@@ -1,12 +1,15 @@
 """What every service's unit tests need of the infrastructure: a migrated database per test, an
-event run the way the worker runs it, and a call signed the way the gateway signs it.
+event run the way the worker runs it, and a call signed the way the gateway signs it; a
+PostgreSQL database of its own for what only PostgreSQL shows (row locks).
 
 Each service's ``tests/conftest.py`` wraps these in its fixtures.
 """
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .db import Database
 from .events import Event, load_event, new_envelope
@@ -57,3 +60,36 @@ def recorded_events(database: Database, outbox_model: type) -> list[dict]:
     with database.sessions() as session:
         return [json.loads(body) for body in
                 session.scalars(select(outbox_model.body).order_by(outbox_model.id))]
+
+
+@contextmanager
+def postgresql_database(component: str) -> Iterator[Database]:
+    """A migrated PostgreSQL database of its own on ``PORTAL_TEST_DATABASE_URL``'s server, dropped
+    after; skipped when there is no server — unless PORTAL_REQUIRE_REAL_BROKER=1 (CI)."""
+    import os
+    import uuid
+
+    import pytest
+    from sqlalchemy import create_engine, text
+
+    server = os.environ.get("PORTAL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
+    name = f"{component}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001
+        admin.dispose()
+        if os.environ.get("PORTAL_REQUIRE_REAL_BROKER") == "1":
+            raise
+        pytest.skip(f"no PostgreSQL server: {type(error).__name__}")
+    url = f"{server}/{name}"
+    upgrade(component, url=url)
+    database = Database(url)
+    try:
+        yield database
+    finally:
+        database.engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

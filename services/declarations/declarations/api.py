@@ -1,19 +1,21 @@
 """The declarants' routes (``/declarations/...``, declarative sessions only): deposit a filing
 (multipart ``file``, or the raw body as ``application/edifact``), list the deposits of one's
-entities, read one with its timeline, download its exact bytes and its signed receipt; and the
-receipts' public keys (public)."""
+entities, read one with its timeline (the portal's checks, the partner's and the administration's
+reports, each code explained), download its exact bytes, its signed receipt and its evidence
+bundle (a streamed ZIP); and the receipts' public keys (public)."""
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 from sqlalchemy import func, select
 
 from portalkit import file_answers, uploads
 from portalkit.db import utcnow
 from portalkit.errors import PortalError, not_found
 from portalkit.filestore import default_store
+from portalkit.zip_stream import ZipWriter
 from portalkit.web import Blueprint, caller, db_session, declarative_signed_in
 
-from . import deposits, receipts
+from . import deposits, evidence, receipts, scope
 from .models import Deposit, DepositStep
 from .refusals import Refusal
 from .schemas import DepositDetail, DepositPage, DepositQuery, DepositUploadDoc, PublicKeys, Receipt
@@ -65,15 +67,29 @@ def deposit():
 
 
 def _visible(identity):
-    return Deposit.entity_id.in_(sorted(identity.entities))
+    return Deposit.entity_id.in_(scope.entity_ids(identity))
 
 
 def _own(deposit_id: str) -> Deposit:
     """A deposit of one of the caller's entities; another's is not found (404)."""
     row = db_session().get(Deposit, deposit_id)
-    if row is None or row.entity_id not in caller().entities:
+    if row is None or not scope.includes(db_session(), caller(), row.entity_id):
         raise not_found("deposit")
     return row
+
+
+def _explained(codes: list[str]) -> list[dict]:
+    """Each reject code's meaning and what to do, in the caller's language (reject_codes.py)."""
+    if not codes:
+        return []
+    from .reject_codes import explain
+
+    language = caller().language
+    return [explain(code, language) for code in codes]
+
+
+def _codes(text: str) -> list[str]:
+    return [code for code in (text or "").split(",") if code]
 
 
 def _summary(row: Deposit) -> dict:
@@ -82,13 +98,17 @@ def _summary(row: Deposit) -> dict:
             "campaign": row.campaign, "period_start": row.period_start, "period_end": row.period_end,
             "regimes": [code for code in row.regimes.split(",") if code], "currency": row.currency,
             "tax_reference": row.tax_reference, "corrective": row.corrective, "status": row.status,
-            "deposited_at": row.deposited_at}
+            "obligation": row.obligation, "simulation": row.simulation, "partner_reference": row.partner_reference,
+            "deposited_at": row.deposited_at, "transmitted_at": row.transmitted_at,
+            "acknowledged_at": row.acknowledged_at, "codes": _explained(_codes(row.codes))}
 
 
 def _detail(row: Deposit) -> dict:
     steps = db_session().scalars(select(DepositStep).where(DepositStep.deposit_id == row.id).order_by(DepositStep.id))
     return {**_summary(row), "receipt": row.receipt,
-            "timeline": [{"step": s.step, "at": s.at, "error": s.error, "final": s.final} for s in steps]}
+            "timeline": [{"step": s.step, "at": s.at, "error": s.error, "final": s.final, "source": s.source,
+                          "code": s.code, "explanation": _explained(_codes(s.code)), "detail": s.detail,
+                          "simulation": s.simulation} for s in steps]}
 
 
 @blp.route("/deposits", methods=["GET"])
@@ -96,13 +116,17 @@ def _detail(row: Deposit) -> dict:
 @blp.arguments(DepositQuery, location="query")
 @blp.response(200, DepositPage)
 def list_deposits(query):
-    """The deposits of one's entities (a supervisor's: its subsidiaries'), newest first; ``entity``
-    and ``status`` narrow it."""
+    """The deposits of one's entities (a supervisor's: its subsidiaries'), newest first; ``entity``,
+    ``status``, ``obligation`` and ``closing`` (the period's end) narrow it."""
     condition = [_visible(caller())]
     if query["entity"]:
         condition.append(Deposit.entity_id == query["entity"])
     if query["status"]:
         condition.append(Deposit.status == query["status"])
+    if query["obligation"]:
+        condition.append(Deposit.obligation == query["obligation"])
+    if query["closing"]:
+        condition.append(Deposit.period_end == query["closing"])
     session = db_session()
     total = session.scalar(select(func.count()).select_from(Deposit).where(*condition))
     rows = session.scalars(select(Deposit).where(*condition).order_by(Deposit.deposited_at.desc(), Deposit.id)
@@ -140,6 +164,22 @@ def read_receipt(deposit_id: str):
     """The deposit's signed receipt and its claims (verify it with ``/receipts/keys``)."""
     row = _own(deposit_id)
     return {"receipt": row.receipt, "claims": receipts.read(receipts.KEYS.ring(), row.receipt)}
+
+
+@blp.route("/deposits/<deposit_id>/evidence", methods=["GET"])
+@blp.refuses(404)
+@declarative_signed_in
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/zip")
+def download_evidence(deposit_id: str):
+    """The deposit's evidence bundle, one ZIP streamed: the file as received, the signed receipt
+    with its public key, the timeline and reports (JSON), a README.txt (simulated steps marked)."""
+    row = _own(deposit_id)
+    writer = ZipWriter()
+    evidence.add_bundle(writer, db_session(), default_store(), row)
+    answer = Response(writer.close(), mimetype="application/zip", direct_passthrough=True)
+    answer.headers["Content-Disposition"] = f'attachment; filename="{evidence.bundle_name(row)}"'
+    answer.headers["Cache-Control"] = "private, no-store"
+    return answer
 
 
 @blp.route("/receipts/keys", methods=["GET"])

@@ -9,7 +9,7 @@ from portalkit.db import utcnow
 from portalkit.errors import not_found
 from portalkit.web import Blueprint, caller, db_session, declarative_signed_in, operator_only
 
-from . import schedule
+from . import schedule, scope
 from .deadline_schemas import DeadlineList, DeadlineQuery, FiscalProfile, FiscalProfileInput
 from .models import Entity
 from .obligations import CODES, OBLIGATIONS
@@ -68,7 +68,7 @@ def list_deadlines(query):
     days left, soonest first (``year``: the periods ending that year, else the next of each)."""
     identity, day = caller(), today()
     session = db_session()
-    entities = session.scalars(select(Entity).where(Entity.id.in_(sorted(identity.entities))).order_by(Entity.name))
+    entities = session.scalars(select(Entity).where(Entity.id.in_(scope.entity_ids(identity))).order_by(Entity.name))
     found = [due for entity in entities for due in schedule.entity_deadlines(session, entity, day, query["year"])]
     found.sort(key=lambda due: (due.due_on, due.entity_name, CODES.index(due.obligation)))
     return {"items": [{"entity_id": due.entity_id, "entity_name": due.entity_name, "siren": due.siren,

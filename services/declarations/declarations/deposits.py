@@ -13,16 +13,18 @@ from portalkit.filestore import FileStore, StoredFile
 from portalkit.signed_identity import Identity
 from portalkit.signing_keys import KeyRing
 
-from . import checks, edifact, receipts
+from . import checks, edifact, receipts, scope
 from .events import outbox
 from .models import Deposit, DepositStep, Entity
 from .refusals import Refusal
 
+# Earlier deposits a new one does not correct: refused by the partner or rejected, they never counted.
+REFUSED = ("refused_by_partner", "rejected")
+
 
 def entities_of(session: Session, identity: Identity) -> dict[str, str]:
     """The SIRENs of the entities the declarant declares for (a supervisor: its subsidiaries)."""
-    rows = session.scalars(select(Entity).where(Entity.id.in_(sorted(identity.entities)), Entity.siren.is_not(None)))
-    return {entity.siren: entity.id for entity in rows}
+    return scope.sirens(session, identity)
 
 
 def _entity_name(session: Session, entity_id: str) -> str:
@@ -46,20 +48,21 @@ def deposit(session: Session, store: FileStore, stored: StoredFile, file_name: s
             raise Refusal("duplicate_filing", "UNB", 1, status=409, value=earlier.id)
         corrected = session.scalars(select(Deposit.id).where(
             Deposit.entity_id == filing.entity_id, Deposit.kind == filing.kind,
-            Deposit.period_end == filing.period_end, Deposit.status == "accepted")).first()
+            Deposit.period_end == filing.period_end, Deposit.status.not_in(REFUSED))).first()
         row = Deposit(entity_id=filing.entity_id, siren=filing.siren, declarant_id=identity.user_id,
                       file_key=stored.key, file_name=file_name[:255], size=stored.size, sha256=stored.sha256,
                       kind=filing.kind, campaign=filing.campaign, interchange_reference=filing.interchange_reference[:40],
                       period_start=filing.period_start, period_end=filing.period_end,
                       regimes=",".join(filing.regimes)[:100], currency=filing.currency[:3],
                       tax_reference=filing.tax_reference[:40], corrective=corrected is not None, obligation=filing.obligation,
-                      status="accepted", deposited_at=moment, receipt="")
+                      status="queued", next_attempt_at=moment, deposited_at=moment, receipt="")
         session.add(row)
         session.flush()
         row.receipt = receipts.issue(ring, row.id, row.siren, row.sha256, moment)
-        # The portal's checks, each passed at the moment of the deposit; "accepted" ends them.
-        for step in ("received", *checks.STEPS, "accepted"):
-            session.add(DepositStep(deposit_id=row.id, step=step, at=moment, final=step == "accepted"))
+        # The portal's checks, each passed at the moment of the deposit; "queued" (for the partner,
+        # transmission.py) ends them, not final: the partner's and the administration's steps follow.
+        for step in ("received", *checks.STEPS, "queued"):
+            session.add(DepositStep(deposit_id=row.id, step=step, at=moment))
         outbox.add(session, "DeclarationDeposited", {
             "deposit_id": row.id, "entity_id": row.entity_id, "siren": row.siren, "declarant_id": row.declarant_id,
             "entity_name": _entity_name(session, row.entity_id), "file_name": row.file_name,

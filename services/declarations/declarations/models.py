@@ -49,7 +49,7 @@ class Entity(Base):
     parent_id = mapped_column(String(64), nullable=True, index=True)
     # Its fiscal profile (deadlines.py): the closing date of its financial year ("MM-DD") and the
     # obligations it files (obligations.py's codes, comma-separated).
-    closing: Mapped[str] = mapped_column(String(5), default="12-31")
+    closing: Mapped[str] = mapped_column(String(5), default="12-31", index=True)
     obligations: Mapped[str] = mapped_column(String(100), default="liasse,cvae,vat")
 
 
@@ -67,7 +67,10 @@ class Deposit(Base):
 
     __tablename__ = "deposits"
     __table_args__ = (UniqueConstraint("entity_id", "sha256", name="uq_deposits_entity_sha256"),
-                      Index("ix_deposits_status_next_attempt", "status", "next_attempt_at"))
+                      Index("ix_deposits_status_next_attempt", "status", "next_attempt_at"),
+                      # The supervisor's table: an entity's latest deposit per obligation and period.
+                      Index("ix_deposits_entity_obligation_period", "entity_id", "obligation", "period_end",
+                            "deposited_at"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
     entity_id: Mapped[str] = mapped_column(String(64), index=True)

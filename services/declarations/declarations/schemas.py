@@ -1,7 +1,10 @@
 """The shapes declarations' routes read and answer (and its OpenAPI document shows)."""
 from marshmallow import RAISE, Schema, fields, validate
 
-STATUSES = ("accepted",)
+# A deposit's states (models.py): queued and sent before the partner's answer, then final or taken.
+STATUSES = ("queued", "sent", "taken", "refused_by_partner", "accepted", "partly_rejected", "rejected")
+OBLIGATIONS = ("liasse", "cvae", "vat")
+SOURCES = ("portal", "partner", "administration")
 
 
 class Paging(Schema):
@@ -16,10 +19,18 @@ class DepositQuery(Paging):
     entity = fields.String(load_default=None, validate=validate.Length(min=1, max=64),
                            metadata={"description": "one of the declarant's entities (its id)"})
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    obligation = fields.String(load_default=None, validate=validate.OneOf(OBLIGATIONS))
+    closing = fields.Date(load_default=None, metadata={"description": "the period's end (YYYY-MM-DD)"})
 
 
 class DepositUploadDoc(Schema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class Explanation(Schema):
+    code = fields.String()
+    text = fields.String(metadata={"description": "what the code means, in the caller's language"})
+    action = fields.String(metadata={"description": "what to do"})
 
 
 class DepositSummary(Schema):
@@ -38,15 +49,29 @@ class DepositSummary(Schema):
     currency = fields.String()
     tax_reference = fields.String()
     corrective = fields.Boolean(metadata={"description": "replaces an accepted filing of the same kind and closing date"})
-    status = fields.String()
+    status = fields.String(metadata={"description": " → ".join(STATUSES[:3]) + "; final: " + ", ".join(STATUSES[3:])})
+    obligation = fields.String(metadata={"description": ", ".join(OBLIGATIONS)})
+    simulation = fields.Boolean(metadata={"description": "answered by the simulated EDI partner (SIMULATION)"})
+    partner_reference = fields.String(allow_none=True)
     deposited_at = fields.DateTime()
+    transmitted_at = fields.DateTime(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+    codes = fields.List(fields.Nested(Explanation), metadata={"description": "the final answer's reject codes, explained"})
 
 
 class Step(Schema):
-    step = fields.String(metadata={"description": "received, syntax, envelope, message, declarant, identification, campaign, accepted"})
+    step = fields.String(metadata={"description": "the portal's: received, syntax, envelope, message, declarant, "
+                                                  "identification, campaign, queued; the partner's: sent, "
+                                                  "partner_unavailable, refused_by_partner, syntax_reject, taken; the "
+                                                  "administration's: accepted, partly_rejected, rejected"})
     at = fields.DateTime()
     error = fields.Boolean()
     final = fields.Boolean()
+    source = fields.String(metadata={"description": ", ".join(SOURCES)})
+    code = fields.String(metadata={"description": "its reject code(s), comma-separated"})
+    explanation = fields.List(fields.Nested(Explanation), metadata={"description": "each code explained"})
+    detail = fields.String()
+    simulation = fields.Boolean(metadata={"description": "a step of the simulated EDI partner (SIMULATION)"})
 
 
 class DepositDetail(DepositSummary):

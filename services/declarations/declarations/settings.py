@@ -77,3 +77,29 @@ def _days(text: str) -> tuple[int, ...]:
     if not days or min(days) < 0:
         raise SettingsError(f"PORTAL_DECLARATIONS_REMINDER_DAYS lists days before a due date (e.g. 30,7,1), got {text!r}")
     return days
+
+
+@dataclass(frozen=True)
+class TransmissionSettings:
+    """The transmission worker's timing (transmission.py): the backoff of a submission the partner
+    did not answer, how often transmitted deposits are polled for reports, and the loops' pace."""
+
+    retry_base: float       # the first retry's delay, doubled at each failure (with jitter)
+    retry_max: float        # the longest delay between two attempts
+    poll_interval: float    # between two polls of one transmitted deposit's reports
+    idle_interval: float    # a loop's pause when nothing is due
+    batch: int              # deposits taken per round
+
+    @classmethod
+    def load(cls) -> "TransmissionSettings":
+        return cls(retry_base=env_float("PORTAL_DECLARATIONS_RETRY_BASE", 5.0),
+                   retry_max=env_float("PORTAL_DECLARATIONS_RETRY_MAX", 3600.0),
+                   poll_interval=env_float("PORTAL_DECLARATIONS_POLL_INTERVAL", 5.0),
+                   idle_interval=env_float("PORTAL_DECLARATIONS_LOOP_INTERVAL", 1.0),
+                   batch=env_int("PORTAL_DECLARATIONS_BATCH", 20))
+
+
+def stuck_hours() -> float:
+    """The supervisor's table marks a deposit ``stuck`` this long after its transmission without a
+    final answer (PORTAL_DECLARATIONS_STUCK_HOURS, default 24)."""
+    return env_float("PORTAL_DECLARATIONS_STUCK_HOURS", 24.0)

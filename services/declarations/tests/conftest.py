@@ -62,9 +62,13 @@ def repair():
 
 
 @pytest.fixture
-def declarant():
-    """The header of a declarative session declaring for ``entities``."""
+def declarant(handle):
+    """The header of a declarative session of the first entity's declarant; a supervisor's
+    declares for the others too, linked below the first (declarations derives the scope)."""
     def headers(*entities: str, language: str = "en", user: str = "d-1", role: str = "declarant") -> dict:
+        if role == "supervisor":
+            for associate in entities[1:]:
+                handle("AssociateLinked", {"company_id": entities[0], "associate_id": associate})
         return testing.signed_headers(user_id=user, scope="declarative", declarant_role=role,
-                                      entities=frozenset(entities), language=language)
+                                      company_id=entities[0] if entities else None, language=language)
     return headers

@@ -37,8 +37,9 @@ def test_an_accepted_deposit_gets_a_receipt_that_verifies_offline(client, declar
     assert answer.status_code == 201, answer.get_json()
     assert [path.read_bytes() for path in stored_files(tmp_path)] == [good]
     body = answer.get_json()
-    assert (body["siren"], body["status"], body["corrective"], body["campaign"]) == ("732829320", "accepted", False, 2024)
-    assert [step["step"] for step in body["timeline"]][-1] == "accepted" and body["timeline"][-1]["final"]
+    assert (body["siren"], body["status"], body["corrective"], body["campaign"]) == ("732829320", "queued", False, 2024)
+    # Queued for the EDI partner (transmission.py): the portal's last step, not a final one.
+    assert [step["step"] for step in body["timeline"]][-1] == "queued" and not body["timeline"][-1]["final"]
     # Offline: the public keys (a public route), then Ed25519 over the payload's bytes.
     keys = client.get("/declarations/receipts/keys", headers=testing.signed_headers()).get_json()["keys"]
     payload_text, signature_text = body["receipt"].split(".")
@@ -66,7 +67,7 @@ def test_a_deposit_is_followed_and_another_entity_s_is_not_found(client, declara
     assert client.get(f"{BASE}?entity=c-other", headers=own).get_json() == {"items": [], "total": 0}
     detail = client.get(f"{BASE}/{created['id']}", headers=own).get_json()
     assert [step["step"] for step in detail["timeline"]] == ["received", "syntax", "envelope", "message", "declarant",
-                                                           "identification", "campaign", "accepted"]
+                                                           "identification", "campaign", "queued"]
     assert not any(step["error"] for step in detail["timeline"])
     downloaded = client.get(f"{BASE}/{created['id']}/file", headers=own)
     assert downloaded.status_code == 200 and downloaded.data == good

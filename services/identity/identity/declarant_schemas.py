@@ -68,7 +68,7 @@ class DeclarativeCredentialsIn(Strict):
 
 class SignedInDeclarant(DeclarantSchema):
     entities = fields.List(fields.Nested(EntitySchema), metadata={
-        "description": "the declaring entities the session works on (a supervisor's: the group's)"})
+        "description": "the declaring entities the session works on (a supervisor's: the group's), the first 100 by name; declarations derives the scope itself"})
 
 
 class DeclarativeSignInOut(Schema):

@@ -40,14 +40,19 @@ def facts(declarant: Declarant) -> dict:
             "language": declarant.language, "user_id": declarant.user_id}
 
 
-def entities(session: Session, declarant: Declarant) -> list[Company]:
-    """The declaring entities the account works on: its company, and for a supervisor every
-    associate below it; only companies with a SIREN declare."""
+# The sign-in answer and ``me`` list this many at most: a group of 10,000 subsidiaries is paged by
+# declarations' own lists (the supervision table), not carried in a session's answer.
+LISTED_ENTITIES = 100
+
+
+def entities(session: Session, declarant: Declarant, limit: int | None = LISTED_ENTITIES) -> list[Company]:
+    """The declaring entities the account works on (the first ``limit`` by name): its company, and
+    for a supervisor every associate below it; only companies with a SIREN declare."""
     ids = {declarant.company_id}
     if declarant.role == "supervisor":
         ids |= associates_below(session, {declarant.company_id})
     return list(session.scalars(select(Company).where(Company.id.in_(ids), Company.siren.is_not(None))
-                                .order_by(Company.name, Company.id)))
+                                .order_by(Company.name, Company.id).limit(limit)))
 
 
 def issue(session: Session, settings: IdentitySettings, identity: Identity, companies: set[str] | None,

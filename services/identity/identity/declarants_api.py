@@ -106,9 +106,8 @@ def me():
     """The signed-in declarant, with the entities their session works on."""
     identity = _declarative_caller()
     declarant = declarants.one(db_session(), None, identity.user_id or "")
-    # The session's entities, as identity named them at sign-in: the page shows what the session may do.
-    declarant.entities = [entity for entity in declarants.entities(db_session(), declarant)
-                          if entity.id in identity.entities]
+    # The entities as the tree stands now (declarations derives the session's scope the same way).
+    declarant.entities = declarants.entities(db_session(), declarant)
     return declarant
 
 

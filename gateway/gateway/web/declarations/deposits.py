@@ -1,6 +1,7 @@
 """The declarant's deposit page (``/declarations/deposit``): the upload form, whose body streams on
 to the declarations service (``common.streamed_forms``), the refusal in plain words (the service's
-message, in the declarant's language, with the segment at fault), and the list of deposits."""
+message, in the declarant's language, with the segment at fault), and the newest deposits, each
+linked to its page (``following``)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request
@@ -10,6 +11,7 @@ from gateway import seams
 
 from ..common import calls, space_blueprint, streamed_forms
 from . import declarant
+from .following import STATUSES
 
 PATH = "/declarations/deposit"
 bp = space_blueprint("declarations_deposits", __name__)
@@ -26,7 +28,7 @@ def _deposits() -> list | None:
 
 
 def render(refusal: dict | None = None, status: int = 200):
-    return render_template("declarations/deposit.html", deposits=_deposits(), refusal=refusal,
+    return render_template("declarations/deposit.html", deposits=_deposits(), refusal=refusal, statuses=STATUSES,
                            action=streamed_forms.action(PATH), done=request.args.get("done")), status
 
 
