@@ -28,7 +28,8 @@ done
 [ ${#files[@]} -gt 0 ] || { files=(-f docker-compose.yml); names=(docker-compose.yml); }
 
 # The file refuses to render without its secrets: placeholders, since the check is about the file.
-SECRETS=(PORTAL_IDENTITY_SECRET PORTAL_SECRET_KEY PORTAL_ASSETS_SIGNING_KEYS PORTAL_DECLARATIONS_SIGNING_KEYS)
+SECRETS=(PORTAL_IDENTITY_SECRET PORTAL_SECRET_KEY PORTAL_ASSETS_SIGNING_KEYS PORTAL_DECLARATIONS_SIGNING_KEYS
+         PORTAL_DECLARATIONS_PARTNER_TOKEN)
 for name in "${SECRETS[@]}"; do export "$name=${!name:-check-compose-placeholder}"; done
 if [ ${#profiles[@]} -eq 0 ]; then
   runs=("")

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("identity", "catalog", "assets", "knowledge", "support", "notifications", "declarations")
 PORT_OFFSETS = {"gateway": 0, "identity": 101, "catalog": 102, "assets": 103, "knowledge": 104,
                 "support": 105, "notifications": 106, "declarations": 107, "smtp": 25,
+                # The SIMULATED EDI partner declarations transmits to (declarations.simulated_partner).
+                "edi-partner": 108,
                 # Where the gateway's gunicorn master and each worker serve /metrics (internal).
                 "gateway-metrics": 110, **{f"{name}-worker": 111 + index
                                            for index, name in enumerate((*SERVICES, "gateway"))}}
@@ -89,6 +91,9 @@ class Mesh:
         })
         for service in SERVICES:
             env[f"PORTAL_{service.upper()}_URL"] = f"http://127.0.0.1:{self.ports[service]}"
+        # declarations transmits to the mesh's simulated partner unless told of another one.
+        env["PORTAL_DECLARATIONS_PARTNER_URL"] = (env.get("PORTAL_DECLARATIONS_PARTNER_URL")
+                                                  or f"http://127.0.0.1:{self.ports['edi-partner']}")
         return env
 
     # -- metrics (portalkit.metrics) -----------------------------------------------------------
@@ -147,7 +152,9 @@ class Mesh:
     # -- running -----------------------------------------------------------------------------
     def commands(self) -> dict[str, list[str]]:
         gunicorn = [_bin("gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
-        commands = {"smtp": [sys.executable, "-m", "notifications.mailsink"]}
+        commands = {"smtp": [sys.executable, "-m", "notifications.mailsink"],
+                    "edi-partner": [sys.executable, "-m", "declarations.simulated_partner",
+                                    "--bind", f"127.0.0.1:{self.ports['edi-partner']}"]}
         for name in (*SERVICES, "gateway"):
             commands[name] = [*gunicorn, "-b", f"127.0.0.1:{self.ports[name]}", f"{name}.app:create_app()"]
             commands[f"{name}-worker"] = [sys.executable, "-m", f"{name}.worker"]
@@ -170,7 +177,7 @@ class Mesh:
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
-        pending = [name for name in (*SERVICES, "gateway")]
+        pending = [name for name in (*SERVICES, "gateway", "edi-partner")]
         while pending:
             for name, process in self.processes.items():
                 if process.poll() is not None:

@@ -26,11 +26,12 @@ ONE_CLIENT_ADDRESS = {f"PORTAL_RATE_LIMIT_{name}_ADDRESS": "none"
 # Updates larger than the portal's 8 MB JSON limit go through, and a test can pass this one.
 RELEASE_MAX_BYTES = {"PORTAL_ASSETS_RELEASE_MAX_BYTES": str(12 * 1024 * 1024)}
 # The declarations tests deposit the sample, of the 2024 campaign (past by the default).
-DECLARATION_CAMPAIGNS = {"PORTAL_DECLARATIONS_CAMPAIGNS": "2024,2025,2026"}
-# The simulated EDI partner answers at once and the transmission's loops turn fast: a deposit is
-# accepted within a second or so (tests poll for it: the API says queued/sent/taken until then).
-DECLARATION_TRANSMISSION = {"PORTAL_EDI_SIMULATION_DELAY": "0", "PORTAL_DECLARATIONS_POLL_INTERVAL": "0.2",
-                            "PORTAL_DECLARATIONS_LOOP_INTERVAL": "0.1", "PORTAL_DECLARATIONS_RETRY_BASE": "0.5"}
+# and the simulated EDI partner answers for the administration at once (no delay to wait out).
+DECLARATION_CAMPAIGNS = {"PORTAL_DECLARATIONS_CAMPAIGNS": "2024,2025,2026", "PORTAL_EDI_SIMULATION_DELAY": "0"}
+# The transmission's loops turn fast: a deposit is answered within a second or so (tests poll for
+# it: the API says queued/sent/taken until then).
+DECLARATION_TRANSMISSION = {"PORTAL_DECLARATIONS_POLL_INTERVAL": "0.2", "PORTAL_DECLARATIONS_LOOP_INTERVAL": "0.1",
+                            "PORTAL_DECLARATIONS_RETRY_BASE": "0.5"}
 
 
 def _file_store(backend: str, stack: contextlib.ExitStack) -> dict:

@@ -56,7 +56,8 @@ COMPONENTS = (
     Component("knowledge", 8104, stores_files=True),
     Component("support", 8105, stores_files=True),
     # The Etafi declarative portal's filings: the deposited files outlive the pod; receipts are signed.
-    Component("declarations", 8107, stores_files=True, secrets=("PORTAL_DECLARATIONS_SIGNING_KEYS",)),
+    Component("declarations", 8107, stores_files=True,
+              secrets=("PORTAL_DECLARATIONS_SIGNING_KEYS", "PORTAL_DECLARATIONS_PARTNER_TOKEN")),
     # Its web process only answers /health and /ready; the work is its worker's: a mail per
     # event, each a round trip to the SMTP relay (~10-100 times a database handler), on the
     # portal's busiest queue. So few web pods, more workers, and one per 20 waiting mails.

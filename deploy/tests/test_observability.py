@@ -214,7 +214,7 @@ def render_compose(*options: str) -> dict:
     binary = Path(spec.origin).parent / "docker-compose"
     env = {"PATH": "/usr/bin:/bin", "PORTAL_IDENTITY_SECRET": "test-secret", "PORTAL_SECRET_KEY": "test-key",
            "PORTAL_ASSETS_SIGNING_KEYS": "k1:test-signing-key",
-           "PORTAL_DECLARATIONS_SIGNING_KEYS": "k1:test-signing-key"}
+           "PORTAL_DECLARATIONS_SIGNING_KEYS": "k1:test-signing-key", "PORTAL_DECLARATIONS_PARTNER_TOKEN": "test-token"}
     result = subprocess.run([str(binary), "-f", str(ROOT / "docker-compose.yml"), *options, "config",
                              "--format", "json"], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -32,7 +32,8 @@ def compose_binary() -> Path:
 
 SECRETS = {"PORTAL_IDENTITY_SECRET": "test-secret", "PORTAL_SECRET_KEY": "test-key",
            "PORTAL_ASSETS_SIGNING_KEYS": "k1:test-signing-key",
-           "PORTAL_DECLARATIONS_SIGNING_KEYS": "k1:test-signing-key"}
+           "PORTAL_DECLARATIONS_SIGNING_KEYS": "k1:test-signing-key",
+           "PORTAL_DECLARATIONS_PARTNER_TOKEN": "test-partner-token"}
 
 
 def render_compose(path: Path, without: str | None = None) -> subprocess.CompletedProcess:
@@ -158,3 +159,14 @@ def test_healthcheck_follows_the_web_process_answer():
     finally:
         server.shutdown()
     assert check() != 0, "nothing listens any more"
+
+
+def test_declarations_transmits_to_the_simulated_partner_unless_told_otherwise(compose):
+    simulation = compose["services"]["edi-partner-simulation"]
+    assert simulation["command"] == ["python", "-m", "declarations.simulated_partner"]
+    assert simulation["environment"]["GUNICORN_BIND"] == "0.0.0.0:8108"
+    assert simulation["environment"]["PORTAL_EDI_SIMULATION_TOKEN"] == SECRETS["PORTAL_DECLARATIONS_PARTNER_TOKEN"]
+    for name in ("declarations", "declarations-worker"):
+        env = compose["services"][name]["environment"]
+        assert env["PORTAL_DECLARATIONS_PARTNER_URL"] == "http://edi-partner-simulation:8108"
+        assert env["PORTAL_DECLARATIONS_PARTNER_TOKEN"] == SECRETS["PORTAL_DECLARATIONS_PARTNER_TOKEN"]
