@@ -108,13 +108,6 @@ def measure(url: str, samples: int) -> dict:
 
     from declarations import supervision, supervision_api
     from declarations.app import create_app
-    try:
-        import declarations.reject_codes  # noqa: F401  (the partner helper's module)
-    except ImportError:  # before it is merged: a stand-in of its shape, so the table's cost is measured
-        import types
-        stand_in = types.ModuleType("declarations.reject_codes")
-        stand_in.explain = lambda code, language: {"code": code, "text": code, "action": ""}
-        sys.modules["declarations.reject_codes"] = stand_in
     os.environ["PORTAL_DECLARATIONS_DATABASE_URL"] = url
     supervision_api.now = lambda: NOW
     client = create_app({"TESTING": True}).test_client()

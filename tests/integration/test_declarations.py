@@ -33,7 +33,7 @@ def test_a_declarant_deposits_follows_and_proves_a_filing(mesh):
     assert (deposit["siren"], deposit["status"], deposit["campaign"]) == (DEMO_SIREN, "queued", 2024)
     # The demo declarant, made known to notifications by identity's DeclarantRecorded, is mailed too.
     receipt = mesh.wait_for_mail("declarant@demo.localhost", containing=deposit["sha256"])
-    assert receipt["Subject"] == "Portail déclaratif Etafi\u00a0: votre liasse a été acceptée"
+    assert receipt["Subject"] == "Portail déclaratif Etafi\u00a0: votre liasse a été reçue"
 
     # The receipt verifies offline with the published key (no session needed to fetch it).
     keys = requests.get(mesh.url("/api/declarations/receipts/keys"), timeout=10).json()["keys"]
@@ -72,7 +72,7 @@ def test_the_declarant_is_mailed_the_receipt_of_the_deposit(mesh):
     created = _deposit(mesh, headers, _repaired(siren))
     assert created.status_code == 201, created.text
     deposit = created.json()
-    mail = mesh.wait_for_mail(address, "Etafi declarative portal: your filing was accepted", containing=deposit["sha256"])
+    mail = mesh.wait_for_mail(address, "Etafi declarative portal: your filing was received", containing=deposit["sha256"])
     text = mail_text(mail)
     assert siren in text and "liasse.ped" in text and mesh.url("/declarations/deposit") in text
     assert deposit["sha256"] in mail.get_body(("html",)).get_content()

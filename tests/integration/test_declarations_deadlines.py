@@ -4,42 +4,21 @@ deadlines at once — each obligation's period, due date, days left — and a de
 files it."""
 from __future__ import annotations
 
-import random
-import uuid
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 import requests
-from stdnum import luhn
+
+from declaring import _repaired, declarant_of_a_new_company  # tests/declaring.py
 
 pytestmark = pytest.mark.mesh
-SAMPLE = Path(__file__).resolve().parents[2] / "services/declarations/tests/data/sage_coala.ped"
-PASSWORD = "Liasse-Fiscale-2031!"
 DEADLINES, PROFILE = "/api/declarations/deadlines", "/api/operator/declarations/entities"
 
 
-def _declarant_of_a_new_company(mesh, operator) -> tuple[dict, str, str]:
-    """A declarant of a company of its own (SIREN set by the operator), signed in: its headers,
-    the company's id and SIREN."""
-    tag = uuid.uuid4().hex[:8]
-    company = operator.post(mesh.url("/api/operator/companies"), timeout=10, json={
-        "number": f"ECH-{tag}", "name": f"Échéances {tag}", "postcode": "33000", "city": "Bordeaux",
-        "administrator": {"email": f"admin.{tag}@deadlines.test", "title": "M", "last_name": "Roux",
-                          "first_name": "Paul", "language": "en"}}).json()["company"]["id"]
-    base = "".join(random.choice("0123456789") for _ in range(8))
-    siren = base + luhn.calc_check_digit(base)
-    assert operator.patch(mesh.url(f"/api/operator/companies/{company}"), json={"siren": siren},
-                          timeout=10).status_code == 200
-    login, address = f"ech.{tag}", f"ech.{tag}@deadlines.test"
-    assert operator.post(mesh.url("/api/operator/declarants"), timeout=10, json={
-        "login": login, "role": "declarant", "company_id": company, "email": address}).status_code == 201
-    token = mesh.mailed_link(address, "declarations/password").rsplit("/", 1)[1]
-    assert requests.post(mesh.url(f"/api/auth/declarative/password/{token}"), json={"password": PASSWORD},
-                         timeout=10).status_code == 204
-    answer = requests.post(mesh.url("/api/auth/declarative/login"), json={"login": login, "password": PASSWORD}, timeout=10)
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['token']}"}, company, siren
+def _declarant_of_a_new_company(mesh) -> tuple[dict, str, str]:
+    """A declarant of a company of its own, signed in: its headers, the company's id and SIREN."""
+    headers, _address, siren, company = declarant_of_a_new_company(mesh, "ech")
+    return headers, company, siren
 
 
 def _deadlines(mesh, headers: dict, year: int) -> list[dict]:
@@ -54,7 +33,7 @@ def _days_until(day: date) -> int:
 
 def test_an_operator_sets_the_fiscal_profile_and_the_declarant_reads_its_deadlines(mesh):
     operator = mesh.api_login(mesh.operator_email, mesh.operator_password)
-    declarant, company, siren = _declarant_of_a_new_company(mesh, operator)
+    declarant, company, siren = _declarant_of_a_new_company(mesh)
     profile = operator.get(mesh.url(f"{PROFILE}/{company}"), timeout=10)
     assert profile.status_code == 200, profile.text
     assert (profile.json()["siren"], profile.json()["closing"], profile.json()["obligations"]) == (
@@ -68,7 +47,7 @@ def test_an_operator_sets_the_fiscal_profile_and_the_declarant_reads_its_deadlin
     assert items[0]["days_left"] == _days_until(date(2024, 5, 21)) and items[0]["entity_id"] == company
 
     # The sample, a liasse of that closing, files it (the transmission's first state counts).
-    sample = SAMPLE.read_bytes().replace(b"999999999:", siren.encode() + b":").replace(b"UNT+542+", b"UNT+97+")
+    sample = _repaired(siren)
     deposited = requests.post(mesh.url("/api/declarations/deposits"), headers=declarant,
                               files={"file": ("liasse.ped", sample)}, timeout=30)
     assert deposited.status_code == 201, deposited.text
@@ -89,7 +68,7 @@ def test_an_operator_sets_the_fiscal_profile_and_the_declarant_reads_its_deadlin
 
 def test_the_fiscal_profile_is_the_operators_and_refuses_bad_input(mesh):
     operator = mesh.api_login(mesh.operator_email, mesh.operator_password)
-    declarant, company, _ = _declarant_of_a_new_company(mesh, operator)
+    declarant, company, _ = _declarant_of_a_new_company(mesh)
     bad = operator.put(mesh.url(f"{PROFILE}/{company}"), json={"closing": "02-30", "obligations": ["tva"]}, timeout=10)
     assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"closing", "obligations"}
     assert bad.json()["error"]["code"] == "invalid_input"

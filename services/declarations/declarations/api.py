@@ -18,6 +18,7 @@ from portalkit.web import Blueprint, caller, db_session, declarative_signed_in
 from . import deposits, evidence, receipts, scope
 from .models import Deposit, DepositStep
 from .refusals import Refusal
+from .reject_codes import explain_all
 from .schemas import DepositDetail, DepositPage, DepositQuery, DepositUploadDoc, PublicKeys, Receipt
 from .settings import DeclarationsSettings
 
@@ -78,18 +79,6 @@ def _own(deposit_id: str) -> Deposit:
     return row
 
 
-def _explained(codes: list[str]) -> list[dict]:
-    """Each reject code's meaning and what to do, in the caller's language (reject_codes.py)."""
-    if not codes:
-        return []
-    from .reject_codes import explain
-
-    language = caller().language
-    return [explain(code, language) for code in codes]
-
-
-def _codes(text: str) -> list[str]:
-    return [code for code in (text or "").split(",") if code]
 
 
 def _summary(row: Deposit) -> dict:
@@ -100,14 +89,14 @@ def _summary(row: Deposit) -> dict:
             "tax_reference": row.tax_reference, "corrective": row.corrective, "status": row.status,
             "obligation": row.obligation, "simulation": row.simulation, "partner_reference": row.partner_reference,
             "deposited_at": row.deposited_at, "transmitted_at": row.transmitted_at,
-            "acknowledged_at": row.acknowledged_at, "codes": _explained(_codes(row.codes))}
+            "acknowledged_at": row.acknowledged_at, "codes": explain_all(row.codes, caller().language)}
 
 
 def _detail(row: Deposit) -> dict:
     steps = db_session().scalars(select(DepositStep).where(DepositStep.deposit_id == row.id).order_by(DepositStep.id))
     return {**_summary(row), "receipt": row.receipt,
             "timeline": [{"step": s.step, "at": s.at, "error": s.error, "final": s.final, "source": s.source,
-                          "code": s.code, "explanation": _explained(_codes(s.code)), "detail": s.detail,
+                          "code": s.code, "explanation": explain_all(s.code, caller().language), "detail": s.detail,
                           "simulation": s.simulation} for s in steps]}
 
 

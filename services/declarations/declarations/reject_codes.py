@@ -63,3 +63,8 @@ def explain(code: str, language: str = "en") -> dict:
     english, french = entry or _UNKNOWN
     text, action = french if str(language).lower().startswith("fr") else english
     return {"code": code, "text": text.format(code=code), "action": action.format(code=code)}
+
+
+def explain_all(codes: str, language: str = "en") -> list[dict]:
+    """Each code of a comma-separated list (a deposit's ``codes``, a step's ``code``), explained."""
+    return [explain(code, language) for code in (codes or "").split(",") if code]

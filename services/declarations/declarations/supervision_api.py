@@ -15,6 +15,7 @@ from portalkit.zip_stream import ZipWriter
 from . import evidence, scope, supervision
 from .models import Deposit
 from .obligations import OBLIGATIONS
+from .reject_codes import explain_all
 from .settings import stuck_hours
 from .supervision_schemas import EvidenceQuery, SupervisionPage, SupervisionQuery
 
@@ -40,22 +41,13 @@ def _criteria(query) -> supervision.Criteria:
                                 state=query.get("state"), entity=query["entity"])
 
 
-def explained(codes: str, language: str) -> list[dict]:
-    """Each reject code's meaning and what to do (reject_codes.py), in the caller's language."""
-    found = [code for code in (codes or "").split(",") if code]
-    if not found:
-        return []
-    from .reject_codes import explain
-
-    return [explain(code, language) for code in found]
-
 
 def _row(row, language: str) -> dict:
     return {"entity_id": row["entity_id"], "entity_name": row["name"], "siren": row["siren"],
             "obligation": row["obligation"], "obligation_name": OBLIGATIONS[row["obligation"]].name(language),
             "period_end": row["period_end"], "due_on": row["due_on"], "state": row["state"],
             "late": bool(row["late"]), "stuck": bool(row["stuck"]), "deposit_id": row["deposit_id"],
-            "codes": explained(row["codes"], language)}
+            "codes": explain_all(row["codes"], language)}
 
 
 @blp.route("/supervision", methods=["GET"])

@@ -3,8 +3,6 @@ first, the filters, the summary, the codes explained, the evidence ZIP's folders
 from __future__ import annotations
 
 import io
-import sys
-import types
 import zipfile
 from datetime import date, datetime, timedelta, timezone
 
@@ -22,13 +20,7 @@ NOW = datetime(2025, 3, 1, 12, tzinfo=timezone.utc)
 
 @pytest.fixture(autouse=True)
 def explained(monkeypatch):
-    """reject_codes.explain (the partner's module) if present, else a stand-in of its shape."""
-    try:
-        import declarations.reject_codes  # noqa: F401
-    except ImportError:
-        fake = types.ModuleType("declarations.reject_codes")
-        fake.explain = lambda code, language: {"code": code, "text": f"{code} ({language})", "action": "fix"}
-        monkeypatch.setitem(sys.modules, "declarations.reject_codes", fake)
+    """The table's clock, fixed."""
     monkeypatch.setattr(supervision_api, "now", lambda: NOW)
 
 

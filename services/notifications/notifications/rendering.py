@@ -39,8 +39,8 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "fr": "Votre compte du portail déclaratif Etafi a été révoqué",
     },
     "declaration_deposited": {
-        "en": "Etafi declarative portal: your filing was accepted",
-        "fr": "Portail déclaratif Etafi\u00a0: votre liasse a été acceptée",
+        "en": "Etafi declarative portal: your filing was received",
+        "fr": "Portail déclaratif Etafi\u00a0: votre liasse a été reçue",
     },
     "declaration_transmitted": {
         "en": "{{ '[SIMULATION] ' if simulation }}Etafi declarative portal: your filing of {{ entity_name or siren }} was handed to the EDI partner",

@@ -65,7 +65,7 @@ def test_a_deposit_mails_its_declarant_the_receipt_in_their_language_once(run, s
     run(event)  # delivered twice by the bus: mailed once
     [message] = sender.sent[before:]
     assert message["To"].addresses[0].addr_spec == "denis@company.ws"
-    assert message["Subject"] == "Portail déclaratif Etafi\u00a0: votre liasse a été acceptée"
+    assert message["Subject"] == "Portail déclaratif Etafi\u00a0: votre liasse a été reçue"
     text = message.get_body(("plain",)).get_content()
     assert "Dupont SA" in text and "552100554" in text and "liasse-2026.edi" in text and SHA in text
     assert "1 décembre 2026" in text and f"{BASE_URL}/declarations/deposit" in text
@@ -80,8 +80,8 @@ def test_the_receipt_in_english_after_a_reset_and_none_after_a_revocation(run, s
     before = len(sender.sent)
     run(deposited("d2", corrective=True))
     [message] = sender.sent[before:]
-    assert message["Subject"] == "Etafi declarative portal: your filing was accepted"
-    assert "accepted the corrective filing" in message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "Etafi declarative portal: your filing was received"
+    assert "checked the corrective filing" in message.get_body(("plain",)).get_content()
     run(make_event("DeclarantRevoked", **english))
     before = len(sender.sent)
     run(make_event("DeclarationDeposited", **{**deposited("d2").data, "deposit_id": "dep2"}))
