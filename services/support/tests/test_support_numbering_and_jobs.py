@@ -3,19 +3,15 @@ PostgreSQL), the auto-close job driven by a clock passed in, and the migrations 
 models' tables."""
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
-from portalkit.db import Database
-from portalkit.migrations import upgrade
-
+from portalkit import testing
 from support import moves
 from support.models import Base, RequestMove, SupportRequest
 from support.requests import auto_close, next_number
@@ -56,27 +52,8 @@ def test_numbers_are_unique_and_gapless_under_concurrent_creation_on_sqlite(data
 
 @pytest.fixture
 def postgresql_database():
-    server = os.environ.get("PORTAL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
-    name = f"support_numbers_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001
-        admin.dispose()
-        if os.environ.get("PORTAL_REQUIRE_REAL_BROKER") == "1":
-            raise
-        pytest.skip(f"no PostgreSQL server: {type(error).__name__}")
-    url = f"{server}/{name}"
-    upgrade("support", url=url)
-    database = Database(url)
-    try:
+    with testing.postgresql_database("support") as database:
         yield database
-    finally:
-        database.engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_numbers_are_unique_and_gapless_under_concurrent_creation_on_postgresql(postgresql_database):
