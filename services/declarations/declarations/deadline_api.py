@@ -9,7 +9,7 @@ from portalkit.db import utcnow
 from portalkit.errors import not_found
 from portalkit.web import Blueprint, caller, db_session, declarative_signed_in, operator_only
 
-from . import schedule, scope
+from . import schedule, scope, supervision_rows
 from .deadline_schemas import DeadlineList, DeadlineQuery, FiscalProfile, FiscalProfileInput
 from .models import Entity
 from .obligations import CODES, OBLIGATIONS
@@ -55,6 +55,7 @@ def set_profile(profile, entity_id: str):
     entity = _entity(entity_id)
     entity.closing = profile["closing"]
     entity.obligations = ",".join(code for code in CODES if code in profile["obligations"])
+    supervision_rows.refresh_entity(db_session(), entity)
     db_session().commit()
     return _profile(entity)
 
