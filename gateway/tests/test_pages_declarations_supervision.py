@@ -133,3 +133,16 @@ def test_the_page_in_english(client, supervision, portal):
     assert "<h1>Your subsidiaries' declarations</h1>" in page and "Displaying items 1 - 50 of 61" in page
     assert "Rejected by the administration" in page and "Late" in page and "Stuck" in page
     assert "Download the evidence (ZIP)" in page and "Clear filter" in page
+
+
+def test_the_service_s_refusal_or_silence_is_a_page_not_a_500(client, supervision):
+    post(client, "/declarations/signin", login="super.one", password=PASSWORD)
+    supervision.routes[("GET", "/declarations/supervision")] = lambda seen: (
+        403, error("supervisor_only", "Only a supervisor's account sees its subsidiaries' table."))
+    assert client.get("/declarations/supervision").status_code == 403
+    supervision.routes[("GET", "/declarations/supervision")] = lambda seen: (503, None)
+    assert client.get("/declarations/supervision").status_code == 503
+    supervision.routes[("GET", "/declarations/supervision/evidence")] = lambda seen: (
+        403, error("supervisor_only", "Only a supervisor's account sees its subsidiaries' table."))
+    refused = client.get("/declarations/supervision/evidence")
+    assert refused.status_code == 403 and "Seul un compte superviseur" in refused.get_data(as_text=True)

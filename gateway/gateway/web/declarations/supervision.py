@@ -52,12 +52,19 @@ def _criteria() -> dict:
             "entity": (args.get("entity") or "").strip()[:100]}
 
 
+def _evidence_query(criteria: dict) -> str:
+    """The ZIP's criteria (the table's but the state: the service bundles every latest deposit)."""
+    kept = {key: criteria[key] for key in ("year", "obligation", "entity") if criteria[key]}
+    return "?" + urlencode(kept) if kept else ""
+
+
 class SupervisorsOnly(Exception):
     """A declarant (not a supervisor) asked for a supervisor's page."""
 
 
 @bp.errorhandler(SupervisorsOnly)
 def _refused(_error):
+    # Not the frame's 403 page: that one speaks of subscriptions and leads to the portal's sign-in.
     return render_template("declarations/supervisors_only.html"), 403
 
 
@@ -84,13 +91,12 @@ def supervision():
     total = body.get("total") or 0
     if page > last_page_of(total, PER_PAGE):
         return redirect(url_with(PATH, criteria, last_page_of(total, PER_PAGE)))
-    zip_criteria = {key: criteria[key] for key in ("year", "obligation", "entity") if criteria[key]}
     return render_template("declarations/supervision.html", rows=body.get("items") or [], criteria=criteria,
                            year=body.get("year"), summary=body.get("summary") or {}, counts=COUNTS,
                            filtered=any(criteria.values()), pager=pager(PATH, criteria, page, total, PER_PAGE),
-                           states=STATES, flags=FLAGS, state_choices=COUNTS, obligations=OBLIGATIONS, moment_text=moment_text,
-                           state_url=lambda state: url_with(PATH, {**criteria, "state": state}),
-                           evidence_url=PATH + "/evidence" + ("?" + urlencode(zip_criteria) if zip_criteria else ""))
+                           states=STATES, flags=FLAGS, state_choices=COUNTS, obligations=OBLIGATIONS,
+                           moment_text=moment_text, state_url=lambda state: url_with(PATH, {**criteria, "state": state}),
+                           evidence_url=PATH + "/evidence" + _evidence_query(criteria))
 
 
 @bp.route(PATH + "/evidence", methods=["GET"])
@@ -98,10 +104,9 @@ def supervision():
 def evidence():
     """The ZIP of the subsidiaries' evidence bundles for the criteria, streamed as the service writes it."""
     _supervisors_only()
-    criteria = {key: value for key, value in _criteria().items() if value and key != "state"}
     upstream = seams.current().upstream
     headers = {HEADER: upstream.signer.header(declarant.identity())}
-    path = SERVICE_PATH + "/evidence" + ("?" + urlencode(criteria) if criteria else "")
+    path = SERVICE_PATH + "/evidence" + _evidence_query(_criteria())
     try:
         status, out, chunks = upstream.forward("declarations", "GET", path, headers)
     except UpstreamError:
