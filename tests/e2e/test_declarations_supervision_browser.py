@@ -1,9 +1,9 @@
-"""The supervisor's page in a real browser through the real mesh: a group whose subsidiary's liasse
-the simulated partner rejects (010, the identification differs from the tax record); its supervisor
-signs in with the declarative credentials, opens its subsidiaries' declarations from the landing
-page, narrows them to 2023's rejected ones, reads the code explained in plain words, follows the
-link to the declaration's timeline and downloads the evidence ZIP; a declarant of the subsidiary
-has no entry to the page and is refused it. Pages are photographed to PORTAL_SCREENSHOT_DIR."""
+"""The supervisor's page in a real browser through the real mesh: a group whose subsidiary's declarant
+deposited a liasse the simulated partner rejects (010, the identification differs from the tax
+record); the group's supervisor signs in with the declarative credentials, opens its subsidiaries'
+declarations from the landing page, narrows them to 2023's rejected ones, reads the code explained
+in plain words, follows the link to the declaration's timeline and downloads the evidence ZIP; the
+subsidiary's declarant has no entry to the page and is refused it. Pages are photographed to PORTAL_SCREENSHOT_DIR."""
 from __future__ import annotations
 
 import sys
@@ -39,10 +39,13 @@ def test_a_supervisor_sees_a_subsidiary_s_rejection_explained(mesh, browser):
     rejected, quiet = f"Filiale Rejet {tag}", f"Filiale Calme {tag}"
     group = supervised_group(mesh, f"Groupe Navarre {tag}", {rejected: REJECTED_SIREN, quiet: random_siren()},
                              language="fr", prefix="supb")
-    supervisor = _signed_in(mesh, group["login"], PASSWORD)
-    created = _deposit(mesh, supervisor, unique(_repaired(REJECTED_SIREN)))
+    # The subsidiary's own declarant deposits its liasse; the simulated partner rejects it.
+    operator = mesh.api_login(mesh.operator_email, mesh.operator_password)
+    login, _ = declarant_of(mesh, operator, group["subsidiaries"][rejected], language="fr", prefix="supb")
+    subsidiary = _signed_in(mesh, login, PASSWORD)
+    created = _deposit(mesh, subsidiary, unique(_repaired(REJECTED_SIREN)))
     assert created.status_code == 201, created.text
-    deposit = final(mesh, supervisor, created.json()["id"])
+    deposit = final(mesh, subsidiary, created.json()["id"])
     assert deposit["status"] == "rejected"
 
     context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
@@ -85,9 +88,7 @@ def test_a_supervisor_sees_a_subsidiary_s_rejection_explained(mesh, browser):
             f"{REJECTED_SIREN} {rejected}/liasse-{deposit['id']}"}
     context.close()
 
-    # A declarant of the subsidiary: no entry on its landing page, the page refused.
-    operator = mesh.api_login(mesh.operator_email, mesh.operator_password)
-    login, _ = declarant_of(mesh, operator, group["subsidiaries"][rejected], language="fr", prefix="supb")
+    # The subsidiary's declarant: no entry on its landing page, the page refused.
     context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
     page = context.new_page()
     _sign_in(page, mesh, login)
