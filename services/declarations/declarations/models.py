@@ -147,7 +147,9 @@ class SupervisionRow(Base):
 
     __tablename__ = "supervision_rows"
     __table_args__ = (Index("ix_supervision_rows_year_entity", "year", "entity_id"),
-                      Index("ix_supervision_rows_year_due", "year", "due_on", "name", "entity_id", "rank"))
+                      Index("ix_supervision_rows_year_due", "year", "due_on", "name", "entity_id", "rank"),
+                      # The deadlines' next of each, over the years around today (schedule.listed).
+                      Index("ix_supervision_rows_due", "due_on", "name", "entity_id", "rank"))
 
     entity_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     obligation: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -43,6 +43,7 @@ def upgrade() -> None:
     op.create_index('ix_supervision_rows_year_entity', 'supervision_rows', ['year', 'entity_id'], unique=False)
     op.create_index('ix_supervision_rows_year_due', 'supervision_rows',
                     ['year', 'due_on', 'name', 'entity_id', 'rank'], unique=False)
+    op.create_index('ix_supervision_rows_due', 'supervision_rows', ['due_on', 'name', 'entity_id', 'rank'], unique=False)
     op.create_table('supervision_years',
                     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
                     sa.PrimaryKeyConstraint('year', name=op.f('pk_supervision_years')))
@@ -60,6 +61,7 @@ def downgrade() -> None:
     op.drop_index('ix_entity_lineage_entity_id', table_name='entity_lineage')
     op.drop_table('entity_lineage')
     op.drop_table('supervision_years')
+    op.drop_index('ix_supervision_rows_due', table_name='supervision_rows')
     op.drop_index('ix_supervision_rows_year_due', table_name='supervision_rows')
     op.drop_index('ix_supervision_rows_year_entity', table_name='supervision_rows')
     op.drop_table('supervision_rows')
