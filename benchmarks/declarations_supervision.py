@@ -202,8 +202,8 @@ def main(argv=None) -> bool:
         if not args.keep:
             drop(args.url)
             print("Database dropped.")
-    worst = max(r["app"]["p95"] for r in results.values())
-    print(f"worst p95: {worst:.1f} ms (target <= 100 ms)")
+    worst = max(r["app"]["p95"] for label, r in results.items() if label in CASES)
+    print(f"worst p95 of the table: {worst:.1f} ms (target <= 100 ms)")
     return worst <= 100
 
 

@@ -182,3 +182,20 @@ class EntityLineage(Base):
 
     ancestor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class SupervisionTally(Base):
+    """The supervisor's summary kept ready (supervision_rows.py): how many rows of each entity at or
+    below ``ancestor_id`` have each year, obligation, state and due date — and, for a deposited row,
+    the hour it was transmitted in (``sent_hour``, hours since 1970; 0 otherwise), so that ``stuck``
+    is counted from the hours before the clock's and only the hour at the limit is read row by row."""
+
+    __tablename__ = "supervision_tallies"
+
+    ancestor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    obligation: Mapped[str] = mapped_column(String(20), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20), primary_key=True)
+    due_on = mapped_column(Date(), primary_key=True)
+    sent_hour: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rows: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from portalkit.signed_identity import Identity
 
 from . import deadlines, scope, supervision_rows
-from .models import Deposit, Entity, SupervisionRow
+from .models import Deposit, Entity, SupervisionRow, SupervisionTally
 from .obligations import CODES
 
 # The deposits that no longer file anything: the partner's refusal, the administration's rejection.
@@ -79,6 +79,16 @@ def _filings(session: Session, rows) -> dict[tuple, str]:
     return {(entity_id, obligation, end): deposit_id for entity_id, obligation, end, deposit_id in found}
 
 
+def _count(session: Session, identity: Identity, year: int) -> int:
+    """The rows of ``year`` of the caller's entities: a supervisor's from the tallies of its company
+    (supervision_tallies.py: its whole subtree), a declarant's company's counted."""
+    if scope.is_supervisor(identity):
+        return int(session.scalar(select(func.coalesce(func.sum(SupervisionTally.rows), 0)).where(
+            SupervisionTally.ancestor_id == identity.company_id, SupervisionTally.year == year)))
+    return session.scalar(select(func.count()).select_from(SupervisionRow).where(
+        SupervisionRow.year == year, SupervisionRow.entity_id.in_(scope.entity_ids(identity))))
+
+
 def listed(session: Session, identity: Identity, today: date, year: int | None, page: int,
            per_page: int) -> tuple[list[Deadline], int]:
     """A page of the deadlines of the caller's entities, soonest first, and their count: those of
@@ -92,15 +102,14 @@ def listed(session: Session, identity: Identity, today: date, year: int | None, 
     row, before = SupervisionRow, aliased(SupervisionRow)
     mine = row.entity_id.in_(scope.entity_ids(identity))
     if year is not None:
-        found, counted = select(row).where(row.year == year, mine), select(row.entity_id).where(row.year == year, mine)
+        found = select(row).where(row.year == year, mine)
     else:
         earlier_due = (select(before.entity_id).where(before.entity_id == row.entity_id,
                                                       before.obligation == row.obligation,
                                                       before.year == row.year - 1, before.due_on >= today))
         found = select(row).where(row.year.in_(years), row.due_on >= today, mine, ~earlier_due.exists())
-        # Each entity × obligation has exactly one next deadline, and a row next year.
-        counted = select(row.entity_id).where(row.year == years[-1], mine)
-    total = session.scalar(select(func.count()).select_from(counted.subquery()))
+    # By default, each entity × obligation has one next deadline, and a row next year.
+    total = _count(session, identity, years[-1])
     rows = list(session.scalars(found.order_by(row.due_on, row.name, row.entity_id, row.rank)
                                 .offset((page - 1) * per_page).limit(per_page)))
     filings = _filings(session, rows)

@@ -3,6 +3,7 @@ from the latest deposit (kept ready in ``SupervisionRow``, supervision_rows.py),
 ``stuck`` flags — sorted, filtered, paged and summarised in SQL (one page query, one summary query)."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -11,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from portalkit.signed_identity import Identity
 
-from . import scope, supervision_rows
-from .models import SupervisionRow
+from . import scope, supervision_rows, supervision_tallies
+from .models import Entity, SupervisionRow
 
 STATES = ("expected", "deposited", "accepted", "partly_rejected", "rejected", "refused_by_partner")
 FLAGS = ("late", "stuck")
@@ -27,9 +28,12 @@ class Criteria:
 
 
 def _search(query: str):
+    """The rows of the entities whose id or SIREN is ``query`` or whose name holds it: matched on
+    the entities (one row each), not on their rows (five each)."""
     pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(SupervisionRow.entity_id == query, SupervisionRow.siren == query,
-               func.lower(SupervisionRow.name).like(pattern, escape="\\"))
+    named = select(Entity.id).where(or_(Entity.id == query, Entity.siren == query,
+                                        func.lower(Entity.name).like(pattern, escape="\\")))
+    return SupervisionRow.entity_id.in_(named)
 
 
 @dataclass(frozen=True)
@@ -68,19 +72,31 @@ def table(session: Session, identity: Identity, criteria: Criteria, today: date,
                  stuck=and_(row.state == "deposited", row.transmitted_at < now - timedelta(hours=stuck_hours)))
 
 
-def _summary(session: Session, found: Table) -> tuple[dict, dict]:
-    """The counts per state and flag, and per state the flagged (late or stuck) rows."""
+def counted(session: Session, found: Table) -> tuple[Counter, Counter, Counter, Counter]:
+    """Per state of the rows: their count, the late, the stuck and the flagged (late or stuck) ones,
+    counted on the rows (a search by entity; the tallies' test)."""
     def count(condition):
         return func.sum(case((condition, 1), else_=0))
 
-    summary, flagged = {name: 0 for name in STATES + FLAGS}, {}
-    counts = found.rows(row.state, func.count(), count(found.late), count(found.stuck),
-                        count(or_(found.late, found.stuck))).group_by(row.state)
-    for name, total, late, stuck, either in session.execute(counts):
-        summary[name] = total
-        summary["late"] += int(late or 0)
-        summary["stuck"] += int(stuck or 0)
-        flagged[name] = int(either or 0)
+    counts, lates, stucks, flagged = Counter(), Counter(), Counter(), Counter()
+    for state, rows, late, stuck, either in session.execute(
+            found.rows(row.state, func.count(), count(found.late), count(found.stuck),
+                       count(or_(found.late, found.stuck))).group_by(row.state)):
+        counts[state], lates[state], stucks[state], flagged[state] = rows, int(late or 0), int(stuck or 0), int(either or 0)
+    return counts, lates, stucks, flagged
+
+
+def _summary(session: Session, identity: Identity, criteria: Criteria, found: Table, today: date, now: datetime,
+             stuck_hours: float) -> tuple[dict, Counter]:
+    """The counts per state and flag, and per state the flagged (late or stuck) rows: from the
+    tallies kept ready (supervision_tallies.py), or the rows themselves for a search by entity."""
+    if criteria.entity:
+        counts, lates, stucks, flagged = counted(session, found)
+    else:
+        counts, lates, stucks, flagged = supervision_tallies.summary(
+            session, identity.company_id, criteria.year, criteria.obligation, today, now, stuck_hours)
+    summary = {name: counts[name] for name in STATES}
+    summary.update(late=sum(lates.values()), stuck=sum(stucks.values()))
     return summary, flagged
 
 
@@ -90,7 +106,7 @@ def page(session: Session, identity: Identity, criteria: Criteria, page_number: 
     ``late`` and ``stuck``; the summary (counts per state and flag, the state criterion left out)
     and the total matching the criteria."""
     found = table(session, identity, criteria, today, now, stuck_hours)
-    summary, flagged = _summary(session, found)
+    summary, flagged = _summary(session, identity, criteria, found, today, now, stuck_hours)
     if criteria.state in FLAGS:
         total = first = summary[criteria.state]
     elif criteria.state:

@@ -5,13 +5,14 @@ an entity's name, SIREN or fiscal profile (``refresh_entity``) — and a year's 
 every entity, set-based, on the year's first read (``ensure_year``): no year is ever half there."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from sqlalchemy import Date, Integer, String, and_, bindparam, case, delete, func, insert, literal, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import deadlines
+from . import deadlines, supervision_tallies as tallies
 from .models import Deposit, Entity, SupervisionRow, SupervisionYear
 from .obligations import CODES
 
@@ -48,7 +49,10 @@ def record(session: Session, deposit: Deposit) -> None:
     row = session.get(SupervisionRow, (deposit.entity_id, deposit.obligation, deposit.period_end.year))
     if row is not None and row.period_end == deposit.period_end:
         session.flush()
+        before = tallies.key(row)
         _follow(row, _latest(session, deposit.entity_id, deposit.obligation, deposit.period_end))
+        if tallies.key(row) != before:
+            tallies.count(session, row.entity_id, Counter({before: -1, tallies.key(row): 1}))
 
 
 def _expected(entity: Entity) -> list[str]:
@@ -60,9 +64,19 @@ def refresh_entity(session: Session, entity: Entity) -> None:
     """Rewrite an entity's rows of the filled years after its name, SIREN, closing or obligations
     changed (or it arrived): none without a SIREN, one per obligation it files."""
     session.flush()
-    session.execute(delete(SupervisionRow).where(SupervisionRow.entity_id == entity.id))
-    if not entity.siren:
-        return
+    changes = Counter()
+    for row in session.scalars(select(SupervisionRow).where(SupervisionRow.entity_id == entity.id)):
+        changes[tallies.key(row)] -= 1
+    session.execute(delete(SupervisionRow).where(SupervisionRow.entity_id == entity.id),
+                    execution_options={"synchronize_session": "fetch"})
+    if entity.siren:
+        _add_rows(session, entity, changes)
+    tallies.count(session, entity.id, changes)
+    session.flush()
+
+
+def _add_rows(session: Session, entity: Entity, changes: Counter) -> None:
+    """The entity's rows of each filled year, counted in ``changes``."""
     for year in session.scalars(select(SupervisionYear.year)):
         for obligation in _expected(entity):
             try:
@@ -74,7 +88,7 @@ def refresh_entity(session: Session, entity: Entity) -> None:
                                  due_on=deadlines.due_on(obligation, end))
             _follow(row, _latest(session, entity.id, obligation, end))
             session.add(row)
-    session.flush()
+            changes[tallies.key(row)] += 1
 
 
 def _periods(session: Session, year: int):
@@ -134,6 +148,7 @@ def ensure_year(session: Session, year: int) -> None:
         session.add(SupervisionYear(year=year))
         session.flush()
         _fill(session, year)
+        tallies.fill(session, year)
         session.commit()
     except IntegrityError:
         session.rollback()

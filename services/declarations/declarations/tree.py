@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.orm import Session, aliased
 
+from . import supervision_tallies
 from .models import Entity, EntityLineage
 
 # The closure rebuilt from ``parent_id`` (migration 0005, the benchmarks' fills): UNION, not UNION
@@ -30,9 +31,19 @@ def placed(session: Session, entity_id: str) -> None:
 def move(session: Session, entity_id: str, parent_id: str | None) -> None:
     """Put ``entity_id`` and its subtree under ``parent_id`` (None: standing alone) in the closure:
     cut every link from above the subtree, then link each of the parent's lineage to each of the
-    subtree. A parent inside the subtree (a cycle identity never makes) only cuts."""
+    subtree (and move the subtree's tallies along). A parent inside the subtree (a cycle identity
+    never makes) only cuts."""
     placed(session, entity_id)
     below = select(EntityLineage.entity_id).where(EntityLineage.ancestor_id == entity_id)
+    cut = list(session.scalars(select(EntityLineage.ancestor_id).where(EntityLineage.entity_id == entity_id,
+                                                                       EntityLineage.ancestor_id.not_in(below))))
+    _relink(session, entity_id, parent_id, below)
+    linked = list(session.scalars(select(EntityLineage.ancestor_id).where(EntityLineage.entity_id == entity_id,
+                                                                          EntityLineage.ancestor_id.not_in(below))))
+    supervision_tallies.regroup(session, entity_id, cut, linked)
+
+
+def _relink(session: Session, entity_id: str, parent_id: str | None, below) -> None:
     session.execute(delete(EntityLineage).where(EntityLineage.entity_id.in_(below),
                                                 EntityLineage.ancestor_id.not_in(below)),
                     execution_options={"synchronize_session": False})

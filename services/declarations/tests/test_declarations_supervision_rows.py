@@ -79,3 +79,76 @@ def test_a_year_is_filled_once(client, database, supervisor):
         supervision_rows.ensure_year(session, 2023)
         assert session.scalar(select(func.count()).select_from(SupervisionRow)
                               .where(SupervisionRow.year == 2023)) == count == 6
+
+
+
+def test_the_tallies_agree_with_the_rows_whatever_happens(client, database, handle, supervisor):
+    """After each kind of change, the summary's tallies equal a count of the rows, for every
+    company of the tree (each a supervisor's scope) and both years — the rows transmitted in the
+    hour of the stuck limit, on either side of it, included."""
+    from datetime import date, timedelta
+
+    from declarations import supervision, supervision_tallies
+    from declarations.models import Entity
+    from portalkit.signed_identity import Identity
+
+    companies = ["c-blabla", "c-other"]
+    for number, parent in ((1, "c-blabla"), (2, "s-1"), (3, "c-blabla"), (4, None)):
+        handle("CompanyRegistered", {"company_id": f"s-{number}", "number": f"S{number}", "name": f"Sub {number}",
+                                     "siren": f"40000{number:03d}0", **({"parent_id": parent} if parent else {})})
+        companies.append(f"s-{number}")
+    rows(client, supervisor)  # 2023 filled
+    assert client.get("/declarations/supervision?year=2024", headers=supervisor).status_code == 200
+    moment = NOW + timedelta(minutes=30)  # the stuck limit in the middle of an hour
+    limit = moment - timedelta(hours=24)
+    counter = iter(range(1000))
+
+    def deposit(entity_id, obligation, end, status, transmitted=None):
+        with database.transaction() as session:
+            row = Deposit(entity_id=entity_id, siren="000000000", declarant_id="d", file_key="k", file_name="f",
+                          size=1, sha256=f"{next(counter):064d}", kind="INFENT", campaign=2024, period_end=end,
+                          status=status, deposited_at=NOW - timedelta(days=1, seconds=next(counter)), receipt="",
+                          obligation=obligation, transmitted_at=transmitted)
+            session.add(row)
+            session.flush()
+            supervision_rows.record(session, row)
+            return row.id
+
+    def agree():
+        with database.sessions() as session:
+            for company in companies:
+                identity = Identity(user_id="s", company_id=company, scope="declarative", declarant_role="supervisor")
+                for year in (2023, 2024):
+                    for obligation in (None, "liasse"):
+                        criteria = supervision.Criteria(year=year, obligation=obligation)
+                        found = supervision.table(session, identity, criteria, moment.date(), moment, 24.0)
+                        assert supervision_tallies.summary(session, company, year, obligation, moment.date(), moment,
+                                                           24.0) \
+                            == supervision.counted(session, found), (company, year, obligation)
+
+    december = date(2023, 12, 31)
+    deposit("s-1", "liasse", december, "sent", transmitted=limit - timedelta(days=3))        # stuck
+    deposit("s-2", "liasse", december, "sent", transmitted=limit - timedelta(minutes=1))     # stuck, the limit's hour
+    deposit("s-2", "cvae", december, "taken", transmitted=limit + timedelta(minutes=1))      # not yet stuck
+    deposit("s-3", "vat", december, "queued")
+    deposit("s-1", "cvae", date(2024, 12, 31), "sent", transmitted=limit - timedelta(minutes=2))  # stuck, not late
+    answered = deposit("s-3", "liasse", december, "sent", transmitted=limit - timedelta(days=1))
+    deposit("c-other", "liasse", december, "accepted", transmitted=limit - timedelta(days=9))
+    agree()
+    with database.transaction() as session:
+        transmission.record_reports(session, session.get(Deposit, answered), [Report(
+            id="r-9", source="administration", outcome="partly_rejected", at=NOW, codes=("13A",))], NOW)
+    agree()
+    handle("AssociateLinked", {"company_id": "s-4", "associate_id": "s-1"})   # s-1 and s-2 move under s-4
+    agree()
+    handle("AssociateLinked", {"company_id": "c-blabla", "associate_id": "s-4"})
+    agree()
+    handle("AssociateUnlinked", {"company_id": "s-4", "associate_id": "s-1"})
+    agree()
+    operator = testing.signed_headers(user_id="op-1", operator=True)
+    assert client.put("/operator/declarations/entities/s-2", headers=operator,
+                      json={"closing": "06-30", "obligations": ["liasse", "ifu"]}).status_code == 200
+    handle("CompanyUpdated", {"company_id": "s-3", "number": "S3", "name": "Sub 3", "siren": None})
+    agree()
+    with database.sessions() as session:
+        assert session.get(Entity, "s-3").siren is None

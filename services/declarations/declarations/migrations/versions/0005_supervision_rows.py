@@ -1,5 +1,6 @@
-"""the supervisor's table kept ready: a row per entity × obligation × year (a year's rows filled on
-its first read, supervision_rows.py); the associates tree's closure, built from parent_id
+"""the supervisor's table kept ready: a row per entity × obligation × year and their tallies per
+ancestor (a year filled on its first read, supervision_rows.py); the associates tree's closure,
+built from parent_id
 
 Revision ID: 0005
 Revises: 0004
@@ -49,6 +50,16 @@ def upgrade() -> None:
                     sa.PrimaryKeyConstraint('year', name=op.f('pk_supervision_years')))
 
 
+    op.create_table('supervision_tallies',
+                    sa.Column('ancestor_id', sa.String(length=64), nullable=False),
+                    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+                    sa.Column('obligation', sa.String(length=20), nullable=False),
+                    sa.Column('state', sa.String(length=20), nullable=False),
+                    sa.Column('due_on', sa.Date(), nullable=False),
+                    sa.Column('sent_hour', sa.Integer(), autoincrement=False, nullable=False),
+                    sa.Column('rows', sa.Integer(), nullable=False),
+                    sa.PrimaryKeyConstraint('ancestor_id', 'year', 'obligation', 'state', 'due_on', 'sent_hour',
+                                            name=op.f('pk_supervision_tallies')))
     op.create_table('entity_lineage',
                     sa.Column('ancestor_id', sa.String(length=64), nullable=False),
                     sa.Column('entity_id', sa.String(length=64), nullable=False),
@@ -60,6 +71,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_entity_lineage_entity_id', table_name='entity_lineage')
     op.drop_table('entity_lineage')
+    op.drop_table('supervision_tallies')
     op.drop_table('supervision_years')
     op.drop_index('ix_supervision_rows_due', table_name='supervision_rows')
     op.drop_index('ix_supervision_rows_year_due', table_name='supervision_rows')
