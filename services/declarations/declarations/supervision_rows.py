@@ -12,6 +12,9 @@ from sqlalchemy import Date, Integer, String, and_, bindparam, case, delete, fun
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portalkit.db import Database, utcnow
+from portalkit.jobs import PeriodicJob, every
+
 from . import deadlines, supervision_tallies as tallies
 from .models import Deposit, Entity, SupervisionRow, SupervisionYear
 from .obligations import CODES
@@ -152,3 +155,15 @@ def ensure_year(session: Session, year: int) -> None:
         session.commit()
     except IntegrityError:
         session.rollback()
+
+
+def years_ahead_job(database: Database, interval: float = 3600.0, now=utcnow) -> PeriodicJob:
+    """The worker's job filling ahead the years the table and the deadlines read by default (last
+    year's, this year's, next year's): a group of 10,000 subsidiaries never waits for their fill."""
+    def fill_years() -> int:
+        today = now().date()
+        with database.sessions() as session:
+            for year in (today.year - 1, today.year, today.year + 1):
+                ensure_year(session, year)
+        return 0
+    return every(interval, fill_years, "supervision years")

@@ -152,3 +152,14 @@ def test_the_tallies_agree_with_the_rows_whatever_happens(client, database, hand
     agree()
     with database.sessions() as session:
         assert session.get(Entity, "s-3").siren is None
+
+
+def test_the_worker_fills_the_years_around_today_ahead(client, database):
+    from declarations.models import SupervisionYear
+
+    job = supervision_rows.years_ahead_job(database, now=lambda: NOW)
+    job.run()
+    job.run()  # again: nothing twice
+    with database.sessions() as session:
+        assert set(session.scalars(select(SupervisionYear.year))) == {2023, 2024, 2025}
+        assert session.scalar(select(func.count()).select_from(SupervisionRow)) == 3 * 6
