@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from portalkit.db import utcnow
 from portalkit.errors import not_found
-from portalkit.web import Blueprint, caller, db_session, declarative_signed_in, operator_only
+from portalkit.web import Blueprint, caller, database, db_session, declarative_signed_in, operator_only
 
 from . import schedule, supervision_rows
 from .deadline_schemas import DeadlineList, DeadlineQuery, FiscalProfile, FiscalProfileInput
@@ -66,6 +66,8 @@ def list_deadlines(query):
     """The deadlines of one's entities, each obligation's period, due date, whether filed and the
     days left, soonest first (``year``: the periods ending that year, else the next of each), paged."""
     identity, day = caller(), today()
+    for year in schedule.years_of(day, query["year"]):
+        supervision_rows.ensure_year(database(), year)
     found, total = schedule.listed(db_session(), identity, day, query["year"], query["page"], query["per_page"])
     return {"items": [{"entity_id": due.entity_id, "entity_name": due.entity_name, "siren": due.siren,
                        "obligation": due.obligation, "obligation_name": OBLIGATIONS[due.obligation].name(identity.language),

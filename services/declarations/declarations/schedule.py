@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from portalkit.signed_identity import Identity
 
-from . import deadlines, scope, supervision_rows
+from . import deadlines, scope
 from .models import Deposit, Entity, SupervisionRow, SupervisionTally
 from .obligations import CODES
 
@@ -89,16 +89,19 @@ def _count(session: Session, identity: Identity, year: int) -> int:
         SupervisionRow.year == year, SupervisionRow.entity_id.in_(scope.entity_ids(identity))))
 
 
+def years_of(today: date, year: int | None) -> tuple[int, ...]:
+    """The years of rows the deadlines read: ``year``, or by default those around today."""
+    return (year,) if year is not None else (today.year - 1, today.year, today.year + 1)
+
+
 def listed(session: Session, identity: Identity, today: date, year: int | None, page: int,
            per_page: int) -> tuple[list[Deadline], int]:
     """A page of the deadlines of the caller's entities, soonest first, and their count: those of
     the periods ending in ``year``, or by default the next of each entity × obligation — the first
     period, of those ending last year, this year or next, due on or after ``today``: due then while
-    the year before's was not. Read from the supervisor's rows kept ready (supervision_rows.py):
+    the year before's was not. Read from the supervisor's rows kept ready (supervision_rows.py; the years filled first):
     the page walks a due-date index, whatever the count of subsidiaries."""
-    years = (year,) if year is not None else (today.year - 1, today.year, today.year + 1)
-    for each in years:
-        supervision_rows.ensure_year(session, each)
+    years = years_of(today, year)
     row, before = SupervisionRow, aliased(SupervisionRow)
     mine = row.entity_id.in_(scope.entity_ids(identity))
     if year is not None:

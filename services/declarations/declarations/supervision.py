@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portalkit.signed_identity import Identity
 
-from . import scope, supervision_rows, supervision_tallies
+from . import scope, supervision_tallies
 from .models import Entity, SupervisionRow
 
 STATES = ("expected", "deposited", "accepted", "partly_rejected", "rejected", "refused_by_partner")
@@ -61,8 +61,7 @@ ORDER = (row.due_on, row.name, row.entity_id, row.rank)  # ix_supervision_rows_y
 
 def table(session: Session, identity: Identity, criteria: Criteria, today: date, now: datetime,
           stuck_hours: float) -> Table:
-    """The supervisor's rows of the criteria (the year filled first, supervision_rows.py)."""
-    supervision_rows.ensure_year(session, criteria.year)
+    """The supervisor's rows of the criteria (their year filled: supervision_rows.ensure_year)."""
     where = [row.year == criteria.year, row.entity_id.in_(scope.supervised_ids(identity))]
     if criteria.obligation:
         where.append(row.obligation == criteria.obligation)

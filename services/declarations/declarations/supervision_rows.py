@@ -142,19 +142,23 @@ def _fill(session: Session, year: int) -> None:
     session.execute(insert(SupervisionRow).from_select(COLUMNS, rows))
 
 
-def ensure_year(session: Session, year: int) -> None:
-    """Fill ``year``'s rows for every entity unless done: one transaction, the year marked with its
-    rows; a concurrent first read of the same year loses on the mark and reads the winner's."""
-    if session.get(SupervisionYear, year) is not None:
-        return
+def ensure_year(database: Database, year: int) -> None:
+    """Fill ``year``'s rows for every entity unless done: in a transaction of its own, before the
+    request reads (a GET's session reads without SQLite's write lock, and its snapshot must come
+    after the fill); the year marked with its rows, so a concurrent first read loses on the mark."""
+    with database.read_sessions() as session:
+        if session.get(SupervisionYear, year) is not None:
+            return
     try:
-        session.add(SupervisionYear(year=year))
-        session.flush()
-        _fill(session, year)
-        tallies.fill(session, year)
-        session.commit()
+        with database.transaction() as session:
+            if session.get(SupervisionYear, year) is not None:
+                return
+            session.add(SupervisionYear(year=year))
+            session.flush()
+            _fill(session, year)
+            tallies.fill(session, year)
     except IntegrityError:
-        session.rollback()
+        pass  # another first read filled it
 
 
 def years_ahead_job(database: Database, interval: float = 3600.0, now=utcnow) -> PeriodicJob:
@@ -162,8 +166,7 @@ def years_ahead_job(database: Database, interval: float = 3600.0, now=utcnow) ->
     year's, this year's, next year's): a group of 10,000 subsidiaries never waits for their fill."""
     def fill_years() -> int:
         today = now().date()
-        with database.sessions() as session:
-            for year in (today.year - 1, today.year, today.year + 1):
-                ensure_year(session, year)
+        for year in (today.year - 1, today.year, today.year + 1):
+            ensure_year(database, year)
         return 0
     return every(interval, fill_years, "supervision years")

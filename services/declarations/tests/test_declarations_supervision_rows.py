@@ -74,9 +74,10 @@ def test_a_fiscal_profile_a_rename_and_a_new_subsidiary_are_in_the_next_answer(c
 
 def test_a_year_is_filled_once(client, database, supervisor):
     rows(client, supervisor)
-    with database.transaction() as session:
+    with database.sessions() as session:
         count = session.scalar(select(func.count()).select_from(SupervisionRow).where(SupervisionRow.year == 2023))
-        supervision_rows.ensure_year(session, 2023)
+    supervision_rows.ensure_year(database, 2023)
+    with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(SupervisionRow)
                               .where(SupervisionRow.year == 2023)) == count == 6
 
