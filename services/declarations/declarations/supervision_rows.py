@@ -2,7 +2,8 @@
 obligation it files × year, its due date and its latest deposit's state. Each change that moves a
 row updates it in its own transaction — a deposit and each step of its transmission (``record``),
 an entity's name, SIREN or fiscal profile (``refresh_entity``) — and a year's rows are filled for
-every entity, set-based, on the year's first read (``ensure_year``): no year is ever half there."""
+every entity, set-based, before its first read or ahead by the worker (``ensure_year``): no year is
+ever half there."""
 from __future__ import annotations
 
 from collections import Counter
@@ -49,7 +50,9 @@ def record(session: Session, deposit: Deposit) -> None:
     row shows the newest deposit of its period, so an older one's answer leaves it as it is."""
     if deposit.period_end is None:
         return
-    row = session.get(SupervisionRow, (deposit.entity_id, deposit.obligation, deposit.period_end.year))
+    # Locked first (PostgreSQL): a concurrent change of the same period waits, then reads the latest.
+    row = session.get(SupervisionRow, (deposit.entity_id, deposit.obligation, deposit.period_end.year),
+                      with_for_update=True)
     if row is not None and row.period_end == deposit.period_end:
         session.flush()
         before = tallies.key(row)
