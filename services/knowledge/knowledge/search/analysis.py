@@ -1,10 +1,12 @@
 """How French and English text becomes search terms, alike for the index and the query: French
 elisions dropped (l', d', qu'…), words split on anything but letters and digits, accents and case
-folded, then stemmed (Snowball, PyStemmer) in the text's language.
+folded, then stemmed (Snowball, PyStemmer) in the text's language — and, for ``word*`` prefixes,
+the same words unstemmed (``plain``): a prefix longer than a word's stem (``déclarat*`` against the
+stem ``declar`` of "déclaration") is matched against the whole folded words.
 
 The SQLite engine indexes and queries these terms; PostgreSQL's configurations ``portal_en`` and
-``portal_fr`` (unaccent + Snowball, no stop words: migration 0004_articles) do the same inside the
-database, and the snippets mark the words of a text whose terms a query asks for.
+``portal_fr`` (unaccent + Snowball, no stop words: migration 0005_articles) and ``portal_simple``
+(unaccent alone: migration 0009_search_prefix_words) do the same inside the database, and the snippets mark the words of a text whose terms a query asks for.
 """
 from __future__ import annotations
 
@@ -69,3 +71,8 @@ def terms(text: str, language: str) -> list[str]:
 def indexed(text: str, language: str) -> str:
     """``text`` as the SQLite index holds it: its terms separated by spaces."""
     return " ".join(terms(text, language))
+
+
+def plain(text: str) -> str:
+    """``text``'s words folded but not stemmed (what ``word*`` prefixes match), separated by spaces."""
+    return " ".join(split(fold(without_elisions(text or ""))))
