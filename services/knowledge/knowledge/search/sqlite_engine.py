@@ -55,8 +55,9 @@ INSERT_FTS = (f"INSERT INTO article_search_fts (rowid, {', '.join(FIELDS + WORD_
 def fts_values(language: str, texts) -> dict:
     """An entry's FTS5 columns: each text's stems, then its unstemmed words (``texts`` has the
     fields as attributes: an ``Entry`` or a row of ``article_search``)."""
-    values = {name: analysis.indexed(getattr(texts, name), language) for name in FIELDS}
-    values.update({f"{name}_words": analysis.plain(getattr(texts, name)) for name in FIELDS})
+    values = {}
+    for name in FIELDS:
+        values[name], values[f"{name}_words"] = analysis.indexed_and_plain(getattr(texts, name), language)
     return values
 
 

@@ -57,9 +57,9 @@ def _sqlite_table(columns: tuple[str, ...], options: str) -> None:
         for row in rows[start:start + 500]:
             value = {"id": row.id}
             for name in FIELDS:
-                value[name] = analysis.indexed(getattr(row, name), row.language)
+                value[name], words = analysis.indexed_and_plain(getattr(row, name), row.language)
                 if f"{name}_words" in columns:
-                    value[f"{name}_words"] = analysis.plain(getattr(row, name))
+                    value[f"{name}_words"] = words
             values.append(value)
         if values:
             bind.execute(insert, values)
