@@ -30,7 +30,8 @@ _COLUMNS = (("article_id", "text"), ("language", "text"), ("title", "text"), ("k
             ("published_on", "date"))
 _NAMES = ", ".join(name for name, _ in _COLUMNS)
 # One statement for a batch: its rows unnested from one array per column, their tsvectors computed
-# set-based by the same SELECT (measured: a generated column evaluated row by row cost more).
+# by the same SELECT, no ORM work per row. (Measured at 6,000 entries, three times: the generated
+# columns cost the same as this SELECT's — to_tsvector's parsing is the cost, not where it runs.)
 _INSERT = (f"INSERT INTO article_search ({_NAMES}, document, words, heading_document) "
            f"SELECT {_NAMES}, portal_document(language, title, keywords, body, attachments), "
            f"portal_words(title, keywords, body, attachments), portal_heading_document(language, title, keywords) "
