@@ -1,7 +1,7 @@
 """The SQLite engine: an FTS5 table (``article_search_fts``, rowid = ``article_search.id``) holding
 each entry's terms (``analysis``: elisions dropped, folded, stemmed in the entry's language) and,
 in the ``*_words`` columns, the same words folded but unstemmed, which ``word*`` prefixes match
-(through the table's prefix index: migration 0009_search_prefix_words); ranked by BM25 with the
+(migration 0009_search_prefix_words); ranked by BM25 with the
 title weighing most, then keywords, the body, the attachments — alike for words and prefixes.
 
 An entry's id is ``2 × key + language`` (0 English, 1 French), ``key`` shared by the article's
