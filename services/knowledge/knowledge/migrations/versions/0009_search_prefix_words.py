@@ -7,9 +7,10 @@ from ``article_search``. No FTS5 prefix index: measured at 20,000 entries, it ma
 slower (1.29 → 3.17 s) and no prefix query faster (``de*`` 33/31 ms, ``dec*`` 11/16, ``reco*`` 8/14):
 ranking the matches is the cost, not reading the terms of a prefix.
 
-PostgreSQL: ``portal_simple`` (unaccent alone), a ``words`` tsvector (weighted as ``document``) under a GIN index per language, ``heading_document``
-holding the title's and keywords' words beside their stems; the three plain columns, filled here
-for the existing rows (knowledge.search.postgres_engine fills them for new ones).
+PostgreSQL: ``portal_simple`` (unaccent alone), a ``words`` tsvector (weighted as ``document``)
+under a GIN index per language, ``heading_document`` holding the title's and keywords' words beside
+their stems; the three plain columns, filled here for the existing rows
+(knowledge.search.postgres_engine fills them for new ones).
 
 Revision ID: 0009_search_prefix_words
 Revises: 0008_search_keywords_tier
