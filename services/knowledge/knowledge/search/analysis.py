@@ -6,7 +6,8 @@ stem ``declar`` of "déclaration") is matched against the whole folded words.
 
 The SQLite engine indexes and queries these terms; PostgreSQL's configurations ``portal_en`` and
 ``portal_fr`` (unaccent + Snowball, no stop words: migration 0005_articles) and ``portal_simple``
-(unaccent alone: migration 0009_search_prefix_words) do the same inside the database, and the snippets mark the words of a text whose terms a query asks for.
+(unaccent alone: migration 0009_search_prefix_words) do the same inside the database, and the
+snippets mark the words of a text whose terms a query asks for.
 """
 from __future__ import annotations
 

@@ -150,7 +150,8 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     bodies = ", ".join(f"body_{lang} AS MATERIALIZED ({_arm(lang, _match(lang, params), conditions, bounds[lang])})"
                        for lang in analysis.LANGUAGES)
     candidates = " UNION ".join(f"(SELECT id FROM body_{lang} LIMIT {CANDIDATES}) UNION "
-                                f"SELECT id FROM ({_arm(lang, _heading_match(lang, params), conditions, CANDIDATES)}) t_{lang}"
+                                f"SELECT id FROM ({_arm(lang, _heading_match(lang, params), conditions, CANDIDATES)})"
+                                f" t_{lang}"
                                 for lang in analysis.LANGUAGES)
     hits = " UNION ALL ".join(
         f"SELECT s.id, s.article_id, s.language, {_score(lang, params)} AS score FROM article_search s "
