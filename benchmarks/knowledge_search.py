@@ -63,6 +63,7 @@ CASES = {  # (label, query, reader's language)
     "two words": ("déclaration mensuelle", "fr"),
     "phrase": ('"mise à jour"', "fr"),
     "prefix, English": ("reconcil*", "en"),
+    "prefix longer than the stem": ("déclarat*", "fr"),  # stem declar: matched against the words as written
 }
 
 

@@ -25,6 +25,7 @@ declarations_supervision: the supervisor's table at 10,000 subsidiaries × 5 obl
 """
 from __future__ import annotations
 
+import argparse
 import importlib
 import shutil
 import subprocess
@@ -54,5 +55,18 @@ def main(names: list[str]) -> None:
         module.main([]) if name in TAKE_ARGUMENTS else module.main()
 
 
+def parse(argv: list[str]) -> list[str]:
+    """The benchmarks named (all of them when none is): ``--help`` prints this, runs nothing."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog="Benchmarks: " + ", ".join(ALL))
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help="benchmarks to run, in the order given (default: all of them, in the order below)")
+    names = parser.parse_args(argv).names
+    unknown = [name for name in names if name not in ALL]
+    if unknown:  # (argparse's choices refuse an empty list of a nargs="*")
+        parser.error(f"unknown benchmark {', '.join(unknown)}")
+    return names or list(ALL)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:] or list(ALL))
+    main(parse(sys.argv[1:]))

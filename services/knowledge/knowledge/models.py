@@ -194,9 +194,10 @@ class ArticleFeedback(Base):
 class ArticleSearchEntry(Base):
     """What the search reads of one language of a published article (plain texts). The engine's
     index sits beside it: SQLite's FTS5 table ``article_search_fts`` (rowid = ``id``), PostgreSQL's
-    generated ``document`` and ``heading_document`` (title and keywords) columns with their GIN
-    indexes, one per language (migrations 0004_articles, 0007_search_tiers, 0008_search_keywords_tier,
-    search/)."""
+    ``document`` (stems), ``words`` (unstemmed, for prefixes) and ``heading_document`` (title and
+    keywords) tsvector columns, which the engine's insert fills, with their GIN indexes, one per
+    language (migrations 0005_articles, 0007_search_tiers, 0008_search_keywords_tier,
+    0009_search_prefix_words, search/)."""
 
     __tablename__ = "article_search"
     __table_args__ = (UniqueConstraint("article_id", "language", name="uq_article_search_article_language"),

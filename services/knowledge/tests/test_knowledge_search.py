@@ -78,10 +78,50 @@ def test_prefixes(library):
     assert found(library, "zzz*") == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: a prefix longer than its words' stem (declarat* against "
-                   "the stem declar of déclaration) matches no term; the fix needs the unstemmed words indexed")
-def test_a_prefix_longer_than_the_stem(library):
-    assert found(library, "déclarat*") == ["dec"]
+@pytest.mark.parametrize("query, language, expected", [
+    ("déclarat*", "fr", ["dec"]),          # longer than the stem declar of "déclaration"
+    ("declarat*", "fr", ["dec"]),          # accent-blind
+    ("DÉCLARATION*", "fr", ["dec"]),       # case-blind, the whole word as a prefix
+    ("ecrit*", "fr", ["ecr"]),             # "écriture": accent-blind
+    ("ecriture*", "fr", ["ecr"]),          # longer than its stem ecritur
+    ("l'immobilisat*", "fr", ["imm"]),     # elision dropped before the prefix
+    ("immobilisations*", "fr", ["imm"]),   # the plural as written
+    ("invoic*", "en", ["inv"]),            # as long as the stem invoic
+    ("printi*", "en", ["inv"]),            # "Printing", stem print
+    ("closin*", "en", ["pay"]),            # "closing", stem close
+    ("déclarat* mensuelle", "fr", ["dec"]),  # a prefix and a stemmed word together
+    ("déclarat* TVA", "fr", ["dec"]),
+    ("déclarat* comptable", "fr", []),     # every term must match
+    ("declarations*", "fr", ["dec"]),
+    ("declarationz*", "fr", []),           # longer than every word
+])
+def test_a_prefix_longer_than_the_stem(library, query, language, expected):
+    assert found(library, query, language) == expected
+
+
+def test_a_prefix_longer_than_the_stem_in_english(session):
+    add(session, "cfg", language="en", title="Settings", body="The configuration of the workstation.")
+    add(session, "inv", language="en", title="Invoices", body="Invoicing the customers.")
+    session.commit()
+    assert found(session, "configurat*", "en") == ["cfg"]   # stem configur
+    assert found(session, "invoicin*", "en") == ["inv"]     # stem invoic
+    assert found(session, "workstati*", "en") == ["cfg"]
+
+
+def test_prefix_matches_rank_title_above_keywords_above_body_above_attachments(session):
+    add(session, "body", title="Autre sujet", body="Parle de la déclaration ici.")
+    add(session, "attach", title="Encore autre", body="Rien.", attachments="La déclaration en annexe.")
+    add(session, "title", title="La déclaration", body="Rien de plus.")
+    add(session, "keywords", title="Sujet", body="Rien.", keywords="déclarations")
+    session.commit()
+    assert found(session, "déclarat*") == ["title", "keywords", "body", "attach"]
+
+
+def test_a_prefix_extract_marks_the_words_it_matched(session):
+    add(session, "x", title="Guide", body="Avant la déclaration mensuelle, déclarer ses écritures.")
+    session.commit()
+    snippet = search.search(session, "déclarat*", NO_FILTER, "fr").hits[0].snippet
+    assert "<mark>déclaration</mark>" in snippet and "<mark>déclarer</mark>" not in snippet
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "*", "AND OR NOT", "(écriture", "écriture)", "-écriture",

@@ -65,10 +65,15 @@ def parse(text: str | None) -> Query:
 
 
 def stems(query: Query, language: str) -> list[tuple[tuple[str, ...], bool]]:
-    """Each term as the SQLite index's terms in ``language``: (terms, prefix)."""
+    """Each term as the SQLite index's terms in ``language``: (terms, prefix). A word is its stem,
+    a prefix its folded letters unstemmed (matched against the words as written: ``déclarat*``
+    must find "déclaration", whose stem ``declar`` is shorter than the prefix)."""
     result = []
     for item in query.terms:
-        stemmed = tuple(t for word in item.words for t in analysis.terms(word, language))
-        if stemmed:
-            result.append((stemmed, item.prefix))
+        if item.prefix:
+            found = tuple(analysis.split(analysis.fold(item.words[0])))[:1]
+        else:
+            found = tuple(t for word in item.words for t in analysis.terms(word, language))
+        if found:
+            result.append((found, item.prefix))
     return result

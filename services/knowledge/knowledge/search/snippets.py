@@ -27,21 +27,23 @@ def _folded_same_length(text: str) -> str:
 
 
 def _matches(text: str, query: Query, language: str) -> list[tuple[int, int]]:
+    # Words by their stems; prefixes by the folded words as written (as the engines match them).
     wanted, prefixes = set(), set()
     for item in query.terms:
         for word in item.words:
-            stem = analysis.term(word, language)
-            if not stem:
-                continue
-            (prefixes if item.prefix else wanted).add(stem)
-    roots = sorted(wanted | prefixes, key=len, reverse=True)
+            if item.prefix:
+                prefixes.add(analysis.fold(word))
+            elif stem := analysis.term(word, language):
+                wanted.add(stem)
+    roots = sorted((wanted | prefixes) - {""}, key=len, reverse=True)
     if not roots or not text:
         return []
     pattern = re.compile(r"(?<![^\W_])(?:%s)[^\W_]*" % "|".join(map(re.escape, roots)))
     found = []
     for match in pattern.finditer(_folded_same_length(text)):
-        stem = analysis.term(text[match.start():match.end()], language)
-        if stem in wanted or any(stem.startswith(prefix) for prefix in prefixes):
+        written = text[match.start():match.end()]
+        if analysis.term(written, language) in wanted or any(analysis.fold(written).startswith(prefix)
+                                                             for prefix in prefixes):
             found.append((match.start(), match.end()))
     return found
 

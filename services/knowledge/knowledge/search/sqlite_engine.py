@@ -1,6 +1,8 @@
 """The SQLite engine: an FTS5 table (``article_search_fts``, rowid = ``article_search.id``) holding
-each entry's terms (``analysis``: elisions dropped, folded, stemmed in the entry's language), ranked
-by BM25 with the title weighing most, then keywords, the body, the attachments.
+each entry's terms (``analysis``: elisions dropped, folded, stemmed in the entry's language) and,
+in the ``*_words`` columns, the same words folded but unstemmed, which ``word*`` prefixes match
+(migration 0009_search_prefix_words); ranked by BM25 with the
+title weighing most, then keywords, the body, the attachments — alike for words and prefixes.
 
 An entry's id is ``2 × key + language`` (0 English, 1 French), ``key`` shared by the article's
 two entries: the query ranks, keeps one entry per article and puts the reader's language first
@@ -15,7 +17,13 @@ from sqlalchemy.orm import Session
 from . import analysis
 from .query import Query, stems
 
-WEIGHTS = (10.0, 5.0, 1.0, 0.5)  # title, keywords, body, attachments
+FIELDS = ("title", "keywords", "body", "attachments")
+WORD_FIELDS = tuple(f"{name}_words" for name in FIELDS)
+# title, keywords, body, attachments: their terms, then their unstemmed words weighed alike.
+WEIGHTS = (10.0, 5.0, 1.0, 0.5) * 2
+# FTS5 column filters: a whole word matches the stems, a prefix the words as written.
+_STEMS = "{%s}" % " ".join(FIELDS)
+_WORDS = "{%s}" % " ".join(WORD_FIELDS)
 
 
 LANGUAGE_BIT = {"en": 0, "fr": 1}
@@ -36,11 +44,21 @@ def insert(session: Session, items) -> None:
             keys[article_id], next_key = next_key, next_key + 1
         rows.append({"id": keys[article_id] * 2 + LANGUAGE_BIT[entry.language], **row_values(article_id, entry)})
     session.execute(insert_into(Row), rows)
-    session.execute(text("INSERT INTO article_search_fts (rowid, title, keywords, body, attachments) "
-                         "VALUES (:id, :title, :keywords, :body, :attachments)"),
-                    [{"id": row["id"], **{name: analysis.indexed(getattr(entry, name), entry.language)
-                                          for name in ("title", "keywords", "body", "attachments")}}
-                     for row, (_article_id, entry) in zip(rows, items)])
+    session.execute(text(INSERT_FTS), [{"id": row["id"], **fts_values(entry.language, entry)}
+                                       for row, (_article_id, entry) in zip(rows, items)])
+
+
+INSERT_FTS = (f"INSERT INTO article_search_fts (rowid, {', '.join(FIELDS + WORD_FIELDS)}) "
+              f"VALUES (:id, {', '.join(':' + name for name in FIELDS + WORD_FIELDS)})")
+
+
+def fts_values(language: str, texts) -> dict:
+    """An entry's FTS5 columns: each text's stems, then its unstemmed words (``texts`` has the
+    fields as attributes: an ``Entry`` or a row of ``article_search``)."""
+    values = {}
+    for name in FIELDS:
+        values[name], values[f"{name}_words"] = analysis.indexed_and_plain(getattr(texts, name), language)
+    return values
 
 
 def unindex(session: Session, article_ids: list[str]) -> None:
@@ -51,11 +69,12 @@ def unindex(session: Session, article_ids: list[str]) -> None:
 
 
 def match_expression(query: Query, language: str) -> str:
-    """The FTS5 MATCH text: every term quoted (no FTS5 syntax can come from a reader)."""
+    """The FTS5 MATCH text: every term quoted (no FTS5 syntax can come from a reader), words and
+    phrases against the stems' columns, prefixes against the words'."""
     parts = []
     for words, prefix in stems(query, language):
         quoted = '"%s"' % " ".join(words)
-        parts.append(quoted + "*" if prefix else quoted)
+        parts.append(f"{_WORDS} : {quoted}*" if prefix else f"{_STEMS} : {quoted}")
     return " AND ".join(parts)
 
 
