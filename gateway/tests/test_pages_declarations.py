@@ -114,8 +114,13 @@ def deposits(services, declarative):
         if seen.method == "GET":
             return 200, {"items": kept, "total": len(kept)}
         if b"UNT+97" not in seen.body:
-            return 400, error("wrong_count", "UNT annonce 542 (segments de UNH à UNT), mais le fichier en contient 97.",
-                              {"location": {"segment": "UNT", "index": 99, "element": 1}})
+            count = {"segment": "UNT", "index": 99, "element": 1}
+            faults = [{"code": "wrong_count", "location": count,
+                       "message": "UNT annonce 542 (segments de UNH à UNT), mais le fichier en contient 97."}]
+            if b"999999999" in seen.body:
+                faults.append({"code": "invalid_siren", "location": {"segment": "NAD", "index": 9, "element": 2},
+                               "message": "Le SIREN du déclarant « 999999999 » (NAD+DT) n'est pas valide : sa clé est fausse."})
+            return 400, error("wrong_count", faults[0]["message"], {"location": count, "faults": faults})
         kept.append({"id": "dep1", "deposited_at": "2026-12-02T16:00:00Z", "siren": "732829320",
                      "period_start": "2023-01-01", "period_end": "2023-12-31", "corrective": False,
                      "file_name": "liasse.ped", "sha256": "ab" * 32})
@@ -139,6 +144,14 @@ def test_the_deposit_page_streams_the_file_and_shows_the_refusal_in_plain_words(
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "La déclaration est refusée" in page
     assert "UNT annonce 542" in page and "segment UNT, numéro 99 du fichier" in page and deposits == []
+    assert "Les contrôles ont trouvé" not in page  # one fault: said once, not listed
+    # Two faults: both listed, each with its place.
+    both = _deposit(client, b"UNB+UNOL:3...NAD+DT+999999999:100...UNT+542+00001'").get_data(as_text=True)
+    assert "Les contrôles ont trouvé 2 anomalies" in both
+    faults = re.findall(r"<li><p>(.*?)</p><p>(.*?)</p></li>", both, re.S)
+    assert [(message[:12], place.split(".")[0]) for message, place in faults] == [
+        ("UNT annonce ", "Où : segment UNT, numéro 99 du fichier"),
+        ("Le SIREN du ", "Où : segment NAD, numéro 9 du fichier")]
     accepted = _deposit(client, b"UNB+UNOL:3...UNT+97+00001'")
     assert accepted.status_code == 303 and accepted.headers["Location"] == "/declarations/deposit?done=dep1"
     listed = client.get(accepted.headers["Location"]).get_data(as_text=True)

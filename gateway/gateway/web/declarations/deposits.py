@@ -39,14 +39,27 @@ def deposit_form():
     return render()
 
 
+def _faults(fields: dict) -> list[dict]:
+    """Every fault the service's checks found (``fields.faults``), each with its message and place."""
+    listed = fields.get("faults")
+    if not isinstance(listed, list):
+        return []
+    return [{"message": str(fault.get("message") or ""),
+             "location": fault.get("location") if isinstance(fault.get("location"), dict) else None}
+            for fault in listed if isinstance(fault, dict)]
+
+
 def _refusal(status: int, answer) -> dict:
-    """What the page says of a refused deposit: the service's words and where the fault is."""
+    """What the page says of a refused deposit: the service's words and where the fault is (every
+    fault, when the checks found more than one)."""
     if status in (400, 409) and isinstance(answer, dict):
         error = answer.get("error") or {}
-        location = calls.error_fields(answer).get("location")
+        fields = calls.error_fields(answer)
+        location = fields.get("location")
         if error.get("code") == "invalid_input":
             return {"message": gettext("Choose the file of your declaration, then deposit it.")}
-        return {"message": error.get("message") or "", "location": location if isinstance(location, dict) else None}
+        return {"message": error.get("message") or "", "location": location if isinstance(location, dict) else None,
+                "faults": _faults(fields)}
     if status == 413:
         return {"message": gettext("The file is larger than the declarative portal accepts.")}
     if status == 415:
