@@ -187,6 +187,9 @@ SIMULATED = {"id": "dep1", "entity_id": "c1", "siren": "732829320", "file_name":
              "codes": [{"code": "009", "text": "SIREN inconnu.", "action": "Vérifiez le SIREN."}],
              "timeline": [{"step": "received", "at": "2026-12-02T16:00:00Z", "source": "portal", "code": "",
                            "explanation": [], "detail": "", "error": False, "final": False, "simulation": False},
+                          {"step": "reports_unavailable", "at": "2026-12-02T16:00:01Z", "source": "partner",
+                           "code": "", "explanation": [], "detail": "HTTP 503", "error": True, "final": False,
+                           "simulation": True},
                           {"step": "rejected", "at": "2026-12-02T16:00:02Z", "source": "administration",
                            "code": "009", "detail": "SIMULATION rejected", "error": True, "final": True,
                            "simulation": True,
@@ -227,6 +230,7 @@ def test_the_deposits_list_and_the_declaration_page_mark_the_simulation(client, 
     detail = client.get("/declarations/deposits/dep1").get_data(as_text=True)
     assert 'role="note"' in detail and "SIMULATION" in detail and "partenaire EDI simulé" in detail
     assert "009" in detail and "SIREN inconnu." in detail and "Vérifiez le SIREN." in detail
+    assert "Comptes rendus du partenaire EDI indisponibles : le portail redemande" in detail
     for what in ("file", "receipt", "evidence"):
         assert f'href="/declarations/deposits/dep1/{what}"' in detail
     assert client.get("/declarations/deposits/nothing").status_code == 404
