@@ -158,6 +158,15 @@ def test_the_deposit_page_streams_the_file_and_shows_the_refusal_in_plain_words(
     assert "Votre déclaration est déposée" in listed and "732829320" in listed and "liasse.ped" in listed
 
 
+def test_a_deposit_past_declarations_limit_is_413_on_the_page_before_a_byte_is_forwarded(client, deposits,
+                                                                                          services):
+    post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
+    refused = _deposit(client, b"UNA:+.? '" + b"x" * (50 * 1024 * 1024))
+    assert refused.status_code == 413
+    assert "Le fichier dépasse la taille acceptée par le portail déclaratif." in refused.get_data(as_text=True)
+    assert [seen for seen in services["declarations"].received if seen.method == "POST"] == []
+
+
 def test_the_deposit_form_without_its_token_is_refused(client, deposits):
     post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
     answer = client.post("/declarations/deposit", data={"file": (io.BytesIO(b"x"), "a.ped")},

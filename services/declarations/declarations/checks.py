@@ -43,16 +43,20 @@ class Filing:
 
 
 class Faults:
-    """The faults found so far; ``noted`` runs a check the others can go on after."""
+    """The faults found so far; ``noted`` runs a check the others can go on after. ``first_only``
+    (a check called alone, the simulated partner's): the first fault raises at once."""
 
-    def __init__(self):
+    def __init__(self, first_only: bool = False):
         self.found: list[Refusal] = []
+        self.first_only = first_only
 
     @contextmanager
     def noted(self):
         try:
             yield
         except Refusal as refusal:
+            if self.first_only:
+                raise
             self.found.append(refusal)
 
     def refusal(self, stopped: Refusal | None = None) -> Refusal | None:
@@ -103,9 +107,10 @@ def _missing(tag: str, index: int, where: str = "") -> Refusal:
     return Refusal("missing_segment", tag, index, where=where)
 
 
-def envelope(segments: list[Segment], filing: Filing, faults: Faults) -> list[list[Segment]]:
+def envelope(segments: list[Segment], filing: Filing, faults: Faults | None = None) -> list[list[Segment]]:
     """The interchange's messages (each from UNH to UNT); a count or a reference that does not
-    agree is noted in ``faults``, a segment missing or out of place raises."""
+    agree is noted in ``faults`` (without: raised), a segment missing or out of place raises."""
+    faults = faults or Faults(first_only=True)
     if not segments or segments[0].tag != "UNB":
         raise _missing("UNB", 1, "start")
     unb, last = segments[0], segments[-1]
@@ -206,8 +211,10 @@ def _date(segment: Segment) -> date:
         raise refusal from None
 
 
-def identification(segments: list[Segment], filing: Filing, faults: Faults) -> None:
-    """Each field F-IDENTIF must give, each missing or wrong one a fault of its own."""
+def identification(segments: list[Segment], filing: Filing, faults: Faults | None = None) -> None:
+    """Each field F-IDENTIF must give, each missing or wrong one a fault of its own (noted in
+    ``faults``; without, the first raised)."""
+    faults = faults or Faults(first_only=True)
     found: dict[str, Segment] = {}
     for code, segment in _zones(segments, "F-IDENTIF"):
         found.setdefault(code, segment)

@@ -118,3 +118,16 @@ def test_malformed_interchanges_are_refused_naming_the_segment(good, name, mangl
 def test_the_declarant_must_be_one_of_the_depositor_s_entities(good):
     refused = refusal_of(good, {"552100554": "c-other"})
     assert refused.code == "not_your_entity" and "732829320" in refused.message()
+
+
+def test_the_checks_called_alone_raise_their_first_fault(sample, good):
+    # The simulated partner calls envelope, message, declarant and identification one by one.
+    from declarations.simulated_partner import checks as partner_checks
+    assert partner_checks.syntax(good).siren == SIREN
+    with pytest.raises(Refusal) as caught:
+        partner_checks.syntax(sample.replace(b"CUX+3:EUR", b"CUX+3").replace(b"KDRFF'", b"KERFF'"))
+    assert caught.value.code == "wrong_count" and caught.value.others == []
+    with pytest.raises(Refusal) as caught:
+        checks.identification(edifact.read(good.replace(b"CUX+3:EUR", b"CUX+3").replace(b"KDRFF'", b"KERFF'"))
+                              .segments[3:], checks.Filing())
+    assert caught.value.values["value"] == "currency"

@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request
 from flask_babel import gettext
 
+from portalkit.uploads import FORM_OVERHEAD
+
 from gateway import seams
 
 from ..common import calls, space_blueprint, streamed_forms
@@ -72,8 +74,10 @@ def _refusal(status: int, answer) -> dict:
 def deposit():
     """Deposit: the form streams on to the service; back to the page with the deposit or its refusal."""
     try:
-        sent = streamed_forms.forward("declarations", "/declarations/deposits",
-                                      seams.current().settings.max_upload_bytes, identity=declarant.identity())
+        # declarations' limit of a filing (the same variable) and the form's overhead: a larger body
+        # is refused before a byte is forwarded.
+        limit = seams.current().settings.deposit_max_bytes + FORM_OVERHEAD
+        sent = streamed_forms.forward("declarations", "/declarations/deposits", limit, identity=declarant.identity())
     except streamed_forms.Unreadable:
         return render(_refusal(415, None), 400)
     except streamed_forms.TooLarge:
