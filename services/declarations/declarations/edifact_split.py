@@ -16,8 +16,9 @@ elements as given: no segment class of its own is registered for them). Its quir
 
 Whatever this fast path is not sure of goes to pydifact's own tokenizer: a segment holding the
 release character is tokenized by it alone (its state starts afresh after each terminator); a
-text with unusual service characters (not distinct, or white space) or an empty segment (pydifact
-glues it to the next one) is parsed whole by ``Parser.parse``.
+text with unusual service characters (not distinct, or white space) or a release character where
+pydifact skips white space is parsed whole by ``Parser.parse``; an empty segment (pydifact reads
+its terminator as content, glued to the next segment) is tokenized by pydifact with that next one.
 """
 from __future__ import annotations
 
@@ -132,10 +133,25 @@ def _read(builder: _Builder, message: str, characters: Characters) -> None:
     pieces = _pieces(message, terminator, release)
     tail = pieces.pop()
     add, accepted, segments, kind, new = builder.add, builder.accepted, builder.segments, builder.kind, tuple.__new__
-    for piece in pieces:
-        if not piece or (piece[0] == release and piece[1:2] in _SKIPPED):
-            # An empty segment (pydifact glues it to the next), or a release character that
-            # pydifact would read while skipping white space.
+    glued = False
+    for position, piece in enumerate(pieces):
+        if glued:  # read with the empty segment before it
+            glued = False
+            continue
+        if not piece:
+            # An empty segment: pydifact reads its terminator as the content of a segment that
+            # runs to the next terminator (a tag it then refuses) — its tokenizer on just that.
+            if terminator.isalnum():
+                raise _Unusual()
+            following = pieces[position + 1] + terminator if position + 1 < len(pieces) else tail
+            for raw in _tokenized(builder.parser, terminator + following, characters):
+                add(raw)
+            if position + 1 >= len(pieces):
+                return  # the tail was read with it
+            glued = True
+            continue
+        if piece[0] == release and piece[1:2] in _SKIPPED:
+            # A release character that pydifact would read while skipping white space.
             raise _Unusual()
         if release in piece:
             for raw in _tokenized(builder.parser, piece + terminator, characters):

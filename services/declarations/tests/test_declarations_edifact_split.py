@@ -87,6 +87,12 @@ EDGE_CASES = {
     "truncated after a component separator": ENVELOPE + "UNZ+1:",
     "spaces at the end": ENVELOPE + "UNZ+1+REF'   \r\n ",
     "an empty segment": ENVELOPE + "UNH+1''UNZ+1+REF'",
+    "empty segments": ENVELOPE + "UNH+1'''UNZ+1+REF'",
+    "an empty segment, then white space": ENVELOPE + "UNH+1' ' \r\nUNZ:1+REF'",
+    "an empty segment before the last": ENVELOPE + "UNZ+1+REF''",
+    "an empty segment before an unterminated one": ENVELOPE + "UNZ+1+REF''UNZ",
+    "an empty segment before one ending on a separator": ENVELOPE + "UNZ+1+REF''UNZ+",
+    "an empty segment, then a released character": ENVELOPE + "UNH+1''? UNZ+1+REF'",
     "a terminator first": "UNA:+.? ''UNB+UNOL:3'",
     "a lowercase tag": ENVELOPE + "unh+1'UNZ+1+REF'",
     "a tag of components": ENVELOPE + "UN:H+1'UNZ+1+REF'",
@@ -115,7 +121,11 @@ def test_edge_cases_read_the_same(name):
                                   "released release then released terminator", "release at the end",
                                   "release then a line break", "empty components", "CRLF between segments",
                                   "Latin-9 text", "truncated in a segment", "truncated after a separator",
-                                  "UNA with other separators", "a lowercase tag", "a tag of components"])
+                                  "UNA with other separators", "a lowercase tag", "a tag of components",
+                                  "an empty segment", "empty segments", "an empty segment, then white space",
+                                  "an empty segment before the last", "an empty segment before an unterminated one",
+                                  "an empty segment before one ending on a separator", "a terminator first",
+                                  "an empty segment, then a released character"])
 def test_the_usual_edge_cases_take_the_fast_path(name, no_fallback):
     assert fast(EDGE_CASES[name]) == reference(EDGE_CASES[name])
 
