@@ -27,13 +27,24 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Segment(NamedTuple):
-    """A light segment (a tuple: an interchange of 5 MB makes ~400,000 of them)."""
+    """A light segment (a tuple: an interchange of 5 MB makes ~400,000 of them). ``fields``: its
+    elements as pydifact builds them (a str, or a list of str: components) — or, when ``separator``
+    is the component separator, as their text, split into components only when read (most are
+    never read: the checks look at a few segments)."""
     index: int
     tag: str
-    elements: tuple  # each a str, or a list of str (components)
+    fields: list | tuple
+    separator: str = ""
+
+    @property
+    def elements(self) -> tuple:
+        return tuple(self.element(position) for position in range(1, len(self.fields) + 1))
 
     def element(self, position: int) -> str | list | None:
-        return self.elements[position - 1] if 0 < position <= len(self.elements) else None
+        if not 0 < position <= len(self.fields):
+            return None
+        value = self.fields[position - 1]
+        return edifact_split.element(value, self.separator) if self.separator else value
 
     def component(self, position: int, component: int = 1) -> str:
         """One component as text ("" when absent); a simple element is its own first component."""

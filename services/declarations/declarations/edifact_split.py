@@ -14,7 +14,9 @@ elements as given: no segment class of its own is registered for them). Its quir
 - an element's trailing empty components are dropped (``A:B:`` is ``["A", "B"]``, ``A:`` is ``"A"``);
 - a last segment without its terminator is dropped if it ends on a separator, an error otherwise.
 
-Whatever this fast path is not sure of goes to pydifact's own tokenizer: a segment holding the
+A text without a release character nor an empty segment is made in bulk (``_bulk``: the loops
+in C, a segment's components split only when read, ``edifact.Segment.element``); otherwise
+segment by segment. Whatever this fast path is not sure of goes to pydifact's own tokenizer: a segment holding the
 release character is tokenized by it alone (its state starts afresh after each terminator); a
 text with unusual service characters (not distinct, or white space) or a release character where
 pydifact skips white space is parsed whole by ``Parser.parse``; an empty segment (pydifact reads
@@ -23,6 +25,8 @@ its terminator as content, glued to the next segment) is tokenized by pydifact w
 from __future__ import annotations
 
 import re
+from itertools import count, repeat
+from operator import itemgetter
 
 from pydifact.control import Characters
 from pydifact.exceptions import EDISyntaxError
@@ -79,6 +83,11 @@ def _pieces(text: str, terminator: str, release: str) -> list[str]:
     return joined
 
 
+def element(text: str, component: str):
+    """An element's text (components not split yet) as pydifact builds it."""
+    return _trimmed(text.split(component)) if component in text else text
+
+
 def _trimmed(parts: list[str]):
     """An element of components as pydifact builds it: without its trailing empty components, a
     str when one is left, "" when none."""
@@ -120,7 +129,7 @@ class _Builder:
             if type(segment) is Segment and segment.tag not in self.special and segment.elements:
                 self.accepted.add(segment.tag)
             tag, elements = segment.tag, tuple(segment.elements)
-        self.segments.append(tuple.__new__(self.kind, (len(self.segments) + 1, tag, elements)))
+        self.segments.append(tuple.__new__(self.kind, (len(self.segments) + 1, tag, elements, "")))
 
 
 def _read(builder: _Builder, message: str, characters: Characters) -> None:
@@ -132,6 +141,9 @@ def _read(builder: _Builder, message: str, characters: Characters) -> None:
         raise _Unusual()
     pieces = _pieces(message, terminator, release)
     tail = pieces.pop()
+    if release not in message and all(pieces):
+        _bulk(builder, pieces, data, component)
+        pieces = []
     add, accepted, segments, kind, new = builder.add, builder.accepted, builder.segments, builder.kind, tuple.__new__
     glued = False
     for position, piece in enumerate(pieces):
@@ -166,12 +178,68 @@ def _read(builder: _Builder, message: str, characters: Characters) -> None:
         tag = row[0]
         if tag.__class__ is str and tag in accepted and len(row) > 1:
             # builder.add's known tag, inlined: this line runs for nearly every segment.
-            segments.append(new(kind, (len(segments) + 1, tag, tuple(row)[1:])))
+            segments.append(new(kind, (len(segments) + 1, tag, tuple(row)[1:], "")))
         else:
             add(row)
     if tail:  # no terminator after it: pydifact drops it or finds the end unexpected
         for raw in _tokenized(builder.parser, tail, characters):
             add(raw)
+
+
+def _index(items: list, value, start: int, end: int) -> int:
+    try:
+        return items.index(value, start, end)
+    except ValueError:
+        return -1
+
+
+def _bulk(builder: _Builder, pieces: list[str], data: str, component: str) -> None:
+    """Segments without a release character nor an empty one, made in bulk (the loops in C): the
+    elements cut on the data separator, their components split only when read (``element``).
+    pydifact builds a probe of each tag first seen and every UNB: its error, if any, ends the
+    segments at the first one it refuses."""
+    rows = list(map(str.split, pieces, repeat(data)))
+    tags = list(map(itemgetter(0), rows))
+    end, error = len(rows), None
+    distinct = list(dict.fromkeys(tags))  # in the order first seen
+    # A tag is an element too: "MOA:" is pydifact's "MOA" (a list of components it refuses).
+    names = {tag: element(tag, component) for tag in distinct if component in tag}
+    probe = _Builder(builder.parser, tuple)
+    for tag in distinct:
+        name = names.get(tag, tag)
+        if name.__class__ is str and (name in builder.accepted or name in builder.special):
+            continue
+        try:
+            # pydifact's checks of a segment but UNB's depend on its tag alone.
+            probe.add([name, ""])
+        except (EDISyntaxError, ValueError, IndexError) as refused:
+            end, error = tags.index(tag), refused
+            break
+        builder.accepted.add(name)
+    if names:
+        renamed = {tag: name for tag, name in names.items() if name.__class__ is str}
+        tags = [renamed.get(tag, tag) for tag in tags[:end]]
+    distinct = set(tags[:end])
+    unbs = []
+    for tag in builder.special & distinct:
+        position = -1
+        while (position := _index(tags, tag, position + 1, end)) >= 0:
+            unbs.append(position)
+    unbs.sort()
+    start = len(builder.segments) + 1
+    builder.segments.extend(map(tuple.__new__, repeat(builder.kind), zip(
+        count(start), tags[:end], map(itemgetter(slice(1, None)), rows[:end]), repeat(component))))
+    for position in unbs:  # UNB (and UNA): pydifact's own building, in place
+        try:
+            built = probe.parser.convert_raw_segment_to_segment(
+                [element(field, component) for field in rows[position]], directory=probe.parser.directory)
+        except (EDISyntaxError, ValueError, IndexError) as refused:
+            del builder.segments[start - 1 + position:]
+            raise refused from None
+        builder.segments[start - 1 + position] = tuple.__new__(
+            builder.kind, (start + position, built.tag, tuple(built.elements), ""))
+    if error is not None:
+        raise error
 
 
 def parse(message: str, kind: type = tuple) -> tuple[list, Exception | None]:
@@ -197,7 +265,7 @@ def _whole(message: str, kind: type) -> tuple[list, Exception | None]:
     try:
         for segment in Parser().parse(message):
             if segment.tag != "UNA":
-                segments.append(tuple.__new__(kind, (len(segments) + 1, segment.tag, tuple(segment.elements))))
+                segments.append(tuple.__new__(kind, (len(segments) + 1, segment.tag, tuple(segment.elements), "")))
     except (EDISyntaxError, ValueError, IndexError) as error:
         return segments, error
     return segments, None

@@ -30,9 +30,9 @@ def reference(text: str):
 
 
 def fast(text: str):
-    segments, error = edifact_split.parse(text)
-    assert [segment[0] for segment in segments] == list(range(1, len(segments) + 1))
-    return [(tag, elements) for _, tag, elements in segments], type(error) if error else None
+    segments, error = edifact_split.parse(text, edifact.Segment)
+    assert [segment.index for segment in segments] == list(range(1, len(segments) + 1))
+    return [(segment.tag, segment.elements) for segment in segments], type(error) if error else None
 
 
 @pytest.fixture
@@ -53,6 +53,11 @@ def test_the_sample_reads_the_same(sample, good, no_fallback):
         expected = reference(body_of(data))
         assert expected[1] is None and len(expected[0]) == 101
         assert fast(body_of(data)) == expected
+    # Made in bulk (no release character): components split when read, UNB by pydifact.
+    segments, _ = edifact_split.parse(body_of(good), edifact.Segment)
+    assert segments[0].separator == "" and {segment.separator for segment in segments[1:]} == {":"}
+    assert segments[0].fields == (["UNOL", "3"], ["99999999800028", "5", "I"], ["9215001", "146"],
+                                  ["240704", "1032"], "20241861032cor", "", "", "", "", "TDT-PED-IN-TD2401")
     # With the software's header line before UNA: pydifact finds "'UNA" and drops what precedes it.
     text = sample.decode("iso-8859-15")
     assert not text.startswith("UNA") and fast(text) == reference(text)
