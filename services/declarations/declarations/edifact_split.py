@@ -199,6 +199,7 @@ def _bulk(builder: _Builder, pieces: list[str], data: str, component: str) -> No
     pydifact builds a probe of each tag first seen and every UNB: its error, if any, ends the
     segments at the first one it refuses."""
     rows = list(map(str.split, pieces, repeat(data)))
+    pieces.clear()  # the segments' texts, no longer needed: the parse's peak of memory is lower
     tags = list(map(itemgetter(0), rows))
     end, error = len(rows), None
     distinct = list(dict.fromkeys(tags))  # in the order first seen
