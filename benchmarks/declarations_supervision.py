@@ -5,8 +5,8 @@ Fills a scratch database in a few set-based statements (generate_series): a grou
 each filing the five obligations, closings spread over four dates; for the periods ending 2024 a
 deposit for four rows in five (states spread: accepted, rejected with codes, sent long ago — stuck —,
 queued, refused by the partner, partly rejected), older superseded deposits for one row in ten.
-Then times ``GET /declarations/supervision`` through the app's test client (the full stack but the
-network): the first page, a filtered page (obligation + state), the late page, a search by name;
+Then times the first read of the year (it fills the year's ``supervision_rows``, once), and
+``GET /declarations/supervision`` through the app's test client (the full stack but the network): the first page, a filtered page (obligation + state), the late page, a search by name;
 beside it, the same two SQL statements run bare on the engine (``supervision.page``), for the ratio.
 
     .venv/bin/python benchmarks/declarations_supervision.py            # creates, measures, drops
@@ -49,6 +49,8 @@ def parse(argv=None):
 def fill(url: str, subsidiaries: int) -> None:
     from portalkit.db import Database
     from portalkit.migrations import upgrade
+
+    from declarations import tree
     upgrade("declarations", url=url)
     database = Database(url)
     with database.engine.begin() as connection:
@@ -62,6 +64,7 @@ def fill(url: str, subsidiaries: int) -> None:
                    CASE WHEN n > 1 AND n <= 101 THEN 'g00001' ELSE 'g0' END,
                    (ARRAY['12-31', '12-31', '06-30', '03-31'])[1 + n % 4], 'liasse,cvae,vat,das2,ifu'
             FROM generate_series(1, {subsidiaries}) n""")
+        run("lineage (the tree's closure)", tree.REBUILD)
         statuses = "ARRAY['accepted','accepted','rejected','sent','queued','refused_by_partner','partly_rejected','taken']"
         run("deposits", f"""
             INSERT INTO deposits (id, entity_id, siren, declarant_id, file_key, file_name, size, sha256, kind,
@@ -106,7 +109,7 @@ def measure(url: str, samples: int) -> dict:
     from portalkit.settings import identity_secret
     from portalkit.signed_identity import HEADER, Identity, sign
 
-    from declarations import supervision, supervision_api
+    from declarations import deadline_api, schedule, supervision, supervision_api
     from declarations.app import create_app
     os.environ["PORTAL_DECLARATIONS_DATABASE_URL"] = url
     supervision_api.now = lambda: NOW
@@ -115,36 +118,63 @@ def measure(url: str, samples: int) -> dict:
     headers = {HEADER: sign(identity, identity_secret(), ttl=3600)}
     database = Database(url)
     rng = random.Random(15)
+    started = time.perf_counter()
+    first = client.get("/declarations/supervision?year=2024", headers=headers)
+    print(f"  the first read of 2024 (fills its {first.get_json()['total']:,} rows): "
+          f"{time.perf_counter() - started:.2f} s", flush=True)
+    # What autovacuum does within a minute of 50,000 new rows: the planner's statistics.
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE supervision_rows"))
     results = {}
     for label, query in CASES.items():
-        def call():
-            return client.get(f"/declarations/supervision?{query}&page={rng.randint(1, 5)}"
-                              if "page=" not in query else f"/declarations/supervision?{query}", headers=headers)
-        for _ in range(10):
-            call()
-        durations, bare = [], []
-        for _ in range(samples):
-            started = time.perf_counter()
-            answer = call()
-            durations.append((time.perf_counter() - started) * 1000)
-            if answer.status_code != 200 or not answer.get_json()["items"]:
-                sys.exit(f"{label}: answered {answer.status_code} {answer.get_data(as_text=True)[:300]}")
         params = dict(part.split("=", 1) for part in query.split("&"))
         criteria = supervision.Criteria(year=2024, obligation=params.get("obligation"), state=params.get("state"),
                                         entity=params.get("entity"))
-        for _ in range(samples):
-            with database.sessions() as session:
-                started = time.perf_counter()
-                supervision.page(session, identity, criteria, int(params.get("page", 1)), 50, NOW.date(), NOW, 24.0)
-                bare.append((time.perf_counter() - started) * 1000)
-        app, engine = percentiles(durations), percentiles(bare)
-        results[label] = {"app": app, "bare": engine, "ratio_p50": app["p50"] / engine["p50"],
-                          "total": answer.get_json()["total"]}
-        print(f"  {label:<38} p50 {app['p50']:6.1f}  p95 {app['p95']:6.1f}  p99 {app['p99']:6.1f} ms"
-              f"   bare SQL p50 {engine['p50']:6.1f}  p95 {engine['p95']:6.1f} ms   ×{results[label]['ratio_p50']:.2f}"
-              f"   ({results[label]['total']} rows)", flush=True)
+
+        def call(query=query):
+            return client.get(f"/declarations/supervision?{query}&page={rng.randint(1, 5)}"
+                              if "page=" not in query else f"/declarations/supervision?{query}", headers=headers)
+
+        def bare(session, criteria=criteria, page=int(params.get("page", 1))):
+            supervision.page(session, identity, criteria, page, 50, NOW.date(), NOW, 24.0)
+        results[label] = _case(label, call, bare, database, samples)
+    # The deadlines of the same supervisor (the next of each subsidiary × obligation), read from the
+    # same rows: its first read fills the years around today.
+    deadline_api.today = lambda: NOW.date()
+    started = time.perf_counter()
+    client.get("/declarations/deadlines", headers=headers)
+    print(f"  the deadlines' first read (fills 2024-2026): {time.perf_counter() - started:.2f} s", flush=True)
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE supervision_rows"))
+    results["deadlines, a page"] = _case(
+        "deadlines, a page", lambda: client.get(f"/declarations/deadlines?page={rng.randint(1, 20)}", headers=headers),
+        lambda session: schedule.listed(session, identity, NOW.date(), None, 1, 50), database, samples)
     database.engine.dispose()
     return results
+
+
+def _case(label: str, call, bare, database, samples: int) -> dict:
+    """``samples`` timed calls through the test client, then as many of the bare use case."""
+    for _ in range(10):
+        call()
+    durations, engine_durations = [], []
+    for _ in range(samples):
+        started = time.perf_counter()
+        answer = call()
+        durations.append((time.perf_counter() - started) * 1000)
+        if answer.status_code != 200 or not answer.get_json()["items"]:
+            sys.exit(f"{label}: answered {answer.status_code} {answer.get_data(as_text=True)[:300]}")
+    for _ in range(samples):
+        with database.sessions() as session:
+            started = time.perf_counter()
+            bare(session)
+            engine_durations.append((time.perf_counter() - started) * 1000)
+    app, engine = percentiles(durations), percentiles(engine_durations)
+    result = {"app": app, "bare": engine, "ratio_p50": app["p50"] / engine["p50"], "total": answer.get_json()["total"]}
+    print(f"  {label:<38} p50 {app['p50']:6.1f}  p95 {app['p95']:6.1f}  p99 {app['p99']:6.1f} ms"
+          f"   bare p50 {engine['p50']:6.1f}  p95 {engine['p95']:6.1f} ms   ×{result['ratio_p50']:.2f}"
+          f"   ({result['total']} rows)", flush=True)
+    return result
 
 
 def drop(url: str) -> None:
@@ -172,8 +202,8 @@ def main(argv=None) -> bool:
         if not args.keep:
             drop(args.url)
             print("Database dropped.")
-    worst = max(r["app"]["p95"] for r in results.values())
-    print(f"worst p95: {worst:.1f} ms (target <= 100 ms)")
+    worst = max(r["app"]["p95"] for label, r in results.items() if label in CASES)
+    print(f"worst p95 of the table: {worst:.1f} ms (target <= 100 ms)")
     return worst <= 100
 
 

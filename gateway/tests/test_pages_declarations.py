@@ -185,7 +185,9 @@ def test_the_landing_page_shows_the_next_deadlines(client, declarative, services
     post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
     home = client.get("/declarations").get_data(as_text=True)
     assert "Vos prochaines échéances" in home and "2026-05-20" in home and "Liasse fiscale" in home
-    assert "1 jour restant" in home and "déposée" in home
+    assert "1 jour restant" in home and "déposée" in home and "plus proches" not in home
+    services["declarations"].routes[("GET", "/declarations/deadlines")] = lambda seen: (200, {"items": items, "total": 50_000})
+    assert "Les 2 plus proches des 50000 échéances." in client.get("/declarations").get_data(as_text=True)
     services["declarations"].routes[("GET", "/declarations/deadlines")] = lambda seen: (503, None)
     assert "Les échéances ne peuvent pas être affichées" in client.get("/declarations").get_data(as_text=True)
 SIMULATED = {"id": "dep1", "entity_id": "c1", "siren": "732829320", "file_name": "liasse.ped", "sha256": "ab" * 32,

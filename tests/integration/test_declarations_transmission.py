@@ -7,32 +7,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import uuid
 import zipfile
 
 import pytest
 import requests
 
 from mesh import DECLARATIVE_DEMO  # deploy/mesh.py (on the path: tests/meshtools.py)
-from meshtools import wait_until
-
 from declaring import DEMO_SIREN, DEPOSITS, _deposit, _new_declarant, _repaired, _signed_in  # tests/declaring.py
+from declaring import final as _final, unique as _unique
 
 pytestmark = pytest.mark.mesh
-PENDING = ("queued", "sent", "taken")
-
-
-def _final(mesh, headers: dict, deposit_id: str) -> dict:
-    """The deposit once the partner's final answer is in (the API says it is pending until then)."""
-    def answered():
-        detail = requests.get(mesh.url(f"{DEPOSITS}/{deposit_id}"), headers=headers, timeout=10).json()
-        return detail if detail["status"] not in PENDING else None
-    return wait_until(answered, timeout=30, interval=0.2, message="the partner's final answer")
-
-
-def _unique(data: bytes) -> bytes:
-    """The same filing under an interchange reference of its own (a duplicate is refused)."""
-    return data.replace(b"20241861032cor", uuid.uuid4().hex[:14].encode())
 
 
 def test_a_deposit_is_transmitted_and_accepted_by_the_simulated_partner(mesh):

@@ -3,13 +3,11 @@ and obligations (``/operator/declarations/entities/<id>``); declarants read thei
 deadlines (``/declarations/deadlines``)."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from portalkit.db import utcnow
 from portalkit.errors import not_found
-from portalkit.web import Blueprint, caller, db_session, declarative_signed_in, operator_only
+from portalkit.web import Blueprint, caller, database, db_session, declarative_signed_in, operator_only
 
-from . import schedule, scope
+from . import schedule, supervision_rows
 from .deadline_schemas import DeadlineList, DeadlineQuery, FiscalProfile, FiscalProfileInput
 from .models import Entity
 from .obligations import CODES, OBLIGATIONS
@@ -55,6 +53,7 @@ def set_profile(profile, entity_id: str):
     entity = _entity(entity_id)
     entity.closing = profile["closing"]
     entity.obligations = ",".join(code for code in CODES if code in profile["obligations"])
+    supervision_rows.refresh_entity(db_session(), entity)
     db_session().commit()
     return _profile(entity)
 
@@ -65,14 +64,13 @@ def set_profile(profile, entity_id: str):
 @blp.response(200, DeadlineList)
 def list_deadlines(query):
     """The deadlines of one's entities, each obligation's period, due date, whether filed and the
-    days left, soonest first (``year``: the periods ending that year, else the next of each)."""
+    days left, soonest first (``year``: the periods ending that year, else the next of each), paged."""
     identity, day = caller(), today()
-    session = db_session()
-    entities = session.scalars(select(Entity).where(Entity.id.in_(scope.entity_ids(identity))).order_by(Entity.name))
-    found = [due for entity in entities for due in schedule.entity_deadlines(session, entity, day, query["year"])]
-    found.sort(key=lambda due: (due.due_on, due.entity_name, CODES.index(due.obligation)))
+    for year in schedule.years_of(day, query["year"]):
+        supervision_rows.ensure_year(database(), year)
+    found, total = schedule.listed(db_session(), identity, day, query["year"], query["page"], query["per_page"])
     return {"items": [{"entity_id": due.entity_id, "entity_name": due.entity_name, "siren": due.siren,
                        "obligation": due.obligation, "obligation_name": OBLIGATIONS[due.obligation].name(identity.language),
                        "period_end": due.period_end, "due_on": due.due_on, "filed": due.filed,
                        "deposit_id": due.deposit_id, "days_left": due.days_left(day)} for due in found],
-            "total": len(found)}
+            "total": total}

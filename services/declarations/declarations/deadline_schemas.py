@@ -4,6 +4,7 @@ from datetime import date
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from .obligations import CODES
+from .schemas import Paging
 
 
 class FiscalProfileInput(Schema):
@@ -34,10 +35,7 @@ class FiscalProfile(Schema):
     obligations = fields.List(fields.String())
 
 
-class DeadlineQuery(Schema):
-    class Meta:
-        unknown = RAISE
-
+class DeadlineQuery(Paging):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100),
                           metadata={"description": "the periods ending that year; by default the next deadline of each"})
 

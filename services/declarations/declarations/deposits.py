@@ -13,7 +13,7 @@ from portalkit.filestore import FileStore, StoredFile
 from portalkit.signed_identity import Identity
 from portalkit.signing_keys import KeyRing
 
-from . import checks, edifact, receipts, scope
+from . import checks, edifact, receipts, scope, supervision_rows
 from .events import outbox
 from .models import Deposit, DepositStep, Entity
 from .refusals import Refusal
@@ -63,6 +63,7 @@ def deposit(session: Session, store: FileStore, stored: StoredFile, file_name: s
         # transmission.py) ends them, not final: the partner's and the administration's steps follow.
         for step in ("received", *checks.STEPS, "queued"):
             session.add(DepositStep(deposit_id=row.id, step=step, at=moment))
+        supervision_rows.record(session, row)
         outbox.add(session, "DeclarationDeposited", {
             "deposit_id": row.id, "entity_id": row.entity_id, "siren": row.siren, "declarant_id": row.declarant_id,
             "entity_name": _entity_name(session, row.entity_id), "file_name": row.file_name,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from portalkit.events import Event
 
+from . import supervision_rows, tree
 from .models import Entity
 
 
@@ -16,6 +17,8 @@ def _entity(session: Session, company_id: str) -> Entity:
     if entity is None:
         entity = Entity(id=company_id)
         session.add(entity)
+        session.flush()
+        tree.placed(session, company_id)
     return entity
 
 
@@ -27,7 +30,8 @@ def on_company(session: Session, event: Event) -> Entity:
     entity.name, entity.siren = data["name"], data.get("siren") or None
     if event.type == "CompanyRegistered" and data.get("parent_id"):
         entity.parent_id = data["parent_id"]
-    session.flush()
+        tree.move(session, entity.id, entity.parent_id)
+    supervision_rows.refresh_entity(session, entity)
     return entity
 
 
@@ -35,6 +39,7 @@ def on_associate_linked(session: Session, event: Event) -> None:
     """The associate moves under the company (identity keeps one parent per company)."""
     _entity(session, event.data["associate_id"]).parent_id = event.data["company_id"]
     session.flush()
+    tree.move(session, event.data["associate_id"], event.data["company_id"])
 
 
 def on_associate_unlinked(session: Session, event: Event) -> None:
@@ -43,6 +48,7 @@ def on_associate_unlinked(session: Session, event: Event) -> None:
     if entity is not None and entity.parent_id == event.data["company_id"]:
         entity.parent_id = None
         session.flush()
+        tree.move(session, entity.id, None)
 
 
 HANDLERS = {"identity.CompanyRegistered": on_company, "identity.CompanyUpdated": on_company,

@@ -141,3 +141,64 @@ class Reminder(Base):
     days: Mapped[int] = mapped_column(Integer)
     due_on = mapped_column(Date(), nullable=False)
     sent_at = mapped_column(UTCDateTime(), nullable=False)
+
+
+class SupervisionRow(Base):
+    """The supervisor's table kept ready (supervision_rows.py): one row per entity × obligation it
+    files × year, with the period's due date and its latest deposit's state — updated in the
+    transaction of every change that moves it, so that the table reads it instead of deriving it."""
+
+    __tablename__ = "supervision_rows"
+    __table_args__ = (Index("ix_supervision_rows_year_entity", "year", "entity_id"),
+                      Index("ix_supervision_rows_year_due", "year", "due_on", "name", "entity_id", "rank"),
+                      # The deadlines' next of each, over the years around today (schedule.listed).
+                      Index("ix_supervision_rows_due", "due_on", "name", "entity_id", "rank"))
+
+    entity_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    obligation: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rank: Mapped[int] = mapped_column(Integer)  # the obligation's place in obligations.CODES
+    name: Mapped[str] = mapped_column(String(200), default="")  # the entity's, for the sort and the search
+    siren: Mapped[str] = mapped_column(String(9))
+    period_end = mapped_column(Date(), nullable=False)
+    due_on = mapped_column(Date(), nullable=False)
+    # The latest deposit of the entity, obligation and period (none: expected).
+    deposit_id = mapped_column(String(32), nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default="expected")
+    codes: Mapped[str] = mapped_column(String(200), default="")
+    transmitted_at = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SupervisionYear(Base):
+    """A year whose supervision rows exist for every entity (filled on its first read)."""
+
+    __tablename__ = "supervision_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class EntityLineage(Base):
+    """The associates tree's closure (tree.py): a row per entity and each entity at or above it,
+    so that a supervisor's 10,000 subsidiaries are one index range, not a recursive walk."""
+
+    __tablename__ = "entity_lineage"
+
+    ancestor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class SupervisionTally(Base):
+    """The supervisor's summary kept ready (supervision_rows.py): how many rows of each entity at or
+    below ``ancestor_id`` have each year, obligation, state and due date — and, for a deposited row,
+    the hour it was transmitted in (``sent_hour``, hours since 1970; 0 otherwise), so that ``stuck``
+    is counted from the hours before the clock's and only the hour at the limit is read row by row."""
+
+    __tablename__ = "supervision_tallies"
+
+    ancestor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    obligation: Mapped[str] = mapped_column(String(20), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20), primary_key=True)
+    due_on = mapped_column(Date(), primary_key=True)
+    sent_hour: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rows: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from portalkit.signed_identity import Identity
 
+from . import tree
 from .models import Entity
 
 SUPERVISOR = "supervisor"
@@ -23,10 +24,13 @@ def entity_ids(identity: Identity) -> Select:
         return select(Entity.id).where(False)
     if not is_supervisor(identity):
         return select(Entity.id).where(Entity.id == identity.company_id, Entity.siren.is_not(None))
-    tree = select(Entity.id).where(Entity.id == identity.company_id).cte("scope_tree", recursive=True)
-    # UNION, not UNION ALL: it ends even on a cycle of the tree.
-    tree = tree.union(select(Entity.id).where(Entity.parent_id == tree.c.id))
-    return select(Entity.id).join(tree, tree.c.id == Entity.id).where(Entity.siren.is_not(None))
+    below = tree.subtree_ids(identity.company_id).subquery("scope_tree")
+    return select(Entity.id).join(below, below.c.entity_id == Entity.id).where(Entity.siren.is_not(None))
+
+
+def supervised_ids(identity: Identity) -> Select:
+    """A supervisor's subtree's ids, SIREN or not (for tables holding only entities that declare)."""
+    return tree.subtree_ids(identity.company_id)
 
 
 def includes(session: Session, identity: Identity, entity_id: str) -> bool:

@@ -12,7 +12,7 @@ from portalkit.filestore import default_store
 from portalkit.web import Blueprint, caller, database, db_session, declarative_signed_in
 from portalkit.zip_stream import ZipWriter
 
-from . import evidence, scope, supervision
+from . import evidence, scope, supervision, supervision_rows
 from .models import Deposit
 from .obligations import OBLIGATIONS
 from .reject_codes import explain_all
@@ -63,6 +63,7 @@ def supervision_table(query):
     identity = _supervisor()
     criteria = _criteria(query)
     moment = now()
+    supervision_rows.ensure_year(database(), criteria.year)
     rows, summary, total = supervision.page(db_session(), identity, criteria, query["page"], query["per_page"],
                                             moment.date(), moment, stuck_hours())
     return {"year": criteria.year, "items": [_row(row, identity.language) for row in rows],
@@ -98,6 +99,7 @@ def supervision_evidence(query):
     folder per subsidiary (``<SIREN> <name>/``), in it one per deposit (``<obligation>-<id>/``)."""
     identity = _supervisor()
     criteria = _criteria(query)
+    supervision_rows.ensure_year(database(), criteria.year)
     answer = Response(_bundles(database(), default_store(), identity, criteria, now()), mimetype="application/zip", direct_passthrough=True)
     answer.headers["Content-Disposition"] = f'attachment; filename="supervision-{criteria.year}.zip"'
     answer.headers["Cache-Control"] = "private, no-store"

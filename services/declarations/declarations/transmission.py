@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portalkit.db import Database, utcnow
 from portalkit.filestore import FileStore
 
-from . import tree
+from . import supervision_rows, tree
 from .deposits import _entity_name
 from .events import outbox
 from .models import FINAL_STATES, Deposit, DepositStep
@@ -98,6 +98,7 @@ def _record_submission(session: Session, row: Deposit, answer, settings: Transmi
         row.attempts += 1
         row.next_attempt_at = moment + timedelta(seconds=backoff(row.attempts, settings, rng))
         log.warning("the partner did not take deposit %s (attempt %d): %s", row.id, row.attempts, answer)
+    supervision_rows.record(session, row)
 
 
 def transmit_due(database: Database, partner: Partner, store: FileStore, settings: TransmissionSettings,
@@ -152,6 +153,8 @@ def record_reports(session: Session, row: Deposit, reports: list[Report], moment
             _acknowledge(session, row, status, list(report.codes), moment)
         else:
             row.status = status
+    if added:
+        supervision_rows.record(session, row)
     return added
 
 

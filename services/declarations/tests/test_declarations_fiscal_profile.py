@@ -115,3 +115,24 @@ def test_the_sample_is_a_liasse_and_other_forms_their_obligation(good):
     assert obligations.forms(identification_only) == [] and obligations.classify(identification_only) == "liasse"
     assert set(obligations.CODES) == {"liasse", "cvae", "vat", "das2", "ifu"}
     assert obligations.OBLIGATIONS["vat"].name("fr").startswith("Déclaration annuelle de TVA")
+
+
+def test_a_supervisor_s_deadlines_are_paged_soonest_first(client, declarant, handle, operator, on_day):
+    """Deadlines come a page at a time (a group of 10,000 subsidiaries has 50,000): ``total``
+    counts them all, the pages follow each other without a gap or a repeat."""
+    for number in range(1, 8):
+        handle("CompanyRegistered", {"company_id": f"s-{number}", "number": f"S{number}", "name": f"Sub {number}",
+                                     "siren": f"40000{number:03d}0", "parent_id": "c-blabla"})
+    client.put(f"{PROFILE}/s-3", headers=operator, json={"closing": "03-31", "obligations": ["liasse"]})
+    on_day(date(2024, 5, 1))
+    supervisor = declarant("c-blabla", role="supervisor")
+    first = client.get("/declarations/deadlines?per_page=10", headers=supervisor).get_json()
+    second = client.get("/declarations/deadlines?per_page=10&page=2", headers=supervisor).get_json()
+    rest = client.get("/declarations/deadlines?per_page=10&page=3", headers=supervisor).get_json()
+    assert first["total"] == 3 * 7 + 1 and len(first["items"]) == 10 and len(rest["items"]) == 2
+    listed = [(item["entity_id"], item["obligation"]) for item in first["items"] + second["items"] + rest["items"]]
+    assert len(set(listed)) == 22 and ("s-3", "cvae") not in listed
+    assert listed[-1] == ("s-3", "liasse")  # closed 2024-03-31: due 2024-07-15, the rest 2024-05-21
+    dues = [item["due_on"] for item in first["items"] + second["items"] + rest["items"]]
+    assert dues == sorted(dues) and dues[0] == "2024-05-21" and dues[-1] == "2024-07-15"
+    assert client.get("/declarations/deadlines?per_page=500", headers=supervisor).status_code == 400

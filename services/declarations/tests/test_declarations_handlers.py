@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from declarations.models import Entity
 
@@ -43,3 +43,24 @@ def test_the_associates_tree_follows_identity(database, handle):
     with database.sessions() as session:
         assert tree.subtree(session, "head") == {"head"}
         assert tree.ancestors(session, "shop") == ["sub"]
+
+
+def test_a_subtree_moved_elsewhere_takes_its_lineage_along(database, handle):
+    from declarations import tree
+    from declarations.models import EntityLineage
+
+    for company_id, parent in (("a", None), ("b", "a"), ("c", "b"), ("d", "c"), ("x", None), ("y", "x")):
+        handle("CompanyRegistered", {"company_id": company_id, "number": company_id, "name": company_id,
+                                     "siren": None, **({"parent_id": parent} if parent else {})})
+    handle("AssociateLinked", {"company_id": "y", "associate_id": "b"})  # b, c, d leave a for x → y
+    handle("AssociateLinked", {"company_id": "b", "associate_id": "b"})  # a cycle: only cuts, ends
+    handle("AssociateLinked", {"company_id": "y", "associate_id": "b"})
+    with database.sessions() as session:
+        assert tree.subtree(session, "a") == {"a"}
+        assert tree.subtree(session, "x") == {"x", "y", "b", "c", "d"}
+        assert tree.subtree(session, "c") == {"c", "d"}
+        kept = set(session.execute(select(EntityLineage.ancestor_id, EntityLineage.entity_id)))
+    with database.transaction() as session:
+        session.execute(EntityLineage.__table__.delete())
+        session.execute(text(tree.REBUILD))
+        assert set(session.execute(select(EntityLineage.ancestor_id, EntityLineage.entity_id))) == kept

@@ -26,7 +26,8 @@ STATUSES = {"queued": lazy_gettext("Queued for transmission"), "sent": lazy_gett
             "accepted": lazy_gettext("Accepted by the administration"),
             "partly_rejected": lazy_gettext("Partly rejected by the administration"),
             "rejected": lazy_gettext("Rejected by the administration")}
-OBLIGATIONS = {"liasse": lazy_gettext("Tax return (liasse)"), "cvae": lazy_gettext("CVAE"), "vat": lazy_gettext("VAT")}
+OBLIGATIONS = {"liasse": lazy_gettext("Tax return (liasse)"), "cvae": lazy_gettext("CVAE"), "vat": lazy_gettext("VAT"),
+               "das2": lazy_gettext("Fees paid (DAS2)"), "ifu": lazy_gettext("Single tax form (IFU)")}
 STEPS = {"received": lazy_gettext("File received"), "syntax": lazy_gettext("EDIFACT syntax checked"),
          "envelope": lazy_gettext("Envelope checked"), "message": lazy_gettext("Message checked"),
          "declarant": lazy_gettext("Declarant checked"), "identification": lazy_gettext("Identification checked"),

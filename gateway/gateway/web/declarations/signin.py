@@ -73,12 +73,16 @@ def home():
         return declarant.close_session(redirect(declarant.SIGN_IN_PATH))
     if status != 200 or not isinstance(me, dict):
         abort(503)
-    return render_template("declarations/home.html", me=me, deadlines=_next_deadlines())
+    deadlines, total = _next_deadlines()
+    return render_template("declarations/home.html", me=me, deadlines=deadlines, deadlines_total=total)
 
 
-def _next_deadlines() -> list | None:
-    """The next deadline of each obligation of the declarant's entities, soonest first; None when
-    they cannot be had (the page still opens)."""
+def _next_deadlines() -> tuple[list | None, int]:
+    """The soonest of the next deadlines of the declarant's entities (the service's first page) and
+    how many there are; None when they cannot be had (the page still opens)."""
     status, body = calls.call("declarations", "GET", "/declarations/deadlines", identity=declarant.identity())
     listed = body.get("items") if status == 200 and isinstance(body, dict) else None
-    return listed if isinstance(listed, list) else None
+    if not isinstance(listed, list):
+        return None, 0
+    total = body.get("total")
+    return listed, total if isinstance(total, int) else len(listed)
