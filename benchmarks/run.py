@@ -20,7 +20,7 @@ request lists' three scopes and the operators' queue and weekly counts at 1,000,
 PostgreSQL; support_opening: opening requests
 through the gateway and the time to the requester's mail, on RabbitMQ; knowledge_search: the
 knowledge base's search at 100,000 bilingual articles on SQLite and PostgreSQL (and the indexing);
-declarations_deposit: a deposit of the declarative portal in process, and the checks' time per MiB;
+declarations_deposit: 5 MiB deposits of the declarative portal in process (the parse's share, pydifact's tokenizer as the baseline), the sample, 1 MiB's checks;
 declarations_supervision: the supervisor's table at 10,000 subsidiaries × 5 obligations on PostgreSQL.
 """
 from __future__ import annotations

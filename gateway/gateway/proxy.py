@@ -13,6 +13,7 @@ from urllib.parse import quote
 from portalkit.errors import error_body
 from portalkit.request_input import MAX_BODY_BYTES, UnreadableInput, load_json
 from portalkit.signed_identity import HEADER
+from portalkit.uploads import FORM_OVERHEAD
 
 from . import auth, declarative_scope, routes
 from .seams import Gateway
@@ -101,6 +102,7 @@ class ApiProxy:
         self.throttle = getattr(gateway.upstream, "throttle", None)
         self.max_url_bytes = gateway.settings.max_url_bytes
         self.max_upload_bytes = gateway.settings.max_upload_bytes
+        self.settings = gateway.settings
         self.cleared_cookie = (f"{auth.COOKIE_NAME}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
                                + ("; Secure" if cookie_secure else ""))
 
@@ -147,7 +149,7 @@ class ApiProxy:
         if query:
             target = f"{target}?{query if _PRINTABLE_ASCII.match(query) else _quoted(query, _SAFE_QUERY_CHARACTERS)}"
         attempt = None
-        limit = self.max_upload_bytes if route.uploads else MAX_BODY_BYTES
+        limit = self._limit(route)
         try:
             body = _request_body(environ, headers, limit)
             if self.throttle is not None and route.service == "identity":
@@ -168,6 +170,13 @@ class ApiProxy:
             self.throttle.record(attempt, int(status[:3]))
         start_response(status, out_headers)
         return chunks
+
+    def _limit(self, route: routes.Route) -> int:
+        """The most a body may weigh on ``route``: its file's limit and the form's overhead, the
+        uploads' limit, or the JSON bodies' one."""
+        if route.file_limit:
+            return min(self.max_upload_bytes, getattr(self.settings, route.file_limit) + FORM_OVERHEAD)
+        return self.max_upload_bytes if route.uploads else MAX_BODY_BYTES
 
     def _login(self, environ, declarative: bool = False) -> tuple[str, list, bytes]:
         """Sign in with {email, password} (a declarant: {login, password}): the token, its expiry

@@ -16,6 +16,9 @@ class Route:
     # Takes files larger than the portal's body limit (the gateway's PORTAL_MAX_UPLOAD_BYTES);
     # the service keeps its own, exact limit.
     uploads: bool = False
+    # The GatewaySettings attribute holding this upload route's own limit of a file (the service's
+    # variable), the form's overhead added; past it the gateway answers 413 itself.
+    file_limit: str = ""
 
     def upstream_path(self, path: str) -> str:
         return self.target + path[len(self.prefix):]
@@ -48,8 +51,9 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/notifications/", "notifications", "/notifications/"),
     # The Etafi declarative portal (issue 15): the declarations service, reached by declarative
     # sessions only (declarative_scope.NEEDS_DECLARATIVE) but for the receipts' public keys.
-    # A deposit is up to PORTAL_DECLARATIONS_MAX_BYTES (the service's own limit).
-    Route("/api/declarations/deposits", "declarations", "/declarations/deposits", uploads=True),
+    # A deposit is up to PORTAL_DECLARATIONS_MAX_BYTES (the service's own limit, the gateway's too).
+    Route("/api/declarations/deposits", "declarations", "/declarations/deposits", uploads=True,
+          file_limit="deposit_max_bytes"),
     Route("/api/declarations", "declarations", "/declarations"),
     Route("/api/operator/declarants", "identity", "/operator/declarants"),
     Route("/api/operator/declarations", "declarations", "/operator/declarations"),

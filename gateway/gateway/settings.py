@@ -44,6 +44,9 @@ class GatewaySettings:
     # assets' limit of an update file (the same variable): the release page refuses a larger body
     # before forwarding a byte, and says the limit.
     release_max_bytes: int = 4 * 1024 ** 3
+    # declarations' limit of a deposited filing (the same variable): the deposit route and page
+    # refuse a larger body (413) before forwarding a byte, instead of streaming gigabytes on.
+    deposit_max_bytes: int = 8 * 1024 ** 2
 
     @classmethod
     def load(cls) -> "GatewaySettings":
@@ -69,6 +72,7 @@ class GatewaySettings:
                          for action, (name, account, address) in RATE_LIMITS.items()},
             max_upload_bytes=env_int("PORTAL_MAX_UPLOAD_BYTES", 5 * 1024 ** 3),
             release_max_bytes=env_int("PORTAL_ASSETS_RELEASE_MAX_BYTES", 4 * 1024 ** 3),
+            deposit_max_bytes=env_int("PORTAL_DECLARATIONS_MAX_BYTES", 8 * 1024 ** 2),
         )
 
 

@@ -101,3 +101,64 @@ def test_the_declarative_sign_in_is_throttled_per_login(client, identity_service
     assert (attempt.action, attempt.account) == (SIGN_IN, "declarant:decl.one")
     assert attempt_of("POST", "/auth/declarative/password/tok1", {}, "a").account == "tok1"
     assert attempt_of("POST", "/auth/declarative/password/forgot", {"login": "x"}, "a").account == "declarant:x"
+
+
+class Endless:
+    """A body as long as asked, made as it is read: never all in memory, here or at the gateway;
+    ``taken`` counts what was read."""
+
+    def __init__(self, size: int):
+        self.size, self.position, self.taken = size, 0, 0
+
+    def tell(self) -> int:  # the test client measures the body by seeking
+        return self.position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.position = offset if whence == 0 else self.size + offset if whence == 2 else self.position + offset
+        return self.position
+
+    def read(self, size: int = -1) -> bytes:
+        left = self.size - self.position
+        size = left if size is None or size < 0 else min(size, left)
+        self.position += size
+        self.taken += size
+        return b"x" * size
+
+
+def test_a_deposit_past_declarations_limit_is_413_at_the_gateway(client, identity_service, services, monkeypatch):
+    """PORTAL_DECLARATIONS_MAX_BYTES caps the deposit route at the gateway too (the form's overhead
+    over it): a 50 MB upload is refused before a byte is forwarded, or once the limit is passed."""
+    from portalkit.uploads import FORM_OVERHEAD
+    headers = {**_bearer(_declarative(client).json["token"]), "Content-Type": "application/edifact"}
+    fifty_mb = 50 * 1024 * 1024
+    body = Endless(fifty_mb)
+    declared = client.post("/api/declarations/deposits", headers=headers, input_stream=body)
+    assert declared.status_code == 413 and body.taken == 0 and declared.json["error"]["code"] == "too_large"
+    assert str(8 * 1024 * 1024 + FORM_OVERHEAD) in declared.json["error"]["message"]
+    assert [seen for seen in services["declarations"].received if seen.method == "POST"] == []
+    endless = Endless(fifty_mb)
+    # Chunked (no length to check first): counted as it streams on, cut past the limit.
+    chunked = client.post("/api/declarations/deposits", headers={**headers, "Transfer-Encoding": "chunked"},
+                          input_stream=endless, environ_overrides={"CONTENT_LENGTH": ""})
+    assert chunked.status_code == 413
+    # Read no further than the limit and a chunk: the rest of the 50 MB was never taken in.
+    limit = 8 * 1024 * 1024 + FORM_OVERHEAD
+    assert limit < endless.taken <= limit + 1024 * 1024
+    # Within the limit, past the JSON bodies' one: through.
+    two_mb = b"x" * (2 * 1024 * 1024)
+    assert client.post("/api/declarations/deposits", headers=headers, data=two_mb).status_code == 200
+    assert len(services["declarations"].last.body) == len(two_mb)
+
+
+def test_the_gateway_s_deposit_limit_follows_declarations_variable(identity_service, services, monkeypatch):
+    from portalkit.uploads import FORM_OVERHEAD
+
+    from gateway.app import create_app
+    monkeypatch.setenv("PORTAL_DECLARATIONS_MAX_BYTES", "1000")
+    client = create_app({"TESTING": True}).test_client()
+    headers = {**_bearer(_declarative(client).json["token"]), "Content-Type": "application/edifact"}
+    assert client.post("/api/declarations/deposits", headers=headers,
+                       data=b"x" * (1000 + FORM_OVERHEAD + 1)).status_code == 413
+    assert [seen for seen in services["declarations"].received if seen.method == "POST"] == []
+    assert client.post("/api/declarations/deposits", headers=headers,
+                       data=b"x" * (1000 + FORM_OVERHEAD)).status_code == 200

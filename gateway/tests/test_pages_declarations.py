@@ -114,8 +114,13 @@ def deposits(services, declarative):
         if seen.method == "GET":
             return 200, {"items": kept, "total": len(kept)}
         if b"UNT+97" not in seen.body:
-            return 400, error("wrong_count", "UNT annonce 542 (segments de UNH à UNT), mais le fichier en contient 97.",
-                              {"location": {"segment": "UNT", "index": 99, "element": 1}})
+            count = {"segment": "UNT", "index": 99, "element": 1}
+            faults = [{"code": "wrong_count", "location": count,
+                       "message": "UNT annonce 542 (segments de UNH à UNT), mais le fichier en contient 97."}]
+            if b"999999999" in seen.body:
+                faults.append({"code": "invalid_siren", "location": {"segment": "NAD", "index": 9, "element": 2},
+                               "message": "Le SIREN du déclarant « 999999999 » (NAD+DT) n'est pas valide : sa clé est fausse."})
+            return 400, error("wrong_count", faults[0]["message"], {"location": count, "faults": faults})
         kept.append({"id": "dep1", "deposited_at": "2026-12-02T16:00:00Z", "siren": "732829320",
                      "period_start": "2023-01-01", "period_end": "2023-12-31", "corrective": False,
                      "file_name": "liasse.ped", "sha256": "ab" * 32})
@@ -139,10 +144,27 @@ def test_the_deposit_page_streams_the_file_and_shows_the_refusal_in_plain_words(
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "La déclaration est refusée" in page
     assert "UNT annonce 542" in page and "segment UNT, numéro 99 du fichier" in page and deposits == []
+    assert "Les contrôles ont trouvé" not in page  # one fault: said once, not listed
+    # Two faults: both listed, each with its place.
+    both = _deposit(client, b"UNB+UNOL:3...NAD+DT+999999999:100...UNT+542+00001'").get_data(as_text=True)
+    assert "Les contrôles ont trouvé 2 anomalies" in both
+    faults = re.findall(r"<li><p>(.*?)</p><p>(.*?)</p></li>", both, re.S)
+    assert [(message[:12], place.split(".")[0]) for message, place in faults] == [
+        ("UNT annonce ", "Où : segment UNT, numéro 99 du fichier"),
+        ("Le SIREN du ", "Où : segment NAD, numéro 9 du fichier")]
     accepted = _deposit(client, b"UNB+UNOL:3...UNT+97+00001'")
     assert accepted.status_code == 303 and accepted.headers["Location"] == "/declarations/deposit?done=dep1"
     listed = client.get(accepted.headers["Location"]).get_data(as_text=True)
     assert "Votre déclaration est déposée" in listed and "732829320" in listed and "liasse.ped" in listed
+
+
+def test_a_deposit_past_declarations_limit_is_413_on_the_page_before_a_byte_is_forwarded(client, deposits,
+                                                                                          services):
+    post(client, "/declarations/signin", login="decl.one", password="Liasse-Fiscale-2031!")
+    refused = _deposit(client, b"UNA:+.? '" + b"x" * (50 * 1024 * 1024))
+    assert refused.status_code == 413
+    assert "Le fichier dépasse la taille acceptée par le portail déclaratif." in refused.get_data(as_text=True)
+    assert [seen for seen in services["declarations"].received if seen.method == "POST"] == []
 
 
 def test_the_deposit_form_without_its_token_is_refused(client, deposits):
@@ -176,6 +198,9 @@ SIMULATED = {"id": "dep1", "entity_id": "c1", "siren": "732829320", "file_name":
              "codes": [{"code": "009", "text": "SIREN inconnu.", "action": "Vérifiez le SIREN."}],
              "timeline": [{"step": "received", "at": "2026-12-02T16:00:00Z", "source": "portal", "code": "",
                            "explanation": [], "detail": "", "error": False, "final": False, "simulation": False},
+                          {"step": "reports_unavailable", "at": "2026-12-02T16:00:01Z", "source": "partner",
+                           "code": "", "explanation": [], "detail": "HTTP 503", "error": True, "final": False,
+                           "simulation": True},
                           {"step": "rejected", "at": "2026-12-02T16:00:02Z", "source": "administration",
                            "code": "009", "detail": "SIMULATION rejected", "error": True, "final": True,
                            "simulation": True,
@@ -216,6 +241,7 @@ def test_the_deposits_list_and_the_declaration_page_mark_the_simulation(client, 
     detail = client.get("/declarations/deposits/dep1").get_data(as_text=True)
     assert 'role="note"' in detail and "SIMULATION" in detail and "partenaire EDI simulé" in detail
     assert "009" in detail and "SIREN inconnu." in detail and "Vérifiez le SIREN." in detail
+    assert "Comptes rendus du partenaire EDI indisponibles : le portail redemande" in detail
     for what in ("file", "receipt", "evidence"):
         assert f'href="/declarations/deposits/dep1/{what}"' in detail
     assert client.get("/declarations/deposits/nothing").status_code == 404

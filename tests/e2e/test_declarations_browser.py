@@ -2,7 +2,7 @@
 own credentials, deposits the repaired sample, follows it on the declaration's page until the
 simulated partner accepts it (marked SIMULATION), downloads its evidence and finds it in the list
 narrowed by status; the sample as
-published is refused, the page naming the segment at fault; a portal session alone is sent to the
+published is refused, the page listing its two faults and where each is; a portal session alone is sent to the
 declarative sign-in. The landing page lists the next deadlines. Pages are photographed to PORTAL_SCREENSHOT_DIR."""
 from __future__ import annotations
 
@@ -106,12 +106,19 @@ def test_a_declarant_deposits_on_the_page_and_a_portal_session_alone_is_refused(
     shot(page, "declarative-deposits-list")
     page.goto(mesh.url("/declarations/deposit"))
 
-    # The sample as published: refused whole, the page says where (UNT's count).
+    # The sample as published: refused whole, the page lists its two faults and where each is
+    # (UNT's count of 542 for 97 segments, the SIREN 999999999 failing its key).
     page.set_input_files("#file", str(SAMPLE))
     page.get_by_role("button", name="Déposer", exact=True).click()
     refusal = page.get_by_role("alert")
-    expect(refusal).to_contain_text("UNT annonce 542")
-    expect(refusal).to_contain_text("segment UNT")
+    expect(refusal).to_contain_text("Les contrôles ont trouvé 2 anomalies")
+    faults = refusal.locator("ol.refusal-faults > li")
+    expect(faults).to_have_count(2)
+    expect(faults.nth(0)).to_contain_text("UNT annonce 542")
+    expect(faults.nth(0)).to_contain_text("mais le fichier en contient 97")
+    expect(faults.nth(0)).to_contain_text("segment UNT, numéro 99")
+    expect(faults.nth(1)).to_contain_text("Le SIREN du déclarant « 999999999 »")
+    expect(faults.nth(1)).to_contain_text("segment NAD, numéro 9 ")
     expect(page.locator("table.list tbody tr", has_text=SAMPLE.name)).to_have_count(0)
     shot(page, "declarative-deposit-refused")
     context.close()

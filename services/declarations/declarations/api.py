@@ -53,7 +53,8 @@ def _received(store, settings: DeclarationsSettings):
 def deposit():
     """Deposit a filing: kept exactly as received, then checked (syntax, envelope, INFENT/IDF, the
     declarant's SIREN among one's entities, F-IDENTIF, the campaign). A refusal is 400 with a stable
-    code and ``fields.location`` (segment, index, element) — or 409 ``duplicate_filing``, 413 past
+    code and ``fields.location`` (segment, index, element) of the first fault, ``fields.faults``
+    (code, message, location) listing every fault found — or 409 ``duplicate_filing``, 413 past
     ``PORTAL_DECLARATIONS_MAX_BYTES`` — and nothing is stored. Accepted: the deposit and its receipt."""
     identity = caller()
     settings = DeclarationsSettings.load()

@@ -1,11 +1,16 @@
 """The portal's checks of a deposited interchange, in order: the envelope (UNB/UNZ, UNG/UNE,
 UNH/UNT), the message (INFENT, BGM+IDF), the declarant (NAD+DT: a valid SIREN of one of the
 depositor's entities), the identification (F-IDENTIF) and the campaign. Each check either
-passes or raises ``Refusal`` naming the segment at fault; ``check`` answers the ``Filing``.
+passes or raises ``Refusal`` naming the segment at fault; ``check`` answers the ``Filing``, or
+raises the first fault with every other one it found (``Refusal.faults``): the checks go on after
+a fault where the rest still makes sense (each message's counts and references, the declarant, each
+field of the identification, the campaign), and stop where it does not (a missing envelope
+segment, a message that is not an INFENT).
 """
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,15 +42,49 @@ class Filing:
     obligation: str = "liasse"  # obligations.py's code, from the forms the message names
 
 
+class Faults:
+    """The faults found so far; ``noted`` runs a check the others can go on after. ``first_only``
+    (a check called alone, the simulated partner's): the first fault raises at once."""
+
+    def __init__(self, first_only: bool = False):
+        self.found: list[Refusal] = []
+        self.first_only = first_only
+
+    @contextmanager
+    def noted(self):
+        try:
+            yield
+        except Refusal as refusal:
+            if self.first_only:
+                raise
+            self.found.append(refusal)
+
+    def refusal(self, stopped: Refusal | None = None) -> Refusal | None:
+        """The first fault, carrying every one (``stopped``: the one the checks stopped at, last)."""
+        found = self.found + ([stopped] if stopped is not None else [])
+        if not found:
+            return None
+        found[0].others = found[1:]
+        return found[0]
+
+
 def check(interchange: Interchange, entities: dict[str, str], campaigns: tuple[int, ...]) -> Filing:
     """``entities``: the depositor's entities, SIREN → entity id; ``campaigns``: the open ones."""
-    filing = Filing()
-    messages = envelope(interchange.segments, filing)
-    first = messages[0]
-    message(first, filing)
-    declarant(first, entities, filing)
-    identification(first, filing)
-    campaign(first[0], campaigns, filing)
+    filing, faults = Filing(), Faults()
+    try:
+        messages = envelope(interchange.segments, filing, faults)
+        first = messages[0]
+        message(first, filing)
+    except Refusal as stopped:
+        raise faults.refusal(stopped) from None
+    with faults.noted():
+        declarant(first, entities, filing)
+    identification(first, filing, faults)
+    with faults.noted():
+        campaign(first[0], campaigns, filing)
+    refused = faults.refusal()
+    if refused is not None:
+        raise refused
     filing.obligation = classify(first)
     return filing
 
@@ -68,8 +107,10 @@ def _missing(tag: str, index: int, where: str = "") -> Refusal:
     return Refusal("missing_segment", tag, index, where=where)
 
 
-def envelope(segments: list[Segment], filing: Filing) -> list[list[Segment]]:
-    """The interchange's messages (each from UNH to UNT), once every count and reference agrees."""
+def envelope(segments: list[Segment], filing: Filing, faults: Faults | None = None) -> list[list[Segment]]:
+    """The interchange's messages (each from UNH to UNT); a count or a reference that does not
+    agree is noted in ``faults`` (without: raised), a segment missing or out of place raises."""
+    faults = faults or Faults(first_only=True)
     if not segments or segments[0].tag != "UNB":
         raise _missing("UNB", 1, "start")
     unb, last = segments[0], segments[-1]
@@ -85,8 +126,10 @@ def envelope(segments: list[Segment], filing: Filing) -> list[list[Segment]]:
         if current is not None:
             current.append(segment)
             if segment.tag == "UNT":
-                _count_matches(segment, len(current), "segments")
-                _reference_matches(segment, 2, current[0], 1)
+                with faults.noted():
+                    _count_matches(segment, len(current), "segments")
+                with faults.noted():
+                    _reference_matches(segment, 2, current[0], 1)
                 messages.append(current)
                 group_messages += 1
                 current = None
@@ -97,8 +140,10 @@ def envelope(segments: list[Segment], filing: Filing) -> list[list[Segment]]:
         elif segment.tag == "UNG" and group is None:
             group, group_messages = segment, 0
         elif segment.tag == "UNE" and group is not None:
-            _count_matches(segment, group_messages, "messages")
-            _reference_matches(segment, 2, group, 5)
+            with faults.noted():
+                _count_matches(segment, group_messages, "messages")
+            with faults.noted():
+                _reference_matches(segment, 2, group, 5)
             groups += 1
             group = None
         else:
@@ -107,8 +152,10 @@ def envelope(segments: list[Segment], filing: Filing) -> list[list[Segment]]:
         raise _missing("UNT", last.index, "before_unz")
     if group is not None:
         raise _missing("UNE", last.index, "before_unz")
-    _count_matches(last, groups or len(messages), "groups" if groups else "messages")
-    _reference_matches(last, 2, unb, 5)
+    with faults.noted():
+        _count_matches(last, groups or len(messages), "groups" if groups else "messages")
+    with faults.noted():
+        _reference_matches(last, 2, unb, 5)
     if not messages:
         raise _missing("UNH", 2)
     return messages
@@ -164,7 +211,10 @@ def _date(segment: Segment) -> date:
         raise refusal from None
 
 
-def identification(segments: list[Segment], filing: Filing) -> None:
+def identification(segments: list[Segment], filing: Filing, faults: Faults | None = None) -> None:
+    """Each field F-IDENTIF must give, each missing or wrong one a fault of its own (noted in
+    ``faults``; without, the first raised)."""
+    faults = faults or Faults(first_only=True)
     found: dict[str, Segment] = {}
     for code, segment in _zones(segments, "F-IDENTIF"):
         found.setdefault(code, segment)
@@ -172,18 +222,22 @@ def identification(segments: list[Segment], filing: Filing) -> None:
             filing.regimes.append(segment.component(1, 1))
     at = segments[0].index
     for name, code in (("period_start", "CADTM"), ("period_end", "CBDTM")):
-        if code not in found or found[code].tag != "DTM":
-            raise Refusal("missing_identification", "IND", at, value=name)
-        setattr(filing, name, _date(found[code]))
-    if not any(filing.regimes):
-        raise Refusal("missing_identification", "IND", at, value="regime")
-    currency = next((segment for segment in found.values() if segment.tag == "CUX"), None)
-    if currency is None or not currency.component(1, 2):
-        raise Refusal("missing_identification", "IND", at, value="currency")
-    filing.currency = currency.component(1, 2)
-    if "KDRFF" not in found or not found["KDRFF"].component(1, 2):
-        raise Refusal("missing_identification", "IND", at, value="tax_reference")
-    filing.tax_reference = found["KDRFF"].component(1, 2)
+        with faults.noted():
+            if code not in found or found[code].tag != "DTM":
+                raise Refusal("missing_identification", "IND", at, value=name)
+            setattr(filing, name, _date(found[code]))
+    with faults.noted():
+        if not any(filing.regimes):
+            raise Refusal("missing_identification", "IND", at, value="regime")
+    with faults.noted():
+        currency = next((segment for segment in found.values() if segment.tag == "CUX"), None)
+        if currency is None or not currency.component(1, 2):
+            raise Refusal("missing_identification", "IND", at, value="currency")
+        filing.currency = currency.component(1, 2)
+    with faults.noted():
+        if "KDRFF" not in found or not found["KDRFF"].component(1, 2):
+            raise Refusal("missing_identification", "IND", at, value="tax_reference")
+        filing.tax_reference = found["KDRFF"].component(1, 2)
 
 
 # --- the campaign ---------------------------------------------------------------------------

@@ -1,18 +1,22 @@
 """Reading a deposited file as EDIFACT: the optional software header line, the charset UNB names,
-and pydifact's syntax, into segments that remember their position (``Segment.index``).
+and pydifact's syntax (read by ``edifact_split``: cut fast, pydifact's segments, pydifact's own
+tokenizer for what the fast path is not sure of), into segments that remember their position
+(``Segment.index``).
 
 Positions are 1-based, counted from UNB (UNA, a service string advice, is not counted); elements
 are 1-based after the tag, components 1-based within an element.
 """
 from __future__ import annotations
 
+import gc
 import re
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning
-from pydifact.parser import Parser
+from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning, ValidationError
 
+from . import edifact_split
 from .refusals import Refusal
 
 # UNB's syntax identifier → the charset of the interchange's bytes (UNOL: Latin-9).
@@ -22,14 +26,25 @@ _START = re.compile(rb"UN[AB]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
+    """A light segment (a tuple: an interchange of 5 MB makes ~400,000 of them). ``fields``: its
+    elements as pydifact builds them (a str, or a list of str: components) — or, when ``separator``
+    is the component separator, as their text, split into components only when read (most are
+    never read: the checks look at a few segments)."""
     index: int
     tag: str
-    elements: tuple  # each a str, or a list of str (components)
+    fields: list | tuple
+    separator: str = ""
+
+    @property
+    def elements(self) -> tuple:
+        return tuple(self.element(position) for position in range(1, len(self.fields) + 1))
 
     def element(self, position: int) -> str | list | None:
-        return self.elements[position - 1] if 0 < position <= len(self.elements) else None
+        if not 0 < position <= len(self.fields):
+            return None
+        value = self.fields[position - 1]
+        return edifact_split.element(value, self.separator) if self.separator else value
 
     def component(self, position: int, component: int = 1) -> str:
         """One component as text ("" when absent); a simple element is its own first component."""
@@ -77,15 +92,21 @@ def read(data: bytes) -> Interchange:
     control = _CONTROL.search(text)
     if control:
         raise Refusal("undecodable", "UNB", 1, 1, value=syntax, offset=len(header) + control.start())
-    segments: list[Segment] = []
+    # The parse makes hundreds of thousands of small objects that all live on: the collector's
+    # passes over them would cost a good part of the time, and find nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with warnings.catch_warnings():
             # pydifact ships no segment directory for these syntaxes: the checks are the portal's own.
             warnings.simplefilter("ignore", MissingImplementationWarning)
-            for segment in Parser().parse(text):
-                if segment.tag != "UNA":
-                    segments.append(Segment(len(segments) + 1, segment.tag, tuple(segment.elements)))
-    except (EDISyntaxError, ValueError, IndexError) as error:
+            segments, error = edifact_split.parse(text, Segment)
+    except ValidationError as failed:  # pydifact: a UNA cut short
+        error, segments = failed, []
+    finally:
+        if collecting:
+            gc.enable()
+    if error is not None:
         # The segment being read when the text stopped making sense: the one after the last read.
-        raise Refusal("syntax_error", "?", len(segments) + 1, detail=str(error)) from None
+        raise Refusal("syntax_error", "?", len(segments) + 1, detail=str(error))
     return Interchange(header, syntax, segments)

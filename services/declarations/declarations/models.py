@@ -95,6 +95,9 @@ class Deposit(Base):
     obligation: Mapped[str] = mapped_column(String(20), default="liasse")  # liasse, cvae, vat
     partner_reference = mapped_column(String(64), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The partner's reports polled in vain in a row (it was down or answered an error): the next
+    # poll backs off like a submission; an answer sets it back to 0.
+    poll_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at = mapped_column(UTCDateTime(), nullable=True)
     transmitted_at = mapped_column(UTCDateTime(), nullable=True)
     acknowledged_at = mapped_column(UTCDateTime(), nullable=True)

@@ -63,6 +63,12 @@ class Refusal(Exception):
         super().__init__(code)
         self.code, self.segment, self.index = code, segment, index
         self.element, self.component, self.status, self.values = element, component, status, values
+        self.others: list[Refusal] = []  # the other faults the checks found after this one (checks.Faults)
+
+    @property
+    def faults(self) -> list[Refusal]:
+        """Every fault found, this one first."""
+        return [self, *self.others]
 
     def location(self) -> dict:
         where = {"segment": self.segment, "index": self.index}
@@ -85,5 +91,9 @@ class Refusal(Exception):
         return (french if language == "fr" else english).format(**values)
 
     def error(self, language: str = "en") -> PortalError:
-        """The answer: the code, the message, and the place in ``fields`` (``location``)."""
-        return PortalError(self.status, self.code, self.message(language), {"location": self.location()})
+        """The answer: the first fault's code, message and place (``fields.location``), and every
+        fault found in ``fields.faults`` (``code``, ``message``, ``location``), the first included."""
+        faults = [{"code": fault.code, "message": fault.message(language), "location": fault.location()}
+                  for fault in self.faults]
+        return PortalError(self.status, self.code, self.message(language),
+                           {"location": self.location(), "faults": faults})

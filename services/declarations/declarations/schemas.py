@@ -62,7 +62,7 @@ class DepositSummary(Schema):
 class Step(Schema):
     step = fields.String(metadata={"description": "the portal's: received, syntax, envelope, message, declarant, "
                                                   "identification, campaign, queued; the partner's: sent, "
-                                                  "partner_unavailable, refused_by_partner, syntax_reject, taken; the "
+                                                  "partner_unavailable, reports_unavailable, refused_by_partner, syntax_reject, taken; the "
                                                   "administration's: accepted, partly_rejected, rejected"})
     at = fields.DateTime()
     error = fields.Boolean()

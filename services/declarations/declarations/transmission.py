@@ -158,6 +158,26 @@ def record_reports(session: Session, row: Deposit, reports: list[Report], moment
     return added
 
 
+def _record_poll(session: Session, row: Deposit, reports: list[Report] | None, failure: str | None,
+                 settings: TransmissionSettings, moment: datetime, rng: random.Random | None = None) -> None:
+    """One poll's outcome: the reports recorded, or the failure with its backoff — one timeline
+    step ``reports_unavailable`` per run of failures (the first), ``poll_failures`` counting the
+    rest, set back to 0 by the next answer."""
+    if failure is not None:
+        if row.poll_failures == 0:
+            session.add(DepositStep(deposit_id=row.id, step="reports_unavailable", at=moment, source="partner",
+                                    detail=failure[:500], error=True, simulation=row.simulation))
+        row.poll_failures += 1
+        # Never sooner than the usual interval; longer and longer while the partner stays down.
+        delay = max(settings.poll_interval, backoff(row.poll_failures, settings, rng))
+        row.next_attempt_at = moment + timedelta(seconds=delay)
+        return
+    row.poll_failures = 0
+    record_reports(session, row, reports or [], moment)
+    if row.status in POLLED:
+        row.next_attempt_at = moment + timedelta(seconds=settings.poll_interval)
+
+
 def poll_due(database: Database, partner: Partner, settings: TransmissionSettings,
              now: Callable[[], datetime] = utcnow) -> int:
     """Poll the transmitted deposits that are due for their reports; the number polled."""
@@ -165,13 +185,13 @@ def poll_due(database: Database, partner: Partner, settings: TransmissionSetting
         due = [(row.id, row.partner_reference) for row in _due(session, POLLED, now(), settings.batch, lock=False)]
     for deposit_id, reference in due:
         try:
-            reports = partner.reports(reference)
+            reports, failure = partner.reports(reference), None
         except PartnerUnavailable as error:
             log.warning("the partner did not answer the reports of deposit %s: %s", deposit_id, error)
-            reports = None
-        except Exception:
+            reports, failure = None, str(error)
+        except Exception as error:
             log.exception("polling deposit %s failed", deposit_id)
-            reports = None
+            reports, failure = None, str(error) or type(error).__name__
         with database.transaction() as session:
             query = select(Deposit).where(Deposit.id == deposit_id)
             if database.is_postgresql:
@@ -179,10 +199,7 @@ def poll_due(database: Database, partner: Partner, settings: TransmissionSetting
             row = session.scalars(query).one()
             if row.status not in POLLED:
                 continue
-            if reports:
-                record_reports(session, row, reports, now())
-            if row.status in POLLED:
-                row.next_attempt_at = now() + timedelta(seconds=settings.poll_interval)
+            _record_poll(session, row, reports, failure, settings, now())
     return len(due)
 
 

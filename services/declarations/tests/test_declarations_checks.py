@@ -33,6 +33,36 @@ def test_the_sample_as_published_is_refused_on_its_count_then_on_its_siren(sampl
                                                 {"segment": "NAD", "index": 9, "element": 2, "component": 1})
 
 
+def test_every_fault_is_reported_after_the_first(sample, good):
+    published = refusal_of(sample)
+    assert [(fault.code, fault.segment, fault.index) for fault in published.faults] == [
+        ("wrong_count", "UNT", 99), ("invalid_siren", "NAD", 9)]
+    error = published.error("en")
+    assert error.fields["location"] == published.location()
+    assert [fault["code"] for fault in error.fields["faults"]] == ["wrong_count", "invalid_siren"]
+    assert error.fields["faults"][1] == {"code": "invalid_siren", "location": {
+        "segment": "NAD", "index": 9, "element": 2, "component": 1},
+        "message": "The declarant's SIREN \"999999999\" (NAD+DT) is not valid: its check digit is wrong."}
+    # Each field of the identification, the envelope's counts and references, the campaign.
+    many = (good.replace(b"CUX+3:EUR", b"CUX+3").replace(b"KDRFF'", b"KERFF'").replace(b"UNE+1+1'", b"UNE+2+7'")
+            .replace(b"UN:FD2401'", b"UN:FD1901'"))
+    assert [(fault.code, fault.segment) for fault in refusal_of(many, {"552100554": "c-other"}).faults] == [
+        ("wrong_count", "UNE"), ("reference_mismatch", "UNE"), ("not_your_entity", "NAD"),
+        ("missing_identification", "IND"), ("missing_identification", "IND"), ("campaign_closed", "UNH")]
+    assert [fault.values["value"] for fault in refusal_of(many).faults if fault.code == "missing_identification"] == [
+        "currency", "tax_reference"]
+
+
+def test_the_checks_stop_where_going_on_makes_no_sense(good):
+    # Not an INFENT: its declarant and identification mean nothing; the envelope's fault comes first.
+    other = good.replace(b"UNH+00001+INFENT", b"UNH+00001+INVOIC").replace(b"UNZ+1+", b"UNZ+3+")
+    assert [fault.code for fault in refusal_of(other).faults] == ["wrong_count", "wrong_message_type"]
+    # A missing UNT: the messages cannot be told apart, nothing else is checked.
+    assert [fault.code for fault in refusal_of(good.replace(b"UNT+97+00001'", b"")).faults] == ["missing_segment"]
+    # Unreadable: one fault.
+    assert [fault.code for fault in refusal_of(good[:len(good) // 2]).faults] == ["syntax_error"]
+
+
 def test_the_repaired_sample_is_read(good):
     interchange = edifact.read(good)
     assert interchange.header.startswith(b"DOC+01=") and interchange.syntax == "UNOL"
@@ -88,3 +118,16 @@ def test_malformed_interchanges_are_refused_naming_the_segment(good, name, mangl
 def test_the_declarant_must_be_one_of_the_depositor_s_entities(good):
     refused = refusal_of(good, {"552100554": "c-other"})
     assert refused.code == "not_your_entity" and "732829320" in refused.message()
+
+
+def test_the_checks_called_alone_raise_their_first_fault(sample, good):
+    # The simulated partner calls envelope, message, declarant and identification one by one.
+    from declarations.simulated_partner import checks as partner_checks
+    assert partner_checks.syntax(good).siren == SIREN
+    with pytest.raises(Refusal) as caught:
+        partner_checks.syntax(sample.replace(b"CUX+3:EUR", b"CUX+3").replace(b"KDRFF'", b"KERFF'"))
+    assert caught.value.code == "wrong_count" and caught.value.others == []
+    with pytest.raises(Refusal) as caught:
+        checks.identification(edifact.read(good.replace(b"CUX+3:EUR", b"CUX+3").replace(b"KDRFF'", b"KERFF'"))
+                              .segments[3:], checks.Filing())
+    assert caught.value.values["value"] == "currency"

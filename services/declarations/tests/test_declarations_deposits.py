@@ -105,6 +105,12 @@ def test_a_refusal_names_the_segment_in_the_caller_s_language_and_stores_nothing
     error = answer.get_json()["error"]
     assert error["code"] == "wrong_count" and error["fields"]["location"] == {"segment": "UNT", "index": 99, "element": 1}
     assert error["message"].startswith("UNT annonce 542")
+    # Every fault the checks found, the first included: the count, then the SIREN's key.
+    assert [(fault["code"], fault["location"]) for fault in error["fields"]["faults"]] == [
+        ("wrong_count", {"segment": "UNT", "index": 99, "element": 1}),
+        ("invalid_siren", {"segment": "NAD", "index": 9, "element": 2, "component": 1})]
+    assert error["fields"]["faults"][0]["message"] == error["message"]
+    assert error["fields"]["faults"][1]["message"].startswith("Le SIREN du déclarant « 999999999 »")
     assert stored_files(tmp_path) == [] and count(database, Deposit) == 0 and count(database, DepositStep) == 0
 
 

@@ -1,5 +1,6 @@
 """The transmission against a fake partner: queued → sent → taken → accepted / rejected, the
-partner's refusal, the backoff of an unavailable partner (one error step per run), nothing filed
+partner's refusal, the backoff of an unavailable partner (one error step per run) and of failed
+polls of its reports (the same, reset by an answer), nothing filed
 twice when a worker dies between the partner's answer and its commit, replayed reports ignored."""
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class FakePartner:
         self.calls = 0
         self.failures: list[Exception] = []
         self.answers: dict[str, list[Report]] = {}
+        self.report_failures: list[Exception] = []
 
     def submit(self, deposit_id, siren, content):
         self.calls += 1
@@ -39,6 +41,8 @@ class FakePartner:
         return Submission(reference=f"REF-{deposit_id[:8]}", simulation=True)
 
     def reports(self, reference):
+        if self.report_failures:
+            raise self.report_failures.pop(0)
         return list(self.answers.get(reference, []))
 
 
@@ -159,6 +163,40 @@ def test_an_unavailable_partner_is_retried_with_backoff_and_one_error_step(datab
     assert [(s.step, s.final) for s in errors] == [("partner_unavailable", False)]
     transmit(database, partner, at)
     assert row(database, queued).status == "sent" and len(partner.filings) == 1
+
+
+def test_failed_polls_back_off_with_one_step_per_run_of_failures(database, partner, queued):
+    transmit(database, partner, T0)
+    reference = row(database, queued).partner_reference
+    # Down, an HTTP error, a defect of the client: three failures in a row, each backing off more.
+    partner.report_failures = [PartnerUnavailable("GET /v1/interchanges/x/reports: ConnectionError"),
+                               PartnerUnavailable("GET /v1/interchanges/x/reports: HTTP 503"), RuntimeError("bug")]
+    at, delays = T0, []
+    for failures in (1, 2, 3):
+        assert poll(database, partner, at) == 1
+        deposit = row(database, queued)
+        assert deposit.poll_failures == failures and deposit.status == "sent"
+        delays.append((deposit.next_attempt_at - at).total_seconds())
+        assert poll(database, partner, at) == 0  # not due before its backoff
+        at = deposit.next_attempt_at
+    # Never sooner than the poll interval (5 s), then base × 2^(n−1) with jitter.
+    assert delays[0] == 5 and 5 <= delays[1] <= 10 and 10 <= delays[2] <= 20
+    unavailable = [s for s in steps(database, queued) if s.step == "reports_unavailable"]
+    assert [(s.error, s.final, s.source, s.detail) for s in unavailable] == [
+        (True, False, "partner", "GET /v1/interchanges/x/reports: ConnectionError")]
+    # An answer: its report recorded, the count back to 0, the usual interval again.
+    partner.answers[reference] = [report(1, "partner", "taken")]
+    assert poll(database, partner, at) == 1
+    deposit = row(database, queued)
+    assert (deposit.status, deposit.poll_failures) == ("taken", 0)
+    assert (deposit.next_attempt_at - at).total_seconds() == SETTINGS.poll_interval
+    # A new run of failures: a new step.
+    partner.report_failures = [PartnerUnavailable("HTTP 502")] * 2
+    for _ in range(2):
+        at = row(database, queued).next_attempt_at
+        poll(database, partner, at)
+    assert [s.step for s in steps(database, queued) if s.error] == ["reports_unavailable", "reports_unavailable"]
+    assert row(database, queued).poll_failures == 2
 
 
 def test_the_backoff_is_capped_and_jittered():

@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request
 from flask_babel import gettext
 
+from portalkit.uploads import FORM_OVERHEAD
+
 from gateway import seams
 
 from ..common import calls, space_blueprint, streamed_forms
@@ -39,14 +41,27 @@ def deposit_form():
     return render()
 
 
+def _faults(fields: dict) -> list[dict]:
+    """Every fault the service's checks found (``fields.faults``), each with its message and place."""
+    listed = fields.get("faults")
+    if not isinstance(listed, list):
+        return []
+    return [{"message": str(fault.get("message") or ""),
+             "location": fault.get("location") if isinstance(fault.get("location"), dict) else None}
+            for fault in listed if isinstance(fault, dict)]
+
+
 def _refusal(status: int, answer) -> dict:
-    """What the page says of a refused deposit: the service's words and where the fault is."""
+    """What the page says of a refused deposit: the service's words and where the fault is (every
+    fault, when the checks found more than one)."""
     if status in (400, 409) and isinstance(answer, dict):
         error = answer.get("error") or {}
-        location = calls.error_fields(answer).get("location")
+        fields = calls.error_fields(answer)
+        location = fields.get("location")
         if error.get("code") == "invalid_input":
             return {"message": gettext("Choose the file of your declaration, then deposit it.")}
-        return {"message": error.get("message") or "", "location": location if isinstance(location, dict) else None}
+        return {"message": error.get("message") or "", "location": location if isinstance(location, dict) else None,
+                "faults": _faults(fields)}
     if status == 413:
         return {"message": gettext("The file is larger than the declarative portal accepts.")}
     if status == 415:
@@ -59,8 +74,10 @@ def _refusal(status: int, answer) -> dict:
 def deposit():
     """Deposit: the form streams on to the service; back to the page with the deposit or its refusal."""
     try:
-        sent = streamed_forms.forward("declarations", "/declarations/deposits",
-                                      seams.current().settings.max_upload_bytes, identity=declarant.identity())
+        # declarations' limit of a filing (the same variable) and the form's overhead: a larger body
+        # is refused before a byte is forwarded.
+        limit = seams.current().settings.deposit_max_bytes + FORM_OVERHEAD
+        sent = streamed_forms.forward("declarations", "/declarations/deposits", limit, identity=declarant.identity())
     except streamed_forms.Unreadable:
         return render(_refusal(415, None), 400)
     except streamed_forms.TooLarge:

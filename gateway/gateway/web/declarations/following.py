@@ -34,6 +34,7 @@ STEPS = {"received": lazy_gettext("File received"), "syntax": lazy_gettext("EDIF
          "campaign": lazy_gettext("Campaign checked"), "queued": lazy_gettext("Queued for the EDI partner"),
          "sent": lazy_gettext("Sent to the EDI partner"),
          "partner_unavailable": lazy_gettext("EDI partner unavailable: the portal keeps trying"),
+         "reports_unavailable": lazy_gettext("The EDI partner's reports unavailable: the portal keeps asking"),
          "refused_by_partner": lazy_gettext("Refused by the EDI partner"),
          "syntax_reject": lazy_gettext("Rejected by the EDI partner's syntax checks"),
          "taken": lazy_gettext("Taken by the EDI partner"), "accepted": lazy_gettext("Accepted by the administration"),
