@@ -1,19 +1,19 @@
-"""The search past its candidates (PostgreSQL ranks a bounded set of each language's matches and caps
-its total): here with the bounds made tiny, on both engines (SQLite stays exact)."""
+"""The search past its candidates (each engine ranks a bounded set of each language's matches and caps
+its total, ``search.bounds``): here with the bounds made tiny, the same answers on both engines."""
 from __future__ import annotations
 
 import pytest
 
 from knowledge import search
-from knowledge.search import postgres_engine
+from knowledge.search import bounds
 
 from .test_knowledge_search import NO_FILTER, add, session  # noqa: F401 (the fixture)
 
 
 @pytest.fixture
 def many(session, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(postgres_engine, "CANDIDATES", 3)
-    monkeypatch.setattr(postgres_engine, "TOTAL_AHEAD", 5)
+    monkeypatch.setattr(bounds, "CANDIDATES", 3)
+    monkeypatch.setattr(bounds, "TOTAL_AHEAD", 5)
     for n in range(12):
         add(session, f"c{n:02d}", title=f"Fiche {n}", body=f"Ouvrir le compte numéro {n} puis le fermer.")
     # Inserted last: outside the first body candidates, found by its title.
@@ -23,17 +23,11 @@ def many(session, monkeypatch):  # noqa: F811
     return session
 
 
-def postgres(session) -> bool:  # noqa: F811
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def test_a_title_match_leads_the_first_page(many):
     results = search.search(many, "compte", NO_FILTER, "fr", 1, 2)
     assert results.hits[0].article_id == "titre"
-    if postgres(many):  # 13 French matches, counted to 5 past the page's first
-        assert (results.total, results.capped) == (5, True)
-    else:
-        assert (results.total, results.capped) == (14, False)
+    # 13 French matches, counted to 5 past the page's first
+    assert (results.total, results.capped) == (5, True)
 
 
 def test_pages_past_the_candidates_are_answered_exactly(many):
@@ -48,7 +42,8 @@ def test_pages_past_the_candidates_are_answered_exactly(many):
 
 def test_few_matches_stay_exact(many):
     results = search.search(many, "fermer numéro", NO_FILTER, "fr", 1, 2)
-    assert results.total == 12 or postgres(many)
+    # 12 French matches: more than the candidates, counted to 5 past the page's first
+    assert (results.total, results.capped) == (5, True)
     exact = search.search(many, "résultat", NO_FILTER, "fr", 1, 10)
     assert ([hit.article_id for hit in exact.hits], exact.total, exact.capped) == (["titre"], 1, False)
 
@@ -57,8 +52,8 @@ def test_few_matches_stay_exact(many):
 def boundary(session, monkeypatch):  # noqa: F811
     """The production bounds scaled down ×50: 10 candidates, pages of 5 (page 3 is the first past the
     candidates, as page 11 of 50 past 500), 27 French matches and 3 English ones."""
-    monkeypatch.setattr(postgres_engine, "CANDIDATES", 10)
-    monkeypatch.setattr(postgres_engine, "TOTAL_AHEAD", 10)
+    monkeypatch.setattr(bounds, "CANDIDATES", 10)
+    monkeypatch.setattr(bounds, "TOTAL_AHEAD", 10)
     for n in range(27):
         # The body's weight varies (1 to 3 mentions) so that the ranking has distinct scores.
         add(session, f"b{n:02d}", title=f"Fiche {n}", body="Ouvrir le compte. " * (1 + n % 3) + f"Numéro {n}.")
@@ -77,19 +72,17 @@ def test_pages_across_the_candidates_bound_have_no_gap_or_duplicate(boundary):
     assert walked[0] == "tit"  # the title above the bodies, on the first page
     assert walked[-3:] == sorted(walked[-3:]) == ["e0", "e1", "e2"]  # the other language last
     assert [len(results.hits) for results in pages] == [5, 5, 5, 5, 5, 5, 1, 0]
-    if postgres(boundary):  # counted to 10 past each page's first: capped until the end is within reach
-        third = pages[2]
-        assert (third.total, third.capped) == (20, True)
-        assert (pages[4].total, pages[4].capped) == (30, True)  # 31 matches, 30 within reach of page 5
-        assert [(results.total, results.capped) for results in pages[5:]] == [(31, False)] * 3
-    else:
-        assert all((results.total, results.capped) == (31, False) for results in pages)
+    # Counted to 10 past each page's first: capped until the end is within reach.
+    third = pages[2]
+    assert (third.total, third.capped) == (20, True)
+    assert (pages[4].total, pages[4].capped) == (30, True)  # 31 matches, 30 within reach of page 5
+    assert [(results.total, results.capped) for results in pages[5:]] == [(31, False)] * 3
 
 
 def test_a_keywords_match_outranks_bodies_past_the_candidates(session, monkeypatch):  # noqa: F811
     """A common word: more bodies match than the candidates; the article whose keywords hold it,
     written last (outside the first body candidates), still comes first, as title > keywords > body."""
-    monkeypatch.setattr(postgres_engine, "CANDIDATES", 3)
+    monkeypatch.setattr(bounds, "CANDIDATES", 3)
     for n in range(8):
         add(session, f"c{n}", title=f"Fiche {n}", body="Le compte, puis le compte encore.")
     add(session, "mots", title="Fiche de clôture", keywords="compte", body="Le compte.")

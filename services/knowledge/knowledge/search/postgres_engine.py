@@ -15,14 +15,12 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from . import analysis
+from . import analysis, bounds
 from .query import Query
 
 CONFIGURATIONS = {"en": "portal_en", "fr": "portal_fr"}
 WORDS = "portal_simple"  # the configuration of the unstemmed words (prefixes)
 WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"  # D, C, B, A
-CANDIDATES = 500  # each language's matches ranked for a page (beyond: the exact statement)
-TOTAL_AHEAD = 1_000  # a capped total counts this many matches past the page's first, as the news list
 
 
 _COLUMNS = (("article_id", "text"), ("language", "text"), ("title", "text"), ("keywords", "text"),
@@ -131,26 +129,28 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     Ranking every match (and counting them exactly) reads every match's row: at 50,000 matches,
     ~47,000 heap pages. So the page is ranked among bounded candidates of each language: every
     entry whose title or keywords match (tier 1, ``heading_document``'s own small GIN), then up to
-    ``CANDIDATES`` others (tier 2). When no language has more matches than that, the candidates are all the matches and
-    the answer is exactly the full ranking's; otherwise a page within the candidates is answered
-    from them, a page beyond by the exact statement, and the total is counted up to ``reach``.
+    ``CANDIDATES`` others (tier 2; ``bounds``, as SQLite's). When no language has more matches than
+    that, the candidates are all the matches and the answer is exactly the full ranking's; otherwise
+    a page within the candidates is answered from them, a page beyond by the exact statement, and
+    the total is counted up to ``reach``.
     """
     stems, prefixes = tsquery_text(query)
     if not stems and not prefixes:
         return [], 0, False
     reader = language if language in CONFIGURATIONS else "en"
-    reach = offset + max(TOTAL_AHEAD, limit)
+    reach = offset + max(bounds.TOTAL_AHEAD, limit)
     params = {"reader": reader, "limit": limit, "offset": offset}
     params.update({"q": stems} if stems else {})
     params.update({"p": prefixes} if prefixes else {})
     conditions = _filters(filters, params)
     # The reader's matches are read up to ``reach`` + 1 (the count of a capped total, from the same
     # bitmap), the first ``CANDIDATES`` of them ranked; the other language's up to ``CANDIDATES``.
-    bounds = {lang: max(reach + 1, CANDIDATES) if lang == reader else CANDIDATES for lang in analysis.LANGUAGES}
-    bodies = ", ".join(f"body_{lang} AS MATERIALIZED ({_arm(lang, _match(lang, params), conditions, bounds[lang])})"
+    reading = {lang: max(reach + 1, bounds.CANDIDATES) if lang == reader else bounds.CANDIDATES
+               for lang in analysis.LANGUAGES}
+    bodies = ", ".join(f"body_{lang} AS MATERIALIZED ({_arm(lang, _match(lang, params), conditions, reading[lang])})"
                        for lang in analysis.LANGUAGES)
-    candidates = " UNION ".join(f"(SELECT id FROM body_{lang} LIMIT {CANDIDATES}) UNION "
-                                f"SELECT id FROM ({_arm(lang, _heading_match(lang, params), conditions, CANDIDATES)})"
+    candidates = " UNION ".join(f"(SELECT id FROM body_{lang} LIMIT {bounds.CANDIDATES}) UNION "
+                                f"SELECT id FROM ({_arm(lang, _heading_match(lang, params), conditions, bounds.CANDIDATES)})"
                                 f" t_{lang}"
                                 for lang in analysis.LANGUAGES)
     hits = " UNION ALL ".join(
@@ -164,13 +164,13 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
         sizes = {lang: getattr(counted[0], f"size_{lang}") for lang in analysis.LANGUAGES}
     else:
         sizes = {lang: getattr(rows[0], f"size_{lang}") for lang in analysis.LANGUAGES}
-    complete = {lang: sizes[lang] < CANDIDATES for lang in analysis.LANGUAGES}
+    complete = {lang: sizes[lang] < bounds.CANDIDATES for lang in analysis.LANGUAGES}
     if all(complete.values()):
         if not rows and offset:
             return [], _exact_total(session, conditions, params), False
         return [(row.id, float(row.score)) for row in rows], (rows[0].total if rows else 0), False
     # Beyond the candidates the reader's language leaves off (or, it complete, the other's): exact.
-    within = CANDIDATES if not complete[reader] else (rows[0].total if rows else 0)
+    within = bounds.CANDIDATES if not complete[reader] else (rows[0].total if rows else 0)
     if offset + limit > within:
         rows = _beyond(session, ranked, conditions, params, within, offset, limit)
     if sizes[reader] > reach:

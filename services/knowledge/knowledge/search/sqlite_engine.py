@@ -24,6 +24,8 @@ WEIGHTS = (10.0, 5.0, 1.0, 0.5) * 2
 # FTS5 column filters: a whole word matches the stems, a prefix the words as written.
 _STEMS = "{%s}" % " ".join(FIELDS)
 _WORDS = "{%s}" % " ".join(WORD_FIELDS)
+_HEADING_STEMS = "{%s}" % " ".join(FIELDS[:2])
+_HEADING_WORDS = "{%s}" % " ".join(WORD_FIELDS[:2])
 
 
 LANGUAGE_BIT = {"en": 0, "fr": 1}
@@ -68,62 +70,19 @@ def unindex(session: Session, article_ids: list[str]) -> None:
         session.execute(text("DELETE FROM article_search_fts WHERE rowid = :id"), [{"id": i} for i in ids])
 
 
-def match_expression(query: Query, language: str) -> str:
+def match_expression(query: Query, language: str, heading: bool = False) -> str:
     """The FTS5 MATCH text: every term quoted (no FTS5 syntax can come from a reader), words and
-    phrases against the stems' columns, prefixes against the words'."""
+    phrases against the stems' columns, prefixes against the words'; with ``heading``, against the
+    title's and keywords' columns alone (the candidates every page ranks: ``sqlite_search``)."""
+    stems_columns, words_columns = (_HEADING_STEMS, _HEADING_WORDS) if heading else (_STEMS, _WORDS)
     parts = []
     for words, prefix in stems(query, language):
         quoted = '"%s"' % " ".join(words)
-        parts.append(f"{_WORDS} : {quoted}*" if prefix else f"{_STEMS} : {quoted}")
+        parts.append(f"{words_columns} : {quoted}*" if prefix else f"{stems_columns} : {quoted}")
     return " AND ".join(parts)
 
 
 def search(session: Session, query: Query, filters, language: str, offset: int, limit: int):
-    """(hits, total, capped): the reader's language first: its matches ranked (BM25 computed by FTS5 only for them, the
-    top ones kept), then the other language's matches of the articles not found in the reader's."""
-    reader = language if language in LANGUAGE_BIT else "en"
-    other = "fr" if reader == "en" else "en"
-    params = {}
-    conditions = ""
-    if filters.brand or filters.domain:
-        wanted = []
-        if filters.brand:
-            wanted.append("brand = :brand")
-            params["brand"] = filters.brand
-        if filters.domain:
-            wanted.append("domain = :domain")
-            params["domain"] = filters.domain
-        conditions = f" AND rowid IN (SELECT id FROM article_search WHERE {' AND '.join(wanted)})"
-    expressions = {lang: match_expression(query, lang) for lang in (reader, other)}
-    if not expressions[reader] or not expressions[other]:
-        return [], 0, False
-    params.update(q_reader=expressions[reader], q_other=expressions[other])
-    matches = {
-        reader: (f"FROM article_search_fts WHERE article_search_fts MATCH :q_reader "
-                 f"AND rowid % 2 = {LANGUAGE_BIT[reader]}{conditions}"),
-        # The partner entry of an article (the same key, the reader's language) is rowid ± 1.
-        other: (f"FROM article_search_fts WHERE article_search_fts MATCH :q_other "
-                f"AND rowid % 2 = {LANGUAGE_BIT[other]}{conditions} "
-                f"AND rowid + {LANGUAGE_BIT[reader] - LANGUAGE_BIT[other]} NOT IN "
-                f"(SELECT rowid FROM article_search_fts WHERE article_search_fts MATCH :q_reader "
-                f"AND rowid % 2 = {LANGUAGE_BIT[reader]})"),
-    }
-    counts = {lang: session.execute(text(f"SELECT count(*) {matches[lang]}"), params).scalar() or 0
-              for lang in (reader, other)}
-    found = []
-    skip = offset
-    for lang in (reader, other):
-        wanted = limit - len(found)
-        if wanted <= 0:
-            break
-        if skip >= counts[lang]:
-            skip -= counts[lang]
-            continue
-        rows = session.execute(text(
-            f"SELECT rowid AS id, bm25(article_search_fts, {', '.join(map(str, WEIGHTS))}) AS score "
-            f"{matches[lang]} ORDER BY score, rowid LIMIT :limit OFFSET :offset"),
-            {**params, "limit": wanted, "offset": skip}).all()
-        skip = 0
-        # BM25 is lower for better matches: answered as a score that grows with relevance.
-        found += [(row.id, -row.score) for row in rows]
-    return found, counts[reader] + counts[other], False  # FTS5 counts every match fast enough: exact
+    """(hits, total, capped): ``sqlite_search.search`` (the query side, a module of its own)."""
+    from .sqlite_search import search as bounded
+    return bounded(session, query, filters, language, offset, limit)
