@@ -90,12 +90,17 @@ def _ids(session: Session, sql: str, params: dict) -> list[int]:
 
 
 def _ranked(session: Session, lang: str, candidates: set[int], params: dict) -> list[tuple[int, float]]:
-    """The candidates' BM25 (lower is better), computed for them alone."""
+    """The candidates' BM25 (lower is better), computed for them alone: the MATCH walks its
+    matches between the candidates' first and last rowids, ``+rowid IN`` keeping the candidates.
+    (A bare ``rowid IN`` is handed to FTS5 as one lookup a candidate, each evaluating the whole
+    MATCH again: measured 2.3 s for 500 candidates of a common word, against 10 ms.)"""
     if not candidates:
         return []
     rows = session.execute(text(f"SELECT rowid, {_BM25} FROM article_search_fts WHERE article_search_fts "
-                                f"MATCH :q AND rowid IN (SELECT value FROM json_each(:ids))"),
-                           {"q": params["q"], "ids": json.dumps(sorted(candidates))}).all()
+                                f"MATCH :q AND rowid BETWEEN :first AND :last "
+                                f"AND +rowid IN (SELECT value FROM json_each(:ids))"),
+                           {"q": params["q"], "ids": json.dumps(sorted(candidates)),
+                            "first": min(candidates), "last": max(candidates)}).all()
     return [(row[0], row[1]) for row in rows]
 
 
