@@ -150,7 +150,8 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     bodies = ", ".join(f"body_{lang} AS MATERIALIZED ({_arm(lang, _match(lang, params), conditions, reading[lang])})"
                        for lang in analysis.LANGUAGES)
     candidates = " UNION ".join(f"(SELECT id FROM body_{lang} LIMIT {bounds.CANDIDATES}) UNION "
-                                f"SELECT id FROM ({_arm(lang, _heading_match(lang, params), conditions, bounds.CANDIDATES)})"
+                                f"SELECT id FROM "
+                                f"({_arm(lang, _heading_match(lang, params), conditions, bounds.CANDIDATES)})"
                                 f" t_{lang}"
                                 for lang in analysis.LANGUAGES)
     hits = " UNION ALL ".join(

@@ -122,7 +122,8 @@ def _exact(session: Session, reader: str, other: str, conditions: str, asked: di
         sql = f"SELECT rowid, {_BM25} AS score {_matching(lang, conditions)}"
         params = {**asked[lang], "limit": count - len(found)}
         if lang == other:  # the articles whose reader's entry matches are shown in it
-            sql += f" AND rowid + {LANGUAGE_BIT[reader] - LANGUAGE_BIT[other]} NOT IN (SELECT rowid {_matching(reader, '', 'r')})"
+            partner = LANGUAGE_BIT[reader] - LANGUAGE_BIT[other]
+            sql += f" AND rowid + {partner} NOT IN (SELECT rowid {_matching(reader, '', 'r')})"
             params["r"] = asked[reader]["q"]
         rows = session.execute(text(sql + " ORDER BY score, rowid LIMIT :limit"), params).all()
         found += [(row[0], -row[1]) for row in rows]
