@@ -88,3 +88,22 @@ def test_a_keywords_match_outranks_bodies_past_the_candidates(session, monkeypat
     add(session, "mots", title="Fiche de clôture", keywords="compte", body="Le compte.")
     session.commit()
     assert [hit.article_id for hit in search.search(session, "compte", NO_FILTER, "fr", 1, 3).hits][0] == "mots"
+
+
+def test_filters_hold_among_the_candidates_and_past_them(session, monkeypatch):  # noqa: F811
+    """More matches than the candidates in each brand: every page and the total keep to the brand."""
+    monkeypatch.setattr(bounds, "CANDIDATES", 3)
+    monkeypatch.setattr(bounds, "TOTAL_AHEAD", 5)
+    for n in range(8):
+        add(session, f"e{n}", title=f"Fiche {n}", body="Le compte.", brand="Etafi")
+        add(session, f"o{n}", title=f"Fiche {n}", body="Le compte.", brand="Other")
+    add(session, "otitle", title="Le compte", body="Le compte.", brand="Other")
+    add(session, "etitle", title="Le compte", body="Le compte.", brand="Etafi")  # a heading of the other brand
+    session.commit()
+    only = search.Filters(brand="Other")
+    first = search.search(session, "compte", only, "fr", 1, 2)
+    assert first.hits[0].article_id == "otitle" and {hit.brand for hit in first.hits} == {"Other"}
+    assert (first.total, first.capped) == (5, True)
+    walked = [hit.article_id for page in range(1, 7)
+              for hit in search.search(session, "compte", only, "fr", page, 2).hits]
+    assert sorted(walked) == sorted(["otitle"] + [f"o{n}" for n in range(8)])
