@@ -21,7 +21,7 @@ PostgreSQL; support_opening: opening requests
 through the gateway and the time to the requester's mail, on RabbitMQ; knowledge_search: the
 knowledge base's search at 100,000 bilingual articles on SQLite and PostgreSQL (and the indexing);
 declarations_deposit: 5 MiB deposits of the declarative portal in process (the parse's share, pydifact's tokenizer as the baseline), the sample, 1 MiB's checks;
-declarations_supervision: the supervisor's table at 10,000 subsidiaries × 5 obligations on PostgreSQL.
+declarations_supervision: the supervisor's table at 10,000 subsidiaries × 5 obligations on PostgreSQL (and that supervisor's deadlines).
 """
 from __future__ import annotations
 
