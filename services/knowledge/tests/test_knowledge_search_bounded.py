@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge import search
-from knowledge.search import bounds
+from knowledge.search import bounds, postgres_engine
 
 from .test_knowledge_search import NO_FILTER, add, session  # noqa: F401 (the fixture)
 
@@ -114,7 +114,9 @@ def test_a_prefix_matching_past_the_first_entries(session, monkeypatch):  # noqa
     entries before its GIN index, ``postgres_engine.WINDOW``): all found, counted, each once."""
     monkeypatch.setattr(bounds, "CANDIDATES", 3)
     monkeypatch.setattr(bounds, "TOTAL_AHEAD", 5)
-    for n in range(14):  # page 1 reads 6 matches at most: a window of 12 entries, one of them a match
+    # Page 1 reads 6 matches at most: on PostgreSQL, a window of WINDOW × 6 entries, one of them a match.
+    assert postgres_engine.WINDOW * 6 < 30
+    for n in range(30):
         add(session, f"n{n:02d}", title=f"Fiche {n}", body="Le rapprochement bancaire." if n == 5 else "Le bilan.")
     for n in range(4):
         add(session, f"p{n}", title=f"Fiche {n}", body="Lancer le rapprochement.")

@@ -134,12 +134,13 @@ def _ranked_columns(params: dict) -> str:
 # those 90,741, 6 more to sort its pages), when the first ``reading`` lie among the language's first
 # entries. So a prefix's reader's language is first read in entry order, at most ``WINDOW`` ×
 # ``reading`` entries (lazily: only until ``reading`` of them match), the GIN answering for the
-# entries past the window when it holds fewer (measured at 100,000, EXPLAIN ANALYZE, load 0.6:
-# déclarat* 46.7 → 17.9 ms, reconcil* 48.1 → 23.3 ms; a prefix matching few entries pays the whole
-# window, ~7 µs an entry — its vector's TOAST read: kilom* 0.3 → 15 ms). Words and phrases keep the
+# entries past the window when it holds fewer. A prefix matching few entries pays the whole window,
+# ~6 µs an entry (its vector's TOAST read). Measured at 100,000, engine alone, p50 (load ~1), no
+# window / 2 / 3: déclarat* 80 / 17 / 16 ms, reconcil* 80 / 19 / 19, mensu* (44% of the entries)
+# 70 / 53 / 22, ann* 51 / 24 (2 / 3), kilom* (20 entries) 5 / 12 / 17. Words and phrases keep the
 # bitmap: half the entries (the common word) already need a window of 2,000, as long to read as
 # their bitmap (18 ms).
-WINDOW = 2
+WINDOW = 3
 
 
 def _body(lang: str, params: dict, conditions: str, reading: int, vectors: str, windowed: bool) -> str:
