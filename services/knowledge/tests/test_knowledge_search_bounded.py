@@ -114,10 +114,12 @@ def test_a_prefix_matching_past_the_first_entries(session, monkeypatch):  # noqa
     entries before its GIN index, ``postgres_engine.WINDOW``): all found, counted, each once."""
     monkeypatch.setattr(bounds, "CANDIDATES", 3)
     monkeypatch.setattr(bounds, "TOTAL_AHEAD", 5)
-    # Page 1 reads 6 matches at most: on PostgreSQL, a window of WINDOW × 6 entries, one of them a match.
+    # Page 1 reads 6 matches at most: on PostgreSQL, a window of WINDOW × 6 entries, one of them a match
+    # (by its keywords too: the window is read when the headings match).
     assert postgres_engine.WINDOW * 6 < 30
     for n in range(30):
-        add(session, f"n{n:02d}", title=f"Fiche {n}", body="Le rapprochement bancaire." if n == 5 else "Le bilan.")
+        add(session, f"n{n:02d}", title=f"Fiche {n}", keywords="rapprochement" if n == 5 else "",
+            body="Le rapprochement bancaire." if n == 5 else "Le bilan.")
     for n in range(4):
         add(session, f"p{n}", title=f"Fiche {n}", body="Lancer le rapprochement.")
     add(session, "en", language="en", title="Sheet", body="The rapprochement, in English.")

@@ -148,14 +148,18 @@ def _body(lang: str, params: dict, conditions: str, reading: int, vectors: str, 
     with their ``vectors``, from the GIN, or first from the window of its first entries."""
     if not windowed:
         return f"body_{lang} AS MATERIALIZED ({_arm(lang, _match(lang, params), conditions, reading, vectors)})"
+    # The window only when the titles and keywords match often (``heading_<lang>``, read anyway):
+    # a prefix none of them holds is taken to be rare, and saved the window's reading (kilom*: 0 of
+    # them; déclarat*, mensu*, ann*: 5,400 or more). Wrong, it costs its bitmap, as without a window.
+    often = f"(SELECT count(*) FROM heading_{lang}) >= {max(bounds.CANDIDATES // 10, 1)}"
     # The window holds every entry (the filters apply with the match: a rare brand must not make it long).
     window = (f"window_{lang} AS MATERIALIZED (SELECT {vectors}, s.brand, s.domain FROM article_search s "
               f"WHERE s.language = '{lang}' ORDER BY s.id LIMIT {int(WINDOW * reading)})")
-    inside = f"SELECT {vectors} FROM window_{lang} s WHERE {_match(lang, params)}{conditions}"
+    inside = f"SELECT {vectors} FROM window_{lang} s WHERE {often} AND {_match(lang, params)}{conditions}"
     # ``s.id + 0``: no index serves it, so the GIN does (an index condition on ``id`` lets the planner
     # walk the primary key past the window, reading every entry when few match).
-    past = _arm(lang, _match(lang, params),
-                f"{conditions} AND s.id + 0 > (SELECT max(id) FROM window_{lang})", None, vectors)
+    past = _arm(lang, _match(lang, params), f"{conditions} AND s.id + 0 > "
+                f"CASE WHEN {often} THEN (SELECT max(id) FROM window_{lang}) ELSE 0 END", None, vectors)
     return f"{window}, body_{lang} AS MATERIALIZED (SELECT * FROM ({inside} UNION ALL {past}) u LIMIT {int(reading)})"
 
 
@@ -189,15 +193,18 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     # lookup of each candidate by id (measured at 100,000: 500 to 1,000 primary key lookups a
     # search, half of them of the other language's arm, finding nothing).
     vectors = _ranked_columns(params)
-    bodies = ", ".join(_body(lang, params, conditions, reading, vectors, windowed=lang == reader and "p" in params)
-                       for lang in analysis.LANGUAGES)
+    headings = ", ".join(f"heading_{lang} AS MATERIALIZED "
+                         f"({_arm(lang, _heading_match(lang, params), conditions, bounds.CANDIDATES, vectors)})"
+                         for lang in analysis.LANGUAGES)
+    bodies = headings + ", " + ", ".join(
+        _body(lang, params, conditions, reading, vectors, windowed=lang == reader and "p" in params)
+        for lang in analysis.LANGUAGES)
     # Each language's first ``CANDIDATES`` body matches and its heading matches (tier 1). An entry
     # in both is ranked twice alike: ``ranked`` keeps one row an article.
     hits = " UNION ALL ".join(
         f"SELECT b.id, b.article_id, '{lang}' AS language, {_score(lang, params, 'b')} AS score "
         f"FROM (SELECT * FROM body_{lang} LIMIT {bounds.CANDIDATES}) b UNION ALL "
-        f"SELECT t.id, t.article_id, '{lang}', {_score(lang, params, 't')} FROM "
-        f"({_arm(lang, _heading_match(lang, params), conditions, bounds.CANDIDATES, vectors)}) t"
+        f"SELECT t.id, t.article_id, '{lang}', {_score(lang, params, 't')} FROM heading_{lang} t"
         for lang in analysis.LANGUAGES)
     counts = "".join(f", (SELECT count(*) FROM body_{lang}) AS size_{lang}" for lang in analysis.LANGUAGES)
     counts += _unmatched(reader, other, reach)
