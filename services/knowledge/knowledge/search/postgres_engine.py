@@ -169,7 +169,8 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     Ranking every match (and counting them exactly) reads every match's row: at 50,000 matches,
     ~47,000 heap pages. So the page is ranked among bounded candidates of each language: every
     entry whose title or keywords match (tier 1, ``heading_document``'s own small GIN), then up to
-    ``CANDIDATES`` others (tier 2; ``bounds``, as SQLite's). When no language has more matches than
+    ``CANDIDATES`` others (tier 2; ``bounds``, as SQLite's; for a prefix, the reader's language's
+    first ones from its first entries, ``WINDOW``). When no language has more matches than
     that, the candidates are all the matches and the answer is exactly the full ranking's; otherwise
     a page within the candidates is answered from them, a page beyond by the exact statement, and
     the total is counted up to ``reach``.
