@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge import search
-from knowledge.search import bounds
+from knowledge.search import bounds, postgres_engine
 
 from .test_knowledge_search import NO_FILTER, add, session  # noqa: F401 (the fixture)
 
@@ -107,3 +107,28 @@ def test_filters_hold_among_the_candidates_and_past_them(session, monkeypatch): 
     walked = [hit.article_id for page in range(1, 7)
               for hit in search.search(session, "compte", only, "fr", page, 2).hits]
     assert sorted(walked) == sorted(["otitle"] + [f"o{n}" for n in range(8)])
+
+
+def test_a_prefix_matching_past_the_first_entries(session, monkeypatch):  # noqa: F811
+    """A prefix's matches mostly past the language's first entries (PostgreSQL reads a prefix's first
+    entries before its GIN index, ``postgres_engine.WINDOW``): all found, counted, each once."""
+    monkeypatch.setattr(bounds, "CANDIDATES", 3)
+    monkeypatch.setattr(bounds, "TOTAL_AHEAD", 5)
+    # Page 1 reads 6 matches at most: on PostgreSQL, a window of WINDOW × 6 entries, one of them a match
+    # (by its keywords too: the window is read when the headings match).
+    assert postgres_engine.WINDOW * 6 < 30
+    for n in range(30):
+        add(session, f"n{n:02d}", title=f"Fiche {n}", keywords="rapprochement" if n == 5 else "",
+            body="Le rapprochement bancaire." if n == 5 else "Le bilan.")
+    for n in range(4):
+        add(session, f"p{n}", title=f"Fiche {n}", body="Lancer le rapprochement.")
+    add(session, "en", language="en", title="Sheet", body="The rapprochement, in English.")
+    session.commit()
+    first = search.search(session, "rapproch*", NO_FILTER, "fr", 1, 2)
+    # 5 French matches (all within reach) and the English one: 6, counted to 5 past the page's first
+    assert (first.total, first.capped) == (5, True)
+    pages = [search.search(session, "rapproch*", NO_FILTER, "fr", page, 2) for page in range(1, 5)]
+    walked = [hit.article_id for results in pages for hit in results.hits]
+    assert len(walked) == len(set(walked)) == 6 and walked[-1] == "en"
+    assert set(walked) == {"n05", "p0", "p1", "p2", "p3", "en"}
+    assert (pages[2].total, pages[2].capped) == (6, False)
