@@ -4,14 +4,16 @@ PostgreSQL (tsvector + GIN).
 Generates the articles (an English and a French version each, 80-150 words drawn from a few hundred
 words of each language's accounting and payroll vocabulary, Zipf-weighted, plus a reference number
 of their own; one word in half of them — the worst case —, a phrase in 1 in 20, a rare word in
-1 in 5,000), loads them through ``search.index_many`` (timed: the indexing target), then times
+1 in 5,000), loads them through ``search.rebuild`` — the bulk path, batches committed on two
+connections at once on PostgreSQL — or, ``--indexing index_many``, through ``search.index_many`` in
+the transaction that inserts the articles (timed: the indexing target), then times
 ``GET /knowledge/search`` through the service's app (test client: routing, signed identity, schema,
 the engine, the extracts, JSON — all but the network and the gateway's hop, which
 ``gateway_overhead`` measures) and, in the same run, the engine's own ranked query alone
 (``<engine>.search``): the ratio shows what our code adds.
 
     .venv/bin/python benchmarks/knowledge_search.py [--articles 100000] [--requests 100] [--engines sqlite,postgresql]
-                                                    [--pg-url URL] [--keep]
+                                                    [--pg-url URL] [--keep] [--indexing rebuild|index_many]
 
 ``--keep`` (PostgreSQL): the database is kept after the run, and a later run with ``--keep`` reuses
 it when it already holds ``--articles`` articles at the latest migration (no refill: ~3 min saved
@@ -80,6 +82,7 @@ def parse(argv=None):
     parser.add_argument("--pg-url", default=PG_URL)
     parser.add_argument("--keep", action="store_true",
                         help="PostgreSQL: keep the filled database, and reuse it if it holds --articles articles")
+    parser.add_argument("--indexing", choices=("rebuild", "index_many"), default="rebuild")
     return parser.parse_args(argv)
 
 
@@ -105,7 +108,7 @@ def generate(number: int, rng: random.Random) -> dict:
     return versions
 
 
-def fill(database, count: int) -> float:
+def fill(database, count: int, indexing_path: str = "rebuild") -> float:
     """Load ``count`` articles; answer the seconds the indexing took (rows, terms, index)."""
     from sqlalchemy import insert
 
@@ -113,21 +116,32 @@ def fill(database, count: int) -> float:
     from knowledge.models import Article
     rng = random.Random(13)
     brands, domains = ["Etafi", "Liasse", "Paie+", "Compta"], ["Accounting", "Payroll", "Tax", "Treasury"]
-    indexing, batch = 0.0, 2000
+    bulk = indexing_path == "rebuild"
+    # rebuild: 10,000 articles generated at once, indexed in batches of 1,000 (2,000 entries, one
+    # statement each) on its connections; index_many: 2,000 a transaction with their articles.
+    indexing, batch, bulk_batch = 0.0, 10_000 if bulk else 2000, 1000
     for start in range(0, count, batch):
         numbers = range(start, min(start + batch, count))
         generated = {n: generate(n, rng) for n in numbers}
+        articles = {f"a{n:07d}": [
+            search.Entry(language, title, keywords, body, "", brands[n % 4], domains[n % 4],
+                         date(2026, 1, 1) + timedelta(days=n % 330))
+            for language, (title, keywords, body) in generated[n].items()] for n in numbers}
         with database.transaction() as session:
             session.execute(insert(Article), [{"id": f"a{n:07d}", "status": "published", "latest_version": 1,
                                                "published_version": 1, "title_en": generated[n]["en"][0][:300],
                                                "title_fr": generated[n]["fr"][0][:300], "brand": brands[n % 4],
                                                "domain": domains[n % 4]} for n in numbers])
+            if not bulk:
+                started = time.perf_counter()
+                search.index_many(session, articles)
+                session.flush()
+                indexing += time.perf_counter() - started
+        if bulk:
+            ids = list(articles)
             started = time.perf_counter()
-            search.index_many(session, {f"a{n:07d}": [
-                search.Entry(language, title, keywords, body, "", brands[n % 4], domains[n % 4],
-                             date(2026, 1, 1) + timedelta(days=n % 330))
-                for language, (title, keywords, body) in generated[n].items()] for n in numbers})
-            session.flush()
+            search.rebuild(database, ({i: articles[i] for i in ids[at:at + bulk_batch]}
+                                      for at in range(0, len(ids), bulk_batch)))
             indexing += time.perf_counter() - started
         if start and start % 20_000 == 0:
             print(f"    {start:,} articles, indexing {indexing:.1f} s", flush=True)
@@ -218,9 +232,9 @@ def run_engine(name: str, args) -> dict:
     if reuse:
         print(f"== {name}: reusing the {args.articles:,} articles of {make_url(url).database}", flush=True)
     else:
-        print(f"== {name}: loading {args.articles:,} articles", flush=True)
+        print(f"== {name}: loading {args.articles:,} articles ({args.indexing})", flush=True)
         started = time.perf_counter()
-        indexing = fill(database, args.articles)
+        indexing = fill(database, args.articles, args.indexing)
         if name == "postgresql":
             with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("VACUUM ANALYZE article_search"))
@@ -228,7 +242,7 @@ def run_engine(name: str, args) -> dict:
             with database.engine.begin() as connection:
                 connection.execute(text("INSERT INTO article_search_fts(article_search_fts) VALUES ('optimize')"))
         print(f"  indexing {indexing:.1f} s (load with generation {time.perf_counter() - started:.1f} s)", flush=True)
-    result = {"articles": args.articles, "indexing_s": indexing, "cases": measure(database, url, args.requests)}
+    result = {"articles": args.articles, "indexing": args.indexing, "indexing_s": indexing, "cases": measure(database, url, args.requests)}
     database.engine.dispose()
     if name == "postgresql" and not keep:
         with server.connect() as connection:
