@@ -3,6 +3,7 @@
 entries as ``index_many`` writes in one transaction."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import text
@@ -46,7 +47,7 @@ def test_a_rebuild_replaces_what_was_indexed_as_index_many_does(engine_database)
     with engine_database.transaction() as session:
         search.index_many(session, articles)
     once = _entries(engine_database)
-    changed = {article_id: [entry.__class__(**{**entry.__dict__, "keywords": "changé"}) for entry in entries]
+    changed = {article_id: [replace(entry, keywords="changé") for entry in entries]
                for article_id, entries in articles.items()}
     search.rebuild(engine_database, [dict(list(changed.items())[:5]), dict(list(changed.items())[5:])])
     assert [row[:3] + ("changé",) + row[4:] for row in once] == _entries(engine_database)
