@@ -239,8 +239,9 @@ def run_engine(name: str, args) -> dict:
             with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("VACUUM ANALYZE article_search"))
         else:
-            with database.engine.begin() as connection:
-                connection.execute(text("INSERT INTO article_search_fts(article_search_fts) VALUES ('optimize')"))
+            from knowledge.search import sqlite_engine
+            with database.transaction() as session:
+                sqlite_engine.optimize(session)
         print(f"  indexing {indexing:.1f} s (load with generation {time.perf_counter() - started:.1f} s)", flush=True)
     result = {"articles": args.articles, "indexing": args.indexing, "indexing_s": indexing, "cases": measure(database, url, args.requests)}
     database.engine.dispose()

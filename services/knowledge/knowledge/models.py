@@ -193,11 +193,11 @@ class ArticleFeedback(Base):
 
 class ArticleSearchEntry(Base):
     """What the search reads of one language of a published article (plain texts). The engine's
-    index sits beside it: SQLite's FTS5 table ``article_search_fts`` (rowid = ``id``), PostgreSQL's
-    ``document`` (stems), ``words`` (unstemmed, for prefixes) and ``heading_document`` (title and
-    keywords) tsvector columns, which the engine's insert fills, with their GIN indexes, one per
-    language (migrations 0005_articles, 0007_search_tiers, 0008_search_keywords_tier,
-    0009_search_prefix_words, search/)."""
+    index sits beside it: SQLite's FTS5 tables ``article_search_en`` and ``article_search_fr``
+    (rowid = ``id``), PostgreSQL's ``document`` (stems), ``words`` (unstemmed, for prefixes) and
+    ``heading_document`` (title and keywords) tsvector columns, which the engine's insert fills,
+    with their GIN indexes, one per language (migrations 0005_articles, 0007_search_tiers,
+    0008_search_keywords_tier, 0009_search_prefix_words, 0010_search_tables_per_language, search/)."""
 
     __tablename__ = "article_search"
     __table_args__ = (UniqueConstraint("article_id", "language", name="uq_article_search_article_language"),
@@ -216,7 +216,6 @@ class ArticleSearchEntry(Base):
 
 
 # The engine's tables beside the models (not mapped; deploy/tests/test_migrations_match_models.py
-# leaves them out): SQLite's FTS5 table and the shadow tables FTS5 keeps for it.
-UNMAPPED_TABLES = frozenset({"article_search_fts", "article_search_fts_data", "article_search_fts_idx",
-                             "article_search_fts_content", "article_search_fts_docsize",
-                             "article_search_fts_config"})
+# leaves them out): SQLite's FTS5 tables, one a language, and the shadow tables FTS5 keeps for them.
+UNMAPPED_TABLES = frozenset(f"article_search_{language}{shadow}" for language in ("en", "fr")
+                            for shadow in ("", "_data", "_idx", "_content", "_docsize", "_config"))

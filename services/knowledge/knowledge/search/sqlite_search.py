@@ -10,8 +10,8 @@ is exact; otherwise a page past the candidates is answered by the exact ranking 
 candidates' first articles as they rank them, so that walking the pages shows each once) and the
 total is counted up to ``TOTAL_AHEAD`` past the page's first hit (``capped``).
 
-An entry's rowid is ``2 × key + language bit`` (``sqlite_engine``): ``rowid % 2`` is its language,
-``rowid // 2`` its article — the query needs no row of ``article_search``.
+Each language has its FTS5 table; an entry's rowid is ``2 × key + language bit`` (``sqlite_engine``):
+``rowid // 2`` is its article — the query needs no row of ``article_search``.
 """
 from __future__ import annotations
 
@@ -22,15 +22,16 @@ from sqlalchemy.orm import Session
 
 from . import bounds
 from .query import Query
-from .sqlite_engine import LANGUAGE_BIT, WEIGHTS, match_expression
+from .sqlite_engine import LANGUAGE_BIT, WEIGHTS, match_expression, table
 
-_BM25 = f"bm25(article_search_fts, {', '.join(map(str, WEIGHTS))})"
+
+def _bm25(lang: str) -> str:
+    return f"bm25({table(lang)}, {', '.join(map(str, WEIGHTS))})"
 
 
 def _matching(lang: str, conditions: str, name: str = "q") -> str:
     """One language's entries matching ``:name`` (and the filters), by rowid."""
-    return (f"FROM article_search_fts WHERE article_search_fts MATCH :{name} "
-            f"AND rowid % 2 = {LANGUAGE_BIT[lang]}{conditions}")
+    return f"FROM {table(lang)} WHERE {table(lang)} MATCH :{name}{conditions}"
 
 
 def _filters(filters) -> tuple[str, dict]:
@@ -96,7 +97,7 @@ def _ranked(session: Session, lang: str, candidates: set[int], params: dict) -> 
     MATCH again: measured 2.3 s for 500 candidates of a common word, against 10 ms.)"""
     if not candidates:
         return []
-    rows = session.execute(text(f"SELECT rowid, {_BM25} FROM article_search_fts WHERE article_search_fts "
+    rows = session.execute(text(f"SELECT rowid, {_bm25(lang)} FROM {table(lang)} WHERE {table(lang)} "
                                 f"MATCH :q AND rowid BETWEEN :first AND :last "
                                 f"AND +rowid IN (SELECT value FROM json_each(:ids))"),
                            {"q": params["q"], "ids": json.dumps(sorted(candidates)),
@@ -119,7 +120,7 @@ def _exact(session: Session, reader: str, other: str, conditions: str, asked: di
     for lang in (reader, other):
         if len(found) >= count:
             break
-        sql = f"SELECT rowid, {_BM25} AS score {_matching(lang, conditions)}"
+        sql = f"SELECT rowid, {_bm25(lang)} AS score {_matching(lang, conditions)}"
         params = {**asked[lang], "limit": count - len(found)}
         if lang == other:  # the articles whose reader's entry matches are shown in it
             partner = LANGUAGE_BIT[reader] - LANGUAGE_BIT[other]
