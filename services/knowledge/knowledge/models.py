@@ -194,9 +194,9 @@ class ArticleFeedback(Base):
 class ArticleSearchEntry(Base):
     """What the search reads of one language of a published article (plain texts). The engine's
     index sits beside it: SQLite's FTS5 tables ``article_search_en`` and ``article_search_fr``
-    (rowid = ``id``), PostgreSQL's ``document`` (stems), ``words`` (unstemmed, for prefixes) and
-    ``heading_document`` (title and keywords) tsvector columns, which the engine's insert fills,
-    with their GIN indexes, one per language (migrations 0005_articles, 0007_search_tiers,
+    (rowid = ``id``) and their ``_heading`` tables, PostgreSQL's ``document`` (stems), ``words``
+    (unstemmed, for prefixes) and ``heading_document`` (title and keywords) tsvector columns, which
+    the engine's insert fills, with their GIN indexes, one per language (migrations 0005_articles, 0007_search_tiers,
     0008_search_keywords_tier, 0009_search_prefix_words, 0010_search_tables_per_language, search/)."""
 
     __tablename__ = "article_search"
@@ -216,6 +216,7 @@ class ArticleSearchEntry(Base):
 
 
 # The engine's tables beside the models (not mapped; deploy/tests/test_migrations_match_models.py
-# leaves them out): SQLite's FTS5 tables, one a language, and the shadow tables FTS5 keeps for them.
-UNMAPPED_TABLES = frozenset(f"article_search_{language}{shadow}" for language in ("en", "fr")
+# leaves them out): SQLite's FTS5 tables, two a language, and the shadow tables FTS5 keeps for them.
+UNMAPPED_TABLES = frozenset(f"article_search_{language}{part}{shadow}" for language in ("en", "fr")
+                            for part in ("", "_heading")
                             for shadow in ("", "_data", "_idx", "_content", "_docsize", "_config"))

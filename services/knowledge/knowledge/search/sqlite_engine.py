@@ -3,7 +3,10 @@ rowid = ``article_search.id``) holding each entry's terms (``analysis``: elision
 stemmed in the entry's language) and, in the ``*_words`` columns, the same words folded but
 unstemmed, each marked ``_word``, which ``word*`` prefixes match (migrations
 0009_search_prefix_words, 0010_search_tables_per_language); ranked by BM25 with the title weighing
-most, then keywords, the body, the attachments — alike for words and prefixes.
+most, then keywords, the body, the attachments — alike for words and prefixes. Beside each, the
+title's and keywords' columns alone (``article_search_en_heading``…), which the candidates of every
+page are read from (``sqlite_search``): in the whole table, a column filter ``{title keywords}``
+walked every match's positions (two words, none of them in a heading: 11 ms).
 
 A table per language: a language's query walks its own terms only (one table of both walked the
 other language's matches of a word to find none of its own, ~6-11 ms a statement at 100,000
@@ -30,9 +33,7 @@ FIELDS = ("title", "keywords", "body", "attachments")
 WORD_FIELDS = tuple(f"{name}_words" for name in FIELDS)
 # title, keywords, body, attachments: their terms, then their unstemmed words weighed alike.
 WEIGHTS = (10.0, 5.0, 1.0, 0.5) * 2
-# FTS5 column filters of the headings' candidates (``sqlite_search``): the title and keywords alone.
-_HEADING_STEMS = "{%s}" % " ".join(FIELDS[:2])
-_HEADING_WORDS = "{%s}" % " ".join(WORD_FIELDS[:2])
+HEADING_FIELDS = FIELDS[:2] + WORD_FIELDS[:2]  # title, keywords: stems, then words
 # Before each unstemmed word: FTS5 reads it as a letter of the term (``TOKENIZE``).
 WORD_MARK = "_"
 TOKENIZE = "unicode61 remove_diacritics 2 tokenchars '%s'" % WORD_MARK
@@ -43,6 +44,11 @@ LANGUAGE_BIT = {"en": 0, "fr": 1}
 def table(language: str) -> str:
     """The FTS5 table of the entries in ``language``."""
     return f"article_search_{language}"
+
+
+def heading_table(language: str) -> str:
+    """The FTS5 table of the titles and keywords of the entries in ``language``."""
+    return f"article_search_{language}_heading"
 
 
 def insert(session: Session, items) -> None:
@@ -64,12 +70,12 @@ def insert(session: Session, items) -> None:
         values = [{"id": row["id"], **fts_values(language, entry)}
                   for row, (_article_id, entry) in zip(rows, items) if entry.language == language]
         if values:
-            session.execute(text(insert_statement(language)), values)
+            session.execute(text(insert_statement(table(language), FIELDS + WORD_FIELDS)), values)
+            session.execute(text(insert_statement(heading_table(language), HEADING_FIELDS)), values)
 
 
-def insert_statement(language: str) -> str:
-    return (f"INSERT INTO {table(language)} (rowid, {', '.join(FIELDS + WORD_FIELDS)}) "
-            f"VALUES (:id, {', '.join(':' + name for name in FIELDS + WORD_FIELDS)})")
+def insert_statement(name: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {name} (rowid, {', '.join(columns)}) VALUES (:id, {', '.join(':' + c for c in columns)})"
 
 
 def fts_values(language: str, texts) -> dict:
@@ -89,8 +95,8 @@ def marked(words: str) -> str:
 
 def optimize(session: Session) -> None:
     """FTS5's ``optimize`` of each table (one b-tree a term: after a bulk load, fewer segments read)."""
-    for language in LANGUAGE_BIT:
-        session.execute(text(f"INSERT INTO {table(language)}({table(language)}) VALUES ('optimize')"))
+    for name in [f(language) for language in LANGUAGE_BIT for f in (table, heading_table)]:
+        session.execute(text(f"INSERT INTO {name}({name}) VALUES ('optimize')"))
 
 
 def unindex(session: Session, article_ids: list[str]) -> None:
@@ -100,21 +106,16 @@ def unindex(session: Session, article_ids: list[str]) -> None:
         mine = [{"id": i} for i in ids if i % 2 == bit]
         if mine:
             session.execute(text(f"DELETE FROM {table(language)} WHERE rowid = :id"), mine)
+            session.execute(text(f"DELETE FROM {heading_table(language)} WHERE rowid = :id"), mine)
 
 
-def match_expression(query: Query, language: str, heading: bool = False) -> str:
-    """The FTS5 MATCH text: every term quoted (no FTS5 syntax can come from a reader), words and
-    phrases as stems, prefixes as marked words (each found in its own columns alone: ``WORD_MARK``);
-    with ``heading``, in the title's and keywords' columns alone (the candidates every page ranks:
-    ``sqlite_search``)."""
+def match_expression(query: Query, language: str) -> str:
+    """The FTS5 MATCH text (of either table): every term quoted (no FTS5 syntax can come from a
+    reader), words and phrases as stems, prefixes as marked words (each found in its own columns
+    alone: ``WORD_MARK``)."""
     parts = []
     for words, prefix in stems(query, language):
-        if prefix:
-            term = f'"{WORD_MARK}{words[0]}"*'
-            parts.append(f"{_HEADING_WORDS} : {term}" if heading else term)
-        else:
-            term = '"%s"' % " ".join(words)
-            parts.append(f"{_HEADING_STEMS} : {term}" if heading else term)
+        parts.append(f'"{WORD_MARK}{words[0]}"*' if prefix else '"%s"' % " ".join(words))
     return " AND ".join(parts)
 
 

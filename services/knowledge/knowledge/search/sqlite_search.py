@@ -22,16 +22,17 @@ from sqlalchemy.orm import Session
 
 from . import bounds
 from .query import Query
-from .sqlite_engine import LANGUAGE_BIT, WEIGHTS, match_expression, table
+from .sqlite_engine import LANGUAGE_BIT, WEIGHTS, heading_table, match_expression, table
 
 
 def _bm25(lang: str) -> str:
     return f"bm25({table(lang)}, {', '.join(map(str, WEIGHTS))})"
 
 
-def _matching(lang: str, conditions: str, name: str = "q") -> str:
-    """One language's entries matching ``:name`` (and the filters), by rowid."""
-    return f"FROM {table(lang)} WHERE {table(lang)} MATCH :{name}{conditions}"
+def _matching(lang: str, conditions: str, name: str = "q", within=table) -> str:
+    """One language's entries matching ``:name`` (and the filters), by rowid; ``within`` its
+    headings' table, those whose title or keywords match."""
+    return f"FROM {within(lang)} WHERE {within(lang)} MATCH :{name}{conditions}"
 
 
 def _filters(filters) -> tuple[str, dict]:
@@ -66,9 +67,8 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
         sizes[lang] = len(body)
         candidates = set(body[:bounds.CANDIDATES])
         if sizes[lang] >= bounds.CANDIDATES:  # else every match is a candidate already
-            heading = {**params, "q": match_expression(query, lang, heading=True)}
-            candidates.update(_ids(session, f"SELECT rowid {_matching(lang, conditions)} "
-                                            f"LIMIT {int(bounds.CANDIDATES)}", heading))
+            candidates.update(_ids(session, f"SELECT rowid {_matching(lang, conditions, within=heading_table)} "
+                                            f"LIMIT {int(bounds.CANDIDATES)}", asked[lang]))
         scored[lang] = _ranked(session, lang, candidates, asked[lang])
     ranked = _one_per_article(scored[reader], scored[other])
     complete = {lang: sizes[lang] < bounds.CANDIDATES for lang in (reader, other)}

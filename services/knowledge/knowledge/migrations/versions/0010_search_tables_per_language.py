@@ -1,8 +1,9 @@
 """knowledge search on SQLite: an FTS5 table per language (``article_search_en``,
-``article_search_fr``) in place of ``article_search_fts``, the unstemmed words marked ``_word``
+``article_search_fr``) in place of ``article_search_fts``, the unstemmed words marked ``_word``,
+and beside each its titles' and keywords' alone (``article_search_en_heading``…)
 (knowledge.search.sqlite_engine says why: a language's query no longer walks the other's
-matches, and neither words nor prefixes need a column filter). Both are filled from
-``article_search``; the downgrade gives back 0009's table, filled the same way.
+matches, and no query needs a column filter). All are filled from ``article_search``; the
+downgrade gives back 0009's table, filled the same way.
 
 PostgreSQL: nothing (its index is per language already).
 
@@ -22,6 +23,7 @@ depends_on = None
 LANGUAGES = ("en", "fr")
 FIELDS = ("title", "keywords", "body", "attachments")
 COLUMNS = FIELDS + tuple(f"{name}_words" for name in FIELDS)
+HEADING_COLUMNS = ("title", "keywords", "title_words", "keywords_words")
 # As the engine's tables are made (knowledge.search.sqlite_engine.TOKENIZE, written out: a
 # migration stays what it was when the engine changes).
 TOKENIZE = "unicode61 remove_diacritics 2 tokenchars '_'"
@@ -31,9 +33,10 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         return
     for language in LANGUAGES:
-        op.execute(f"CREATE VIRTUAL TABLE article_search_{language} USING fts5({', '.join(COLUMNS)}, "
-                   f'tokenize = "{TOKENIZE}")')
-        _fill(f"article_search_{language}", language, mark="_")
+        for table, columns in ((f"article_search_{language}", COLUMNS),
+                               (f"article_search_{language}_heading", HEADING_COLUMNS)):
+            op.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, tokenize = \"{TOKENIZE}\")")
+        _fill(language, mark="_")
     op.execute("DROP TABLE article_search_fts")
 
 
@@ -42,13 +45,14 @@ def downgrade() -> None:
         return
     op.execute(f"CREATE VIRTUAL TABLE article_search_fts USING fts5({', '.join(COLUMNS)}, "
                "tokenize = 'unicode61 remove_diacritics 2')")
-    _fill("article_search_fts", None, mark="")
+    _fill(None, mark="")
     for language in LANGUAGES:
         op.execute(f"DROP TABLE article_search_{language}")
+        op.execute(f"DROP TABLE article_search_{language}_heading")
 
 
-def _fill(table: str, language: str | None, mark: str) -> None:
-    """``table`` filled with the entries of ``language`` (all of them: None) of ``article_search``,
+def _fill(language: str | None, mark: str) -> None:
+    """The tables of ``language`` (None: 0009's of all) filled with its entries of ``article_search``,
     their stems and their words (each after ``mark``)."""
     # The analysis the engine indexes with (imported here: the rows must be what it queries).
     from knowledge.search import analysis
@@ -56,8 +60,10 @@ def _fill(table: str, language: str | None, mark: str) -> None:
     chosen = "WHERE language = :language" if language else ""
     rows = bind.execute(text(f"SELECT id, language, title, keywords, body, attachments FROM article_search "
                              f"{chosen}"), {"language": language}).all()
-    insert = text(f"INSERT INTO {table} (rowid, {', '.join(COLUMNS)}) "
-                  f"VALUES (:id, {', '.join(':' + name for name in COLUMNS)})")
+    tables = ({f"article_search_{language}": COLUMNS, f"article_search_{language}_heading": HEADING_COLUMNS}
+              if language else {"article_search_fts": COLUMNS})
+    inserts = [text(f"INSERT INTO {table} (rowid, {', '.join(columns)}) "
+                    f"VALUES (:id, {', '.join(':' + name for name in columns)})") for table, columns in tables.items()]
     for start in range(0, len(rows), 500):
         values = []
         for row in rows[start:start + 500]:
@@ -66,5 +72,5 @@ def _fill(table: str, language: str | None, mark: str) -> None:
                 value[name], words = analysis.indexed_and_plain(getattr(row, name), row.language)
                 value[f"{name}_words"] = mark + words.replace(" ", " " + mark) if words else ""
             values.append(value)
-        if values:
+        for insert in inserts if values else ():
             bind.execute(insert, values)
