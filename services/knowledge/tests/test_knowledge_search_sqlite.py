@@ -1,0 +1,72 @@
+"""The SQLite engine's tables per language (migration 0010_search_tables_per_language): words and
+prefixes kept apart without column filters (a prefix is matched against the words as written, on
+both engines, never against a stem the written word does not begin with), and each entry in its
+language's tables and its headings', all of them removed with the article."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from knowledge import search
+from knowledge.search import sqlite_engine
+
+ARTICLES = {  # id: (language, title, body) — "skies" is stemmed "sky", "chevaux" "cheval"
+    "sky": ("en", "Weather", "A clear sky over the office."),
+    "skies": ("en", "Weather", "Clear skies over the office."),
+    "cheval": ("fr", "Écurie", "Un cheval dans le pré."),
+    "chevaux": ("fr", "Écurie", "Des chevaux dans le pré."),
+    "titled": ("en", "Skiers of the ledger", "Nothing else."),  # stem "skier"
+}
+
+
+def _index(session, articles: dict) -> None:
+    for article_id in articles:
+        session.execute(text("INSERT INTO articles (id, status, latest_version, published_version, title_en, "
+                             "title_fr, brand, domain) VALUES (:id, 'published', 1, 1, '', '', 'Etafi', 'Tax')"),
+                        {"id": article_id})
+    search.index_many(session, {article_id: [search.Entry(language, title, "", body, "", "Etafi", "Tax",
+                                                          date(2026, 1, 1))]
+                                for article_id, (language, title, body) in articles.items()})
+
+
+def _found(session, query: str, language: str) -> set[str]:
+    return {hit.article_id for hit in search.search(session, query, search.Filters(), language).hits}
+
+
+@pytest.mark.parametrize("query, language, expected", [
+    ("sky*", "en", {"sky"}),  # not "skies", whose stem is "sky"
+    ("skies", "en", {"sky", "skies"}),  # a word: by its stem
+    ("skie*", "en", {"skies", "titled"}),  # in a title too
+    ("cheval*", "fr", {"cheval"}),  # not "chevaux", whose stem is "cheval"
+    ("chevaux", "fr", {"cheval", "chevaux"}),
+    ("cheva*", "fr", {"cheval", "chevaux"}),
+])
+def test_a_prefix_matches_the_words_as_written_and_a_word_its_stem(engine_database, query, language, expected):
+    with engine_database.sessions() as session:
+        _index(session, ARTICLES)
+        assert _found(session, query, language) == expected
+        session.rollback()
+
+
+@pytest.mark.parametrize("engine_database", ["sqlite"], indirect=True)
+def test_each_entry_is_in_its_language_tables_until_it_is_removed(engine_database):
+    def held(session) -> dict[str, int]:
+        names = [name(language) for language in ("en", "fr")
+                 for name in (sqlite_engine.table, sqlite_engine.heading_table)]
+        return {name: session.execute(text(f"SELECT count(*) FROM {name}")).scalar() for name in names}
+
+    with engine_database.sessions() as session:
+        _index(session, ARTICLES)
+        assert held(session) == {"article_search_en": 3, "article_search_en_heading": 3,
+                                 "article_search_fr": 2, "article_search_fr_heading": 2}
+        search.index(session, "titled", [search.Entry("fr", "Ciel", "", "Un ciel clair.", "", "Etafi", "Tax",
+                                                      date(2026, 1, 1))])
+        assert held(session) == {"article_search_en": 2, "article_search_en_heading": 2,
+                                 "article_search_fr": 3, "article_search_fr_heading": 3}
+        assert _found(session, "skiers", "en") == set()  # its English title went with it
+        for article_id in ARTICLES:
+            search.unindex(session, article_id)
+        assert set(held(session).values()) == {0}
+        session.rollback()
