@@ -216,7 +216,9 @@ class ArticleSearchEntry(Base):
 
 
 # The engine's tables beside the models (not mapped; deploy/tests/test_migrations_match_models.py
-# leaves them out): SQLite's FTS5 tables, two a language, and the shadow tables FTS5 keeps for them.
+# leaves them out): SQLite's FTS5 tables, two a language, the shadow tables FTS5 keeps for them and
+# the words indexed (search/sqlite_engine.py).
 UNMAPPED_TABLES = frozenset(f"article_search_{language}{part}{shadow}" for language in ("en", "fr")
                             for part in ("", "_heading")
-                            for shadow in ("", "_data", "_idx", "_content", "_docsize", "_config"))
+                            for shadow in ("", "_data", "_idx", "_content", "_docsize", "_config")
+                            ) | {"article_search_vocabulary"}

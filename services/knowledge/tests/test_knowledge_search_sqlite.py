@@ -70,3 +70,27 @@ def test_each_entry_is_in_its_language_tables_until_it_is_removed(engine_databas
             search.unindex(session, article_id)
         assert set(held(session).values()) == {0}
         session.rollback()
+
+
+MANY = " ".join(f"recap{letter}" for letter in "abcdefghijklmnopqrst")  # 20 words: past EXPANSION
+
+
+@pytest.mark.parametrize("engine_database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("query", ["reconcil*", "reconciliation*", "rec*", "recap*", "recapq*", "reconcil* ledger",
+                                   "ledger reconciled*", "recon* recap*", "zzz*", "réconcil*"])
+def test_a_prefix_asked_for_as_its_words_finds_what_the_prefix_finds(engine_database, monkeypatch, query):
+    from knowledge.search import sqlite_search
+    bodies = ["Bank reconciliation of the ledger.", "Reconcile the ledger reconciled twice, reconciliation.",
+              "Reconciled entries.", f"Ledger {MANY}.", "Recapq recapq recapq ledger.", "Nothing to see."]
+    articles = {f"r{number}": ("en", f"Title {number}", body) for number, body in enumerate(bodies)}
+    with engine_database.sessions() as session:
+        _index(session, articles)
+        _index(session, {"gone": ("en", "Zzzword", "zzzword only")})
+        search.unindex(session, "gone")  # its words stay in the vocabulary: they match nothing
+        asked = search.search(session, query, search.Filters(), "en")
+        monkeypatch.setattr(sqlite_search, "completions", lambda *_: {})
+        as_prefix = search.search(session, query, search.Filters(), "en")
+        assert [(hit.article_id, hit.score) for hit in asked.hits] == \
+            [(hit.article_id, hit.score) for hit in as_prefix.hits]
+        assert (asked.total, asked.capped) == (as_prefix.total, as_prefix.capped)
+        session.rollback()

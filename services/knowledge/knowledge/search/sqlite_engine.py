@@ -6,7 +6,11 @@ unstemmed, each marked ``_word``, which ``word*`` prefixes match (migrations
 most, then keywords, the body, the attachments — alike for words and prefixes. Beside each, the
 title's and keywords' columns alone (``article_search_en_heading``…), which the candidates of every
 page are read from (``sqlite_search``): in the whole table, a column filter ``{title keywords}``
-walked every match's positions (two words, none of them in a heading: 11 ms).
+walked every match's positions (two words, none of them in a heading: 11 ms). And the words
+indexed, each language's (``article_search_vocabulary``, never pruned: a word no entry holds any
+more matches nothing), which a prefix's few words are looked up in: FTS5 reads a prefix by merging
+the whole doclist of every word it begins, in each statement and again for BM25's document count,
+whereas the words asked for as such (``"_declaration" OR …``) are read as far as needed.
 
 A table per language: a language's query walks its own terms only (one table of both walked the
 other language's matches of a word to find none of its own, ~6-11 ms a statement at 100,000
@@ -39,6 +43,9 @@ WORD_MARK = "_"
 TOKENIZE = "unicode61 remove_diacritics 2 tokenchars '%s'" % WORD_MARK
 
 LANGUAGE_BIT = {"en": 0, "fr": 1}
+VOCABULARY = "article_search_vocabulary"
+# A prefix beginning more words than this is asked for as a prefix (the OR of many is no faster).
+EXPANSION = 16
 
 
 def table(language: str) -> str:
@@ -72,6 +79,18 @@ def insert(session: Session, items) -> None:
         if values:
             session.execute(text(insert_statement(table(language), FIELDS + WORD_FIELDS)), values)
             session.execute(text(insert_statement(heading_table(language), HEADING_FIELDS)), values)
+            remember_words(session, language, values)
+
+
+def remember_words(session: Session, language: str, values: list[dict]) -> None:
+    """The vocabulary gains the words of ``values`` (``fts_values``) it does not hold yet."""
+    words = set()
+    for value in values:
+        for name in WORD_FIELDS:
+            words.update(value[name].split())
+    if words:
+        session.execute(text(f"INSERT OR IGNORE INTO {VOCABULARY} (language, word) VALUES (:language, :word)"),
+                        [{"language": language, "word": word} for word in words])
 
 
 def insert_statement(name: str, columns: tuple[str, ...]) -> str:
@@ -109,14 +128,43 @@ def unindex(session: Session, article_ids: list[str]) -> None:
             session.execute(text(f"DELETE FROM {heading_table(language)} WHERE rowid = :id"), mine)
 
 
-def match_expression(query: Query, language: str) -> str:
+def match_expression(query: Query, language: str, known: dict | None = None, ranking: bool = False) -> str | None:
     """The FTS5 MATCH text (of either table): every term quoted (no FTS5 syntax can come from a
     reader), words and phrases as stems, prefixes as marked words (each found in its own columns
-    alone: ``WORD_MARK``)."""
+    alone: ``WORD_MARK``). With ``known`` (``completions``), a prefix beginning few words is asked
+    for as those words — the same entries —, or, ``ranking``, only when it is one word: BM25 counts
+    a prefix as one phrase, several words as several. None: no entry can match."""
     parts = []
     for words, prefix in stems(query, language):
-        parts.append(f'"{WORD_MARK}{words[0]}"*' if prefix else '"%s"' % " ".join(words))
+        found = (known or {}).get(words[0]) if prefix else None
+        if found == []:
+            return None
+        if found and ((len(found) == 1 and found[0].isascii()) or not ranking):
+            parts.append("(%s)" % " OR ".join(f'"{word}"' for word in found))
+        else:
+            parts.append(f'"{WORD_MARK}{words[0]}"*' if prefix else '"%s"' % " ".join(words))
     return " AND ".join(parts)
+
+
+def completions(session: Session, query: Query, language: str) -> dict[str, list[str] | None]:
+    """Each prefix of ``query``: the words of ``language`` it begins, as the index holds them (None
+    past ``EXPANSION``)."""
+    found = {}
+    for words, prefix in stems(query, language):
+        low = WORD_MARK + words[0]
+        # FTS5's tokenizer changes no letter ``analysis.fold`` leaves but 21 it reads as separators
+        # (of 123,406 non-ASCII letters: SQLite's Unicode is older than Python's); a word holding
+        # one is indexed as its part before it (a term that begins like the word: found alike),
+        # then terms without the mark. An ASCII prefix is therefore begun by the same terms here
+        # as in the index; another is left to FTS5.
+        if prefix and low.isascii():
+            # Code point order is UTF-8's, which SQLite compares: the words from low to its successor.
+            rows = session.execute(text(f"SELECT word FROM {VOCABULARY} WHERE language = :language AND word >= :low "
+                                        f"AND word < :high ORDER BY word LIMIT {EXPANSION + 1}"),
+                                   {"language": language, "low": low, "high": low[:-1] + chr(ord(low[-1]) + 1)})
+            matched = list(rows.scalars())
+            found[words[0]] = matched if len(matched) <= EXPANSION else None
+    return found
 
 
 def search(session: Session, query: Query, filters, language: str, offset: int, limit: int):

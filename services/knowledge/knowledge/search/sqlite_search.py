@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from . import bounds
 from .query import Query
-from .sqlite_engine import LANGUAGE_BIT, WEIGHTS, heading_table, match_expression, table
+from .sqlite_engine import LANGUAGE_BIT, WEIGHTS, completions, heading_table, match_expression, table
 
 
 def _bm25(lang: str) -> str:
@@ -63,13 +63,20 @@ def search(session: Session, query: Query, filters, language: str, offset: int, 
     reading = {reader: max(reach + 1, bounds.CANDIDATES), other: bounds.CANDIDATES}
     sizes, scored = {}, {}
     for lang in (reader, other):
-        body = _ids(session, f"SELECT rowid {_matching(lang, conditions)} LIMIT {int(reading[lang])}", asked[lang])
+        # A prefix's few words asked for as such (``sqlite_engine.completions``): the same entries.
+        known = completions(session, query, lang)
+        chosen = match_expression(query, lang, known)
+        if chosen is None:  # a prefix begins no word of the language
+            sizes[lang], scored[lang] = 0, []
+            continue
+        selecting = {**params, "q": chosen}
+        body = _ids(session, f"SELECT rowid {_matching(lang, conditions)} LIMIT {int(reading[lang])}", selecting)
         sizes[lang] = len(body)
         candidates = set(body[:bounds.CANDIDATES])
         if sizes[lang] >= bounds.CANDIDATES:  # else every match is a candidate already
             candidates.update(_ids(session, f"SELECT rowid {_matching(lang, conditions, within=heading_table)} "
-                                            f"LIMIT {int(bounds.CANDIDATES)}", asked[lang]))
-        scored[lang] = _ranked(session, lang, candidates, asked[lang])
+                                            f"LIMIT {int(bounds.CANDIDATES)}", selecting))
+        scored[lang] = _ranked(session, lang, candidates, {"q": match_expression(query, lang, known, ranking=True)})
     ranked = _one_per_article(scored[reader], scored[other])
     complete = {lang: sizes[lang] < bounds.CANDIDATES for lang in (reader, other)}
     if all(complete.values()):

@@ -1,9 +1,10 @@
 """knowledge search on SQLite: an FTS5 table per language (``article_search_en``,
 ``article_search_fr``) in place of ``article_search_fts``, the unstemmed words marked ``_word``,
-and beside each its titles' and keywords' alone (``article_search_en_heading``…)
+beside each its titles' and keywords' alone (``article_search_en_heading``…), and the words
+indexed (``article_search_vocabulary``, which a prefix's few words are looked up in)
 (knowledge.search.sqlite_engine says why: a language's query no longer walks the other's
-matches, and no query needs a column filter). All are filled from ``article_search``; the
-downgrade gives back 0009's table, filled the same way.
+matches, no query needs a column filter, a prefix of few words is no longer merged whole). All
+are filled from ``article_search``; the downgrade gives back 0009's table, filled the same way.
 
 PostgreSQL: nothing (its index is per language already).
 
@@ -36,6 +37,9 @@ def upgrade() -> None:
         for table, columns in ((f"article_search_{language}", COLUMNS),
                                (f"article_search_{language}_heading", HEADING_COLUMNS)):
             op.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, tokenize = \"{TOKENIZE}\")")
+    op.execute("CREATE TABLE article_search_vocabulary (language VARCHAR(2) NOT NULL, word TEXT NOT NULL, "
+               "PRIMARY KEY (language, word)) WITHOUT ROWID")
+    for language in LANGUAGES:
         _fill(language, mark="_")
     op.execute("DROP TABLE article_search_fts")
 
@@ -49,6 +53,7 @@ def downgrade() -> None:
     for language in LANGUAGES:
         op.execute(f"DROP TABLE article_search_{language}")
         op.execute(f"DROP TABLE article_search_{language}_heading")
+    op.execute("DROP TABLE article_search_vocabulary")
 
 
 def _fill(language: str | None, mark: str) -> None:
@@ -64,6 +69,7 @@ def _fill(language: str | None, mark: str) -> None:
               if language else {"article_search_fts": COLUMNS})
     inserts = [text(f"INSERT INTO {table} (rowid, {', '.join(columns)}) "
                     f"VALUES (:id, {', '.join(':' + name for name in columns)})") for table, columns in tables.items()]
+    vocabulary = set()
     for start in range(0, len(rows), 500):
         values = []
         for row in rows[start:start + 500]:
@@ -71,6 +77,10 @@ def _fill(language: str | None, mark: str) -> None:
             for name in FIELDS:
                 value[name], words = analysis.indexed_and_plain(getattr(row, name), row.language)
                 value[f"{name}_words"] = mark + words.replace(" ", " " + mark) if words else ""
+                vocabulary.update(value[f"{name}_words"].split())
             values.append(value)
         for insert in inserts if values else ():
             bind.execute(insert, values)
+    if language and vocabulary:
+        bind.execute(text("INSERT INTO article_search_vocabulary (language, word) VALUES (:language, :word)"),
+                     [{"language": language, "word": word} for word in sorted(vocabulary)])
