@@ -72,7 +72,8 @@ def test_each_entry_is_in_its_language_tables_until_it_is_removed(engine_databas
         session.rollback()
 
 
-MANY = " ".join(f"recap{letter}" for letter in "abcdefghijklmnopqrst")  # 20 words: past EXPANSION
+# More words than a prefix is read as (past ``EXPANSION``).
+MANY = " ".join(f"recap{first}{second}" for first in "abc" for second in "abcdefghijklmnopqrstuvwxyz")
 
 
 @pytest.mark.parametrize("engine_database", ["sqlite"], indirect=True)
@@ -80,6 +81,7 @@ MANY = " ".join(f"recap{letter}" for letter in "abcdefghijklmnopqrst")  # 20 wor
                                    "ledger reconciled*", "recon* recap*", "zzz*", "réconcil*"])
 def test_a_prefix_asked_for_as_its_words_finds_what_the_prefix_finds(engine_database, monkeypatch, query):
     from knowledge.search import sqlite_search
+    assert len(MANY.split()) > sqlite_engine.EXPANSION
     bodies = ["Bank reconciliation of the ledger.", "Reconcile the ledger reconciled twice, reconciliation.",
               "Reconciled entries.", f"Ledger {MANY}.", "Recapq recapq recapq ledger.", "Nothing to see."]
     articles = {f"r{number}": ("en", f"Title {number}", body) for number, body in enumerate(bodies)}

@@ -10,8 +10,10 @@ is exact; otherwise a page past the candidates is answered by the exact ranking 
 candidates' first articles as they rank them, so that walking the pages shows each once) and the
 total is counted up to ``TOTAL_AHEAD`` past the page's first hit (``capped``).
 
-Each language has its FTS5 table; an entry's rowid is ``2 × key + language bit`` (``sqlite_engine``):
-``rowid // 2`` is its article — the query needs no row of ``article_search``.
+Each language has its FTS5 tables (``sqlite_engine``): its entries', where the matches are read and
+ranked, and its titles' and keywords', where the headings' candidates are; a prefix of few words is
+read as those words, ranked as the prefix (as one word, when it begins one). An entry's rowid is
+``2 × key + language bit``: ``rowid // 2`` is its article — the query needs no row of ``article_search``.
 """
 from __future__ import annotations
 
