@@ -5,8 +5,11 @@ import json
 import os
 import statistics
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
+
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -51,6 +54,53 @@ def running_mesh(var_dir: Path, port_base: int, env: dict | None = None, demo: b
 
 def embedded_env() -> dict:
     return {"PORTAL_BROKER_URL": "filesystem://", "PORTAL_DATABASE_URL": ""}
+
+
+def signed_in(base_url: str, address: str, password: str) -> requests.Session:
+    """A session through the gateway carrying ``address``'s bearer token."""
+    session = requests.Session()
+    answer = session.post(f"{base_url}/api/auth/login", json={"email": address, "password": password}, timeout=10)
+    answer.raise_for_status()
+    session.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+    return session
+
+
+def demo_administrator_holding(mesh, title: str, timeout: float = 60) -> requests.Session:
+    """The demo administrator, their company under a maintenance contract, holding the catalog's
+    service ``title`` (accepted at once: an administrator's own request). The demo is loaded before
+    the mesh starts, so assets and catalog learn the company over the bus: each step is retried
+    until its precondition has arrived, or ``timeout``."""
+    from mesh import DEMO
+    base = mesh.base_url
+    env = mesh.environment()
+    operator = signed_in(base, env["PORTAL_BOOTSTRAP_OPERATOR_EMAIL"], env["PORTAL_BOOTSTRAP_OPERATOR_PASSWORD"])
+    administrator = signed_in(base, *DEMO["administrator"])
+    deadline = time.monotonic() + timeout
+
+    def until(step, what: str):
+        while (outcome := step()) is None:
+            if time.monotonic() > deadline:
+                raise TimeoutError(what)
+            time.sleep(0.2)
+        return outcome
+
+    company_id = until(lambda: (administrator.get(f"{base}/api/identity/me", timeout=10).json().get("company")
+                                or {}).get("id"), "the demo administrator has no company")
+
+    def contract():
+        answer = operator.post(f"{base}/api/operator/contracts", timeout=10,
+                               json={"company_id": company_id, "starts_on": "2026-01-01"})
+        return answer if answer.status_code == 201 else None
+    until(contract, "no maintenance contract: assets never knew the demo company")
+
+    def offered():
+        offer = administrator.get(f"{base}/api/catalog/services", params={"q": title, "per_page": 200},
+                                  timeout=10).json()["items"]
+        return next((service for service in offer if service["title"] == title), None)
+    service = until(offered, f"{title!r} never offered")
+    granted = administrator.post(f"{base}/api/catalog/subscriptions", json={"service_id": service["id"]}, timeout=10)
+    assert granted.status_code == 201 and granted.json()["status"] == "accepted", granted.text
+    return administrator
 
 
 def save(name: str, result: dict) -> None:

@@ -15,18 +15,10 @@ from pathlib import Path
 
 import requests
 
-from common import embedded_env, percentiles, real_backend, running_mesh, save
+from common import embedded_env, percentiles, real_backend, running_mesh, save, signed_in
 
 GRANTS = 200
 DEADLINE = 10.0
-
-
-def _signed_in(base_url: str, email: str, password: str) -> requests.Session:
-    session = requests.Session()
-    token = session.post(f"{base_url}/api/auth/login", json={"email": email, "password": password},
-                         timeout=10).json()["token"]
-    session.headers["Authorization"] = f"Bearer {token}"
-    return session
 
 
 def _until(session: requests.Session, url: str, status: int) -> float:
@@ -40,8 +32,8 @@ def _until(session: requests.Session, url: str, status: int) -> float:
 def measure(mesh) -> dict:
     from mesh import DEMO
     base = mesh.base_url
-    administrator = _signed_in(base, *DEMO["administrator"])
-    user = _signed_in(base, *DEMO["user"])
+    administrator = signed_in(base, *DEMO["administrator"])
+    user = signed_in(base, *DEMO["user"])
     users_list = f"{base}/api/identity/users"
     _until(administrator, users_list, 200)  # the demo administrator's own right has arrived
     offer = user.get(f"{base}/api/catalog/services?q=Administration", timeout=10).json()["items"]

@@ -6,11 +6,13 @@ words of each language's accounting and payroll vocabulary, Zipf-weighted, plus 
 of their own; one word in half of them — the worst case —, a phrase in 1 in 20, a rare word in
 1 in 5,000), loads them through ``search.rebuild`` — the bulk path, batches committed on two
 connections at once on PostgreSQL — or, ``--indexing index_many``, through ``search.index_many`` in
-the transaction that inserts the articles (timed: the indexing target), then times
-``GET /knowledge/search`` through the service's app (test client: routing, signed identity, schema,
-the engine, the extracts, JSON — all but the network and the gateway's hop, which
-``gateway_overhead`` measures) and, in the same run, the engine's own ranked query alone
-(``<engine>.search``): the ratio shows what our code adds.
+the transaction that inserts the articles (timed: the indexing target), then starts a mesh whose
+knowledge service serves that database and times ``GET /api/knowledge/search`` through the gateway
+as the demo administrator holding "View FAQs" (bearer token, the gateway's session and entitlements,
+its hop to knowledge, routing, signed identity, schema, the engine, the extracts, JSON), and in the
+same rounds the same request through the service's app in this process (test client: all but the
+network and the gateway's hop) and the engine's own ranked query alone (``<engine>.search``): the
+ratio gateway / engine shows what our code adds, gateway − app what the hop costs.
 
     .venv/bin/python benchmarks/knowledge_search.py [--articles 100000] [--requests 100] [--engines sqlite,postgresql]
                                                     [--pg-url URL] [--keep] [--indexing rebuild|index_many]
@@ -34,9 +36,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import percentiles, save  # noqa: E402
+from common import demo_administrator_holding, embedded_env, percentiles, running_mesh, save  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/knowledge_search_bench"
+PORT_BASES = {"sqlite": 29500, "postgresql": 29800}  # a mesh per engine, apart from the others' meshes
 FR = ("compte comptable écriture journal exercice clôture bilan déclaration TVA facture avoir fournisseur "
       "règlement échéance banque rapprochement relevé immobilisation amortissement dotation provision stock "
       "inventaire salarié paie bulletin cotisation URSSAF contrat absence congé heures supplémentaires prime "
@@ -148,7 +151,10 @@ def fill(database, count: int, indexing_path: str = "rebuild") -> float:
     return indexing
 
 
-def measure(database, url: str, requests: int) -> dict:
+def measure(database, url: str, requests: int, reader, gateway_url: str) -> dict:
+    """Each case timed three ways in the same rounds: through the gateway (``reader``, a session of a
+    holder of "View FAQs" on the mesh at ``gateway_url`` whose knowledge serves ``url``), through the service's app in this process
+    (test client: the gateway's hop left out), and the engine's ranked query alone."""
     from portalkit.settings import identity_secret
     from portalkit.signed_identity import HEADER, Identity, sign
 
@@ -159,30 +165,49 @@ def measure(database, url: str, requests: int) -> dict:
     client = create_app({"TESTING": True}).test_client()
     headers = {HEADER: sign(Identity(user_id="bench", company_id="c1", language="fr",
                                      entitlements=frozenset({"view-faqs@c1"})), identity_secret(), ttl=3600)}
+    gateway = f"{gateway_url}/api/knowledge/search"
+
+    def through_gateway(params):
+        answer = reader.get(gateway, params=params, timeout=30)
+        return answer.status_code, answer.json() if answer.ok else answer.text
+
+    def through_app(params):
+        answer = client.get("/knowledge/search", query_string=params, headers=headers)
+        return answer.status_code, answer.get_json() if answer.status_code == 200 else answer.get_data(as_text=True)
+
     results = {}
     for label, (query, language) in CASES.items():
         engine = search._engine  # the engine's ranked query alone, as the service runs it
+        params = {"q": query, "language": language}
         for _ in range(5):
-            client.get("/knowledge/search", query_string={"q": query, "language": language}, headers=headers)
-        app_ms, engine_ms, total = [], [], None
+            through_gateway(params)
+            through_app(params)
+        timings = {"gateway": [], "service": [], "engine": []}
+        totals = set()
         for _ in range(requests):
-            started = time.perf_counter()
-            answer = client.get("/knowledge/search", query_string={"q": query, "language": language}, headers=headers)
-            app_ms.append((time.perf_counter() - started) * 1000)
-            if answer.status_code != 200 or not answer.get_json()["items"]:
-                sys.exit(f"{label}: {answer.status_code} {answer.get_data(as_text=True)[:300]}")
-            total = answer.get_json()["total"]
+            for side, call in (("gateway", through_gateway), ("service", through_app)):
+                started = time.perf_counter()
+                status, answer = call(params)
+                timings[side].append((time.perf_counter() - started) * 1000)
+                if status != 200 or not answer["items"]:
+                    sys.exit(f"{label} ({side}): {status} {str(answer)[:300]}")
+                totals.add(answer["total"])
             with database.read_sessions() as session:
                 parsed = parse_query(query)
                 started = time.perf_counter()
                 engine(session).search(session, parsed, search.Filters(), language, 0, 10)
-                engine_ms.append((time.perf_counter() - started) * 1000)
-        app, raw = percentiles(app_ms), percentiles(engine_ms)
-        results[label] = {"query": query, "matches": total, "service": app, "engine": raw,
-                          "ratio_p50": app["p50"] / raw["p50"], "added_p50_ms": app["p50"] - raw["p50"]}
-        print(f"  {label:<34} {total:>7,} hits   service p50/p95/p99 {app['p50']:6.1f} {app['p95']:6.1f} "
-              f"{app['p99']:6.1f} ms   engine {raw['p50']:6.1f} {raw['p95']:6.1f} {raw['p99']:6.1f} ms   "
-              f"ratio {app['p50'] / raw['p50']:.2f}", flush=True)
+                timings["engine"].append((time.perf_counter() - started) * 1000)
+        if len(totals) != 1:
+            sys.exit(f"{label}: the gateway and the app answered different totals {sorted(totals)}")
+        figures = {side: percentiles(samples) for side, samples in timings.items()}
+        via, app, raw = figures["gateway"], figures["service"], figures["engine"]
+        results[label] = {"query": query, "matches": totals.pop(), **figures,
+                          "ratio_p50": via["p50"] / raw["p50"], "added_p50_ms": via["p50"] - raw["p50"],
+                          "hop_p50_ms": via["p50"] - app["p50"]}
+        print(f"  {label:<34} {results[label]['matches']:>7,} hits   gateway p50/p95/p99 {via['p50']:6.1f} "
+              f"{via['p95']:6.1f} {via['p99']:6.1f} ms   app {app['p50']:6.1f} {app['p95']:6.1f} {app['p99']:6.1f}"
+              f"   engine {raw['p50']:6.1f} {raw['p95']:6.1f} {raw['p99']:6.1f} ms   ratio {via['p50'] / raw['p50']:.2f}",
+              flush=True)
     return results
 
 
@@ -243,7 +268,11 @@ def run_engine(name: str, args) -> dict:
             with database.transaction() as session:
                 sqlite_engine.optimize(session)
         print(f"  indexing {indexing:.1f} s (load with generation {time.perf_counter() - started:.1f} s)", flush=True)
-    result = {"articles": args.articles, "indexing": args.indexing, "indexing_s": indexing, "cases": measure(database, url, args.requests)}
+    print("  starting a mesh whose knowledge service serves them", flush=True)
+    with running_mesh(Path(folder) / "mesh", PORT_BASES[name], {**embedded_env(), "PORTAL_KNOWLEDGE_DATABASE_URL": url}) as mesh:
+        reader = demo_administrator_holding(mesh, "View FAQs")
+        cases = measure(database, url, args.requests, reader, mesh.base_url)
+    result = {"articles": args.articles, "indexing": args.indexing, "indexing_s": indexing, "cases": cases}
     database.engine.dispose()
     if name == "postgresql" and not keep:
         with server.connect() as connection:

@@ -21,55 +21,14 @@ from pathlib import Path
 
 import requests
 
-from common import embedded_env, percentiles, real_backend, running_mesh, save
+from common import demo_administrator_holding, embedded_env, percentiles, real_backend, running_mesh, save
 
 NUMBER = re.compile(r"SR-\d{4}-\d{6}")
 
 
-def _signed_in(base: str, address: str, password: str) -> requests.Session:
-    session = requests.Session()
-    answer = session.post(f"{base}/api/auth/login", json={"email": address, "password": password}, timeout=10)
-    session.headers["Authorization"] = f"Bearer {answer.json()['token']}"
-    return session
-
-
-def _prepare(mesh) -> requests.Session:
-    from mesh import DEMO
-    base = mesh.base_url
-    env = mesh.environment()
-    operator = _signed_in(base, env["PORTAL_BOOTSTRAP_OPERATOR_EMAIL"], env["PORTAL_BOOTSTRAP_OPERATOR_PASSWORD"])
-    administrator = _signed_in(base, *DEMO["administrator"])
-    deadline = time.monotonic() + 60
-    while administrator.get(f"{base}/api/identity/me", timeout=10).json().get("company") is None:
-        if time.monotonic() > deadline:
-            raise TimeoutError("the demo administrator has no company")
-        time.sleep(0.2)
-    company_id = administrator.get(f"{base}/api/identity/me", timeout=10).json()["company"]["id"]
-    while True:  # the demo is loaded before the mesh starts: assets learns the company over the bus
-        contract = operator.post(f"{base}/api/operator/contracts", timeout=10,
-                                 json={"company_id": company_id, "starts_on": "2026-01-01"})
-        if contract.status_code == 201:
-            break
-        if time.monotonic() > deadline:
-            raise AssertionError(contract.text)
-        time.sleep(0.2)
-    while True:
-        offer = administrator.get(f"{base}/api/catalog/services", params={"q": "Request service", "per_page": 200},
-                                  timeout=10).json()["items"]
-        service = next((s for s in offer if s["title"] == "Request service"), None)
-        if service is not None:
-            break
-        if time.monotonic() > deadline:
-            raise TimeoutError("Request service never offered")
-        time.sleep(0.2)
-    granted = administrator.post(f"{base}/api/catalog/subscriptions", json={"service_id": service["id"]}, timeout=10)
-    assert granted.status_code == 201 and granted.json()["status"] == "accepted", granted.text
-    return administrator
-
-
 def measure(mesh, total: int, clients: int) -> dict:
     base = mesh.base_url
-    administrator = _prepare(mesh)
+    administrator = demo_administrator_holding(mesh, "Request service")
     token = administrator.headers["Authorization"]
     answered: dict[str, float] = {}
     durations: list[float] = []

@@ -107,9 +107,14 @@ def preview(fields: dict) -> dict:
 
 def entries(session: Session, article: Article, version: ArticleVersion) -> list[search.Entry]:
     """The search entries of a version: one per language it is written in."""
-    fields = version_fields(version)
     attachments = " ".join(session.scalars(select(ArticleAttachment.text).where(
         ArticleAttachment.article_id == article.id).order_by(ArticleAttachment.created_at)))
+    return version_entries(article, version, attachments)
+
+
+def version_entries(article: Article, version: ArticleVersion, attachments: str) -> list[search.Entry]:
+    """``entries`` with the text of the article's attachments already read (``reindex``: a batch's at once)."""
+    fields = version_fields(version)
     return [search.Entry(language, fields[f"title_{language}"], " ".join(fields["keywords"]),
                          markdown.to_plain_text(fields[f"body_{language}"]), attachments, fields["brand"],
                          fields["domain"], article.published_on)

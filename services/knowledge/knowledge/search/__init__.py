@@ -9,7 +9,7 @@ them, ``search`` answers a page of ranked hits with their extracts. Nothing here
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from . import postgres_engine, snippets, sqlite_engine
 from .query import Query, parse
 
-__all__ = ["Entry", "Filters", "Hit", "Results", "index", "index_many", "rebuild", "unindex", "search", "parse"]
+__all__ = ["Entry", "Filters", "Hit", "Results", "index", "index_many", "rebuild", "unindex", "prune", "search", "parse"]
 
 
 @dataclass(frozen=True)
@@ -86,24 +86,30 @@ def index_many(session: Session, articles: dict[str, list[Entry]]) -> None:
 REBUILD_WORKERS = 2
 
 
-def rebuild(database, batches: Iterable[dict[str, list[Entry]]], workers: int = REBUILD_WORKERS) -> None:
+Batch = dict[str, list[Entry]] | Callable[[Session], dict[str, list[Entry]]]
+
+
+def rebuild(database, batches: Iterable[Batch], workers: int = REBUILD_WORKERS) -> None:
     """The bulk path of a load or a reindex: ``index_many`` for each batch, each in a transaction of
     its own, committed when it is done, on up to ``workers`` connections at once (PostgreSQL; one on
     SQLite). Not atomic: readers see the batches done so far, and a failure leaves those committed
     before it indexed (run it again: ``index_many`` replaces what was). The articles must be
-    committed already. Use ``index_many`` where the indexing belongs to a change's transaction."""
-    def index_batch(articles: dict[str, list[Entry]]) -> None:
+    committed already. Use ``index_many`` where the indexing belongs to a change's transaction.
+
+    A batch is the entries of its articles, or a function answering them from the batch's session:
+    what it reads there is read in the transaction that indexes it (``knowledge.reindex``)."""
+    def index_batch(batch: Batch) -> None:
         with database.transaction() as session:
-            index_many(session, articles)
+            index_many(session, batch(session) if callable(batch) else batch)
 
     if not database.is_postgresql or workers <= 1:
-        for articles in batches:
-            index_batch(articles)
+        for batch in batches:
+            index_batch(batch)
         return
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="knowledge-rebuild") as pool:
         pending = []
-        for articles in batches:
-            pending.append(pool.submit(index_batch, articles))
+        for batch in batches:
+            pending.append(pool.submit(index_batch, batch))
             if len(pending) >= 2 * workers:  # a few batches ahead at most (memory)
                 pending.pop(0).result()
         for future in pending:
@@ -112,6 +118,16 @@ def rebuild(database, batches: Iterable[dict[str, list[Entry]]], workers: int = 
 
 def unindex(session: Session, article_id: str) -> None:
     _engine(session).unindex(session, [article_id])
+
+
+def prune(session: Session, kept) -> int:
+    """Remove the entries of every article not among ``kept`` (a SELECT of article ids); answer how
+    many articles lost theirs."""
+    from ..models import ArticleSearchEntry as Row
+    stale = list(session.scalars(select(Row.article_id).distinct().where(Row.article_id.not_in(kept))))
+    if stale:
+        _engine(session).unindex(session, stale)
+    return len(stale)
 
 
 def search(session: Session, query: str | Query | None, filters: Filters, language: str,
