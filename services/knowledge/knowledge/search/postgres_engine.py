@@ -36,14 +36,28 @@ _NAMES = ", ".join(name for name, _ in _COLUMNS)
 # ``title || ' ' || keywords`` gives them (``||`` shifts the keywords past the title's last position),
 # unweighted as ``portal_heading_document`` left them — the same tsvector (compared on 10,000 entries
 # and in test_knowledge_search_heading.py), ts_filter 0.16 s a 10,000 where the parse took 0.38 s.
-# ``OFFSET 0`` keeps the planner from pulling the subquery up, which would compute each twice.
+# ``OFFSET 0`` keeps the planner from pulling a subquery up, which would compute each twice.
 _HEADING = "setweight(ts_filter(document, '{a,b}') || ts_filter(words, '{a,b}'), 'D')"
+# ``document`` and ``words`` are ``portal_document``'s and ``portal_words``' expressions (migrations
+# 0005_articles, 0009_search_prefix_words), written out here so that each text's elisions are dropped
+# once for both (``portal_unelide``, a regular expression over the whole text: ~14 µs an entry each
+# time; measured by the server's CPU time, rebuilding 10,000 articles four times, alternated: 7.5 s
+# → 7.2 against the functions); test_knowledge_search_vectors.py holds them to the functions.
+_FIELDS = (("title", "A"), ("keywords", "B"), ("body", "C"), ("attachments", "D"))
+
+
+def _vector(configuration: str) -> str:
+    return " || ".join(f"setweight(to_tsvector({configuration}, u_{name}), '{weight}')" for name, weight in _FIELDS)
+
+
+_STEMS = "CAST(CASE WHEN language = 'fr' THEN 'portal_fr' ELSE 'portal_en' END AS regconfig)"
 _INSERT = (f"INSERT INTO article_search ({_NAMES}, document, words, heading_document) "
            f"SELECT {_NAMES}, document, words, {_HEADING} FROM ("
-           f"SELECT {_NAMES}, portal_document(language, title, keywords, body, attachments) AS document, "
-           f"portal_words(title, keywords, body, attachments) AS words "
+           f"SELECT {_NAMES}, {_vector('stems')} AS document, {_vector(repr(WORDS))} AS words FROM ("
+           f"SELECT {_NAMES}, {_STEMS} AS stems, "
+           f"{', '.join(f'portal_unelide({name}) AS u_{name}' for name, _ in _FIELDS)} "
            f"FROM unnest({', '.join(f'CAST(:{name} AS {kind}[])' for name, kind in _COLUMNS)}) AS v({_NAMES}) "
-           f"OFFSET 0) AS computed")
+           f"OFFSET 0) AS unelided OFFSET 0) AS computed")
 BATCH = 2_000  # entries a statement (its arrays' size)
 
 
