@@ -50,3 +50,16 @@ def test_the_inserted_vectors_are_the_functions(postgres_session, language):
     assert all(row.document and row.words for row in rows[:1])
     assert [(row.article_id, row.document, row.words) for row in rows] == \
         [(row.article_id, row.parsed_document, row.parsed_words) for row in rows]
+
+
+@pytest.mark.parametrize("engine_database", ["postgresql"], indirect=True)
+def test_the_vectors_and_body_are_compressed_with_lz4(postgres_session):
+    """Where the server has lz4 (migration 0010_search_id_ranges: cheaper than pglz to write); else
+    the server's default, which ``attcompression`` leaves blank."""
+    session = postgres_session
+    lz4 = session.execute(text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                               "WHERE name = 'default_toast_compression'")).scalar()
+    methods = dict(session.execute(text(
+        "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'article_search'::regclass "
+        "AND attname IN ('document', 'words', 'heading_document', 'body')")).all())
+    assert methods == dict.fromkeys(("document", "words", "heading_document", "body"), "l" if lz4 else "")
