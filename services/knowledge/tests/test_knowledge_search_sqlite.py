@@ -18,6 +18,7 @@ ARTICLES = {  # id: (language, title, body) — "skies" is stemmed "sky", "cheva
     "cheval": ("fr", "Écurie", "Un cheval dans le pré."),
     "chevaux": ("fr", "Écurie", "Des chevaux dans le pré."),
     "titled": ("en", "Skiers of the ledger", "Nothing else."),  # stem "skier"
+    "headed": ("en", "Skies above", "Nothing more."),  # "skies" in a title alone
 }
 
 
@@ -36,9 +37,9 @@ def _found(session, query: str, language: str) -> set[str]:
 
 
 @pytest.mark.parametrize("query, language, expected", [
-    ("sky*", "en", {"sky"}),  # not "skies", whose stem is "sky"
-    ("skies", "en", {"sky", "skies"}),  # a word: by its stem
-    ("skie*", "en", {"skies", "titled"}),  # in a title too
+    ("sky*", "en", {"sky"}),  # not "skies", whose stem is "sky", in a body nor in a title
+    ("skies", "en", {"sky", "skies", "headed"}),  # a word: by its stem
+    ("skie*", "en", {"skies", "titled", "headed"}),  # in a title too
     ("cheval*", "fr", {"cheval"}),  # not "chevaux", whose stem is "cheval"
     ("chevaux", "fr", {"cheval", "chevaux"}),
     ("cheva*", "fr", {"cheval", "chevaux"}),
@@ -59,11 +60,11 @@ def test_each_entry_is_in_its_language_tables_until_it_is_removed(engine_databas
 
     with engine_database.sessions() as session:
         _index(session, ARTICLES)
-        assert held(session) == {"article_search_en": 3, "article_search_en_heading": 3,
+        assert held(session) == {"article_search_en": 4, "article_search_en_heading": 4,
                                  "article_search_fr": 2, "article_search_fr_heading": 2}
         search.index(session, "titled", [search.Entry("fr", "Ciel", "", "Un ciel clair.", "", "Etafi", "Tax",
                                                       date(2026, 1, 1))])
-        assert held(session) == {"article_search_en": 2, "article_search_en_heading": 2,
+        assert held(session) == {"article_search_en": 3, "article_search_en_heading": 3,
                                  "article_search_fr": 3, "article_search_fr_heading": 3}
         assert _found(session, "skiers", "en") == set()  # its English title went with it
         for article_id in ARTICLES:

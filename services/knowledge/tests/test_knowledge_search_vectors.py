@@ -54,7 +54,7 @@ def test_the_inserted_vectors_are_the_functions(postgres_session, language):
 
 @pytest.mark.parametrize("engine_database", ["postgresql"], indirect=True)
 def test_the_vectors_and_body_are_compressed_with_lz4(postgres_session):
-    """Where the server has lz4 (migration 0010_search_id_ranges: cheaper than pglz to write); else
+    """Where the server has lz4 (migration 0011_search_id_ranges: cheaper than pglz to write); else
     the server's default, which ``attcompression`` leaves blank."""
     session = postgres_session
     lz4 = session.execute(text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings "

@@ -6,7 +6,7 @@ unaccent alone, the same weights), which ``word*`` prefixes match, and ``heading
 title and keywords alone, stems and words), each under a GIN index per language (partial); ranked
 by ``ts_rank`` among bounded candidates (migrations 0005_articles, 0007_search_tiers,
 0008_search_keywords_tier, 0009_search_prefix_words; ``document``'s GIN also holds the entry's block
-of ids, so that words' first matches come from the first blocks: 0010_search_id_ranges).
+of ids, so that words' first matches come from the first blocks: 0011_search_id_ranges).
 
 The three are plain columns the insert computes (``postgres_insert``), in the transaction of the
 article's change: a published article is searchable as soon as the call returns."""
@@ -57,10 +57,16 @@ def _match(lang: str, params: dict, alias: str = "s") -> str:
 
 
 def _heading_match(lang: str, params: dict) -> str:
-    """The title or keywords match (tier 1): ``heading_document`` holds both their stems and words."""
+    """The title or keywords match (tier 1): ``heading_document`` holds both their stems and words,
+    so a prefix may find a stem there that no word begins (``sky*`` the title "Skies", stem ``sky``):
+    the entry's words are checked too, row by row (``IS TRUE`` keeps the planner from their GIN,
+    whose bitmap of a common prefix's matches is what this arm spares)."""
     parts = [f"to_tsquery('{CONFIGURATIONS[lang]}', :q)"] if "q" in params else []
     parts += [f"to_tsquery('{WORDS}', :p)"] if "p" in params else []
-    return f"s.heading_document @@ ({' && '.join(parts)})"
+    match = f"s.heading_document @@ ({' && '.join(parts)})"
+    if "p" in params:
+        match += f" AND (s.words @@ to_tsquery('{WORDS}', :p)) IS TRUE"
+    return match
 
 
 def _arm(lang: str, match: str, conditions: str, limit: int | None = None, columns: str = "s.id, s.article_id") -> str:
@@ -121,7 +127,7 @@ WINDOW = 3
 
 # Words' first matches come first from their entries among the first ids, ``RANGE`` × ``reading`` of
 # them at least, in blocks of ``BLOCK`` (``document``'s GIN holds each entry's block: migration
-# 0010_search_id_ranges): the GIN intersects the words' postings with those blocks alone, skipping the
+# 0011_search_id_ranges): the GIN intersects the words' postings with those blocks alone, skipping the
 # rest, where the bitmap of all the matches costs in proportion to them. The GIN answers for the ids
 # past the blocks only when they hold fewer than ``reading`` (lazily: ``UNION ALL`` under ``LIMIT``).
 # The blocks' postings are read whole: the cost of a word with few matches (and of the other
@@ -132,7 +138,7 @@ WINDOW = 3
 # themselves in the index rather than blocks: one entry a row, the rare word's 4,000 ids 0.48 ms
 # against 0.27 for their blocks.
 RANGE = 8
-BLOCK = 1024  # ids a block: the index's expression (migration 0010_search_id_ranges)
+BLOCK = 1024  # ids a block: the index's expression (migration 0011_search_id_ranges)
 _BLOCK = f"CAST(s.id / {BLOCK} AS bigint)"
 
 

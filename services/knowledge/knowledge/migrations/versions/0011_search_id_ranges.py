@@ -16,15 +16,15 @@ round below every pglz one). Rows written before keep pglz, read alike.
 
 SQLite: nothing (FTS5 answers a word's first matches in rowid order already).
 
-Revision ID: 0010_search_id_ranges
-Revises: 0009_search_prefix_words
+Revision ID: 0011_search_id_ranges
+Revises: 0010_search_tables_per_language
 Create Date: 2026-12-04 19:20:00
 """
 from alembic import op
 
 
-revision = '0010_search_id_ranges'
-down_revision = '0009_search_prefix_words'
+revision = '0011_search_id_ranges'
+down_revision = '0010_search_tables_per_language'
 branch_labels = None
 depends_on = None
 
