@@ -25,6 +25,7 @@ TEXTS = [
 # What random texts are drawn from: each kind above, and the spaces and signs between words.
 ALPHABET = ("abcdeéèêëàâäîïôöùûüçœæßøłđ" "ABCDEÉÈÀÇŒÆØŁĐ" "0123456789" "___''’’" "  \t\n\u00a0\u2009\u3000"
             ".,;:!?-()«»/%°²½" "\u0301\u0308¨´" "ﬁＡｂ１ſKΣσςДд日")
+SEPARATORS = ["", " ", " ", "  ", "\n", "\u00a0", "'", "’", "_"]
 
 
 def _whole_text(text: str, language: str) -> tuple[str, str]:
@@ -32,13 +33,13 @@ def _whole_text(text: str, language: str) -> tuple[str, str]:
 
 
 def _random_texts(count: int) -> list[str]:
-    rng = random.Random(13)
+    rng = random.Random(13)  # the same texts each run
     words = [word for text in TEXTS for word in text.split()]
     texts = []
     for _ in range(count):
         pieces = [rng.choice(words) if rng.random() < 0.4 else
                   "".join(rng.choices(ALPHABET, k=rng.randint(1, 9))) for _ in range(rng.randint(0, 12))]
-        texts.append("".join(piece + rng.choice(["", " ", " ", "  ", "\n", "\u00a0", "'", "’", "_"]) for piece in pieces))
+        texts.append("".join(piece + rng.choice(SEPARATORS) for piece in pieces))
     return texts
 
 
@@ -56,7 +57,7 @@ def test_the_same_strings_as_the_whole_text_analysis(language, empty_cache):
 
 
 def test_the_same_strings_when_the_cache_empties_meanwhile(monkeypatch, empty_cache):
-    # One piece at most: learning the next one empties it, so the joins after learning miss too.
+    # One piece at most: learning the next one empties it, as another thread's learning would.
     monkeypatch.setattr(analysis, "_KNOWN_LIMIT", 1)
     for text in TEXTS + _random_texts(300):
         assert analysis.indexed_and_plain(text, "fr") == _whole_text(text, "fr"), text
@@ -66,7 +67,8 @@ def test_the_same_strings_when_the_cache_empties_meanwhile(monkeypatch, empty_ca
 def test_a_text_and_its_stems_are_those_of_its_pieces():
     assert analysis.indexed_and_plain("L'immobilisation des Déclarations  n° 12_b", "fr") == \
         ("immobilis de declar n 12 b", "immobilisation des declarations n 12 b")
-    assert analysis.indexed_and_plain("The customers' invoices", "en") == ("the custom invoic", "the customers invoices")
+    assert analysis.indexed_and_plain("The customers' invoices", "en") == \
+        ("the custom invoic", "the customers invoices")
     assert analysis.indexed_and_plain(None, "en") == ("", "")
 
 

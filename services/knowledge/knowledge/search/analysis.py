@@ -114,28 +114,29 @@ def indexed_and_plain(text: str, language: str) -> tuple[str, str]:
     Alike because every step works within a piece: the elisions' apostrophes, letters and
     look-behind never span whitespace, NFKD and casefold map each character alone (whitespace
     folds to whitespace: a test checks every code point), and the words are split on whitespace
-    anyway. A vocabulary repeats: most pieces are found, and the joins run in C (measured on the
-    benchmark's 40,000 generated entries, alternated in one run, load 2.2: 89-97 -> 29-40 µs an
-    entry, its four texts; the misses left are mostly the reference numbers)."""
+    anyway. A vocabulary repeats: most pieces are found, and the look-ups and joins run in C
+    (measured on the benchmark's generated entries, their four texts, alternated in one run:
+    89-97 -> 29-40 µs an entry at 40,000, load 2.2; 71-94 -> 50-60 at 200,000, load 2.2-3.4;
+    the misses left are mostly the reference numbers)."""
     pieces = (text or "").split()
     stems, words = _known[language]
-    try:
-        return "".join(map(stems.__getitem__, pieces))[:-1], "".join(map(words.__getitem__, pieces))[:-1]
-    except KeyError:  # pieces not seen yet: learnt, then joined again
-        pass
-    for piece in set(pieces).difference(stems):
-        _learn(piece, language)
-    try:
-        return "".join(map(stems.__getitem__, pieces))[:-1], "".join(map(words.__getitem__, pieces))[:-1]
-    except KeyError:  # the cache emptied meanwhile (full, or by another thread): piece by piece
-        learnt = [_learn(piece, language) for piece in pieces]
-        return "".join(stem for stem, _ in learnt)[:-1], "".join(word for _, word in learnt)[:-1]
+    found_stems, found_words = list(map(stems.get, pieces)), list(map(words.get, pieces))
+    for found in (found_stems, found_words):  # the pieces not seen yet (or forgotten meanwhile)
+        at = -1
+        try:
+            while True:
+                at = found.index(None, at + 1)
+                found_stems[at], found_words[at] = _learn(pieces[at], language)
+        except ValueError:
+            pass
+    return "".join(found_stems)[:-1], "".join(found_words)[:-1]
 
 
 # Per language, a piece of text as written -> its stems, and its folded words, each followed by a
 # space ("" for a piece of signs only): joined as they are, the last space cut. Bounded: emptied
 # when full (a load's unique pieces — reference numbers — would otherwise grow it without end);
-# 50,000 pieces a language are some 14 MB (measured), and a vocabulary of thousands is learnt again at once.
+# 50,000 pieces a language are some 14 MB (measured), and a vocabulary of thousands is learnt
+# again at once. A piece found in one and not the other (emptied meanwhile) is learnt again.
 _KNOWN_LIMIT = 50_000
 _known: dict[str, tuple[dict[str, str], dict[str, str]]] = {language: ({}, {}) for language in LANGUAGES}
 
