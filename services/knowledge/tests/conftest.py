@@ -124,3 +124,11 @@ def events(database):
     def read() -> list[tuple[str, dict]]:
         return [(body["type"], body["data"]) for body in testing.recorded_events(database, OutboxMessage)]
     return read
+
+
+@pytest.fixture
+def postgres_session(engine_database):
+    """A session on ``engine_database`` (parametrized to PostgreSQL by the test), rolled back after."""
+    with engine_database.sessions() as session:
+        yield session
+        session.rollback()

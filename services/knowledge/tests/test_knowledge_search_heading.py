@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from article_rows import add_published
 from knowledge import search
 
 HEADINGS = [
@@ -27,13 +28,6 @@ HEADINGS = [
 ]
 
 
-@pytest.fixture
-def postgres_session(engine_database):
-    with engine_database.sessions() as session:
-        yield session
-        session.rollback()
-
-
 @pytest.mark.parametrize("engine_database", ["postgresql"], indirect=True)
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_derived_heading_is_the_parsed_one(postgres_session, language):
@@ -41,10 +35,7 @@ def test_the_derived_heading_is_the_parsed_one(postgres_session, language):
     articles = {f"h{number}": [search.Entry(language, title, keywords, "corps du texte, body text", "pièce",
                                             "Etafi", "Tax", date(2026, 1, 1))]
                 for number, (title, keywords) in enumerate(HEADINGS)}
-    for article_id in articles:
-        session.execute(text("INSERT INTO articles (id, status, latest_version, published_version, title_en, "
-                             "title_fr, brand, domain) VALUES (:id, 'published', 1, 1, '', '', 'Etafi', 'Tax')"),
-                        {"id": article_id})
+    add_published(session, articles)
     search.index_many(session, articles)
     rows = session.execute(text("SELECT title, keywords, heading_document::text AS derived, "
                                 "portal_heading_document(language, title, keywords)::text AS parsed "

@@ -8,15 +8,13 @@ from datetime import date
 
 from sqlalchemy import text
 
+from article_rows import add_published
 from knowledge import search
 
 
 def _articles(database, count: int) -> dict[str, list[search.Entry]]:
     with database.transaction() as session:
-        for number in range(count):
-            session.execute(text("INSERT INTO articles (id, status, latest_version, published_version, title_en, "
-                                 "title_fr, brand, domain) VALUES (:id, 'published', 1, 1, 'x', 'x', 'Etafi', "
-                                 "'Tax')"), {"id": f"r{number:03d}"})
+        add_published(session, [f"r{number:03d}" for number in range(count)])
     return {f"r{number:03d}": [
         search.Entry("fr", f"Déclaration n° {number}", "tva", f"Envoyer la déclaration mensuelle {number}.", "",
                      "Etafi", "Tax", date(2026, 1, 1)),

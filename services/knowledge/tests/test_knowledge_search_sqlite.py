@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from article_rows import add_published
 from knowledge import search
 from knowledge.search import sqlite_engine
 
@@ -23,10 +24,7 @@ ARTICLES = {  # id: (language, title, body) — "skies" is stemmed "sky", "cheva
 
 
 def _index(session, articles: dict) -> None:
-    for article_id in articles:
-        session.execute(text("INSERT INTO articles (id, status, latest_version, published_version, title_en, "
-                             "title_fr, brand, domain) VALUES (:id, 'published', 1, 1, '', '', 'Etafi', 'Tax')"),
-                        {"id": article_id})
+    add_published(session, articles)
     search.index_many(session, {article_id: [search.Entry(language, title, "", body, "", "Etafi", "Tax",
                                                           date(2026, 1, 1))]
                                 for article_id, (language, title, body) in articles.items()})

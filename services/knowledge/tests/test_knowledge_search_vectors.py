@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from article_rows import add_published
 from knowledge import search
 
 from .test_knowledge_search_heading import HEADINGS
@@ -22,13 +23,6 @@ BODIES = [
 ]
 
 
-@pytest.fixture
-def postgres_session(engine_database):
-    with engine_database.sessions() as session:
-        yield session
-        session.rollback()
-
-
 @pytest.mark.parametrize("engine_database", ["postgresql"], indirect=True)
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_inserted_vectors_are_the_functions(postgres_session, language):
@@ -36,10 +30,7 @@ def test_the_inserted_vectors_are_the_functions(postgres_session, language):
     articles = {f"v{number}": [search.Entry(language, title, keywords, BODIES[number % len(BODIES)],
                                             BODIES[(number + 2) % len(BODIES)], "Etafi", "Tax", date(2026, 1, 1))]
                 for number, (title, keywords) in enumerate(HEADINGS)}
-    for article_id in articles:
-        session.execute(text("INSERT INTO articles (id, status, latest_version, published_version, title_en, "
-                             "title_fr, brand, domain) VALUES (:id, 'published', 1, 1, '', '', 'Etafi', 'Tax')"),
-                        {"id": article_id})
+    add_published(session, articles)
     search.index_many(session, articles)
     rows = session.execute(text(
         "SELECT article_id, document::text AS document, words::text AS words, "
