@@ -5,7 +5,8 @@ For when the index no longer follows the articles: a database restored without i
 how text becomes terms. Every published article's published version (with its attachments' text)
 is indexed again through ``search.rebuild``, a batch of articles a transaction that reads them
 under a share lock (a publication meanwhile waits for the batch, or the batch reads it: none is
-overwritten by an older version); then the entries of articles no longer published are removed.
+overwritten by an older version); then the entries of articles no longer published are removed,
+and the index settled (``search.settle``: SQLite's FTS5 segments merged, PostgreSQL vacuumed).
 Readers keep searching meanwhile, and see each batch once it is committed. Running it again is
 harmless: it replaces what is there.
 """
@@ -73,6 +74,7 @@ def reindex(database: Database, size: int = BATCH) -> tuple[int, int]:
     search.rebuild(database, (counting(batch) for batch in _batches(database, size)))
     with database.transaction() as session:
         pruned = search.prune(session, select(Article.id).where(Article.status == "published"))
+    search.settle(database)
     return sum(counted), pruned
 
 

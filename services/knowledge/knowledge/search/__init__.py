@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from . import postgres_engine, snippets, sqlite_engine
 from .query import Query, parse
 
-__all__ = ["Entry", "Filters", "Hit", "Results", "index", "index_many", "rebuild", "unindex", "prune", "search", "parse"]
+__all__ = ["Entry", "Filters", "Hit", "Results", "index", "index_many", "rebuild", "settle", "unindex", "prune", "search", "parse"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,20 @@ def rebuild(database, batches: Iterable[Batch], workers: int = REBUILD_WORKERS) 
                 pending.pop(0).result()
         for future in pending:
             future.result()
+
+
+def settle(database) -> None:
+    """After a bulk load (``rebuild``), what the engine needs to answer at its best: SQLite's FTS5
+    tables merged into one segment each (``optimize``: a query reads one b-tree a term, not a load's
+    hundreds of segments), PostgreSQL's statistics and visibility map (``VACUUM ANALYZE``, which
+    autovacuum would run later). Readers keep searching meanwhile."""
+    from sqlalchemy import text
+    if database.is_postgresql:
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE article_search"))
+        return
+    with database.transaction() as session:
+        sqlite_engine.optimize(session)
 
 
 def unindex(session: Session, article_id: str) -> None:
